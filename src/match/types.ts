@@ -1,0 +1,35 @@
+import type { FACET_COUNT } from '../facets.js';
+
+/**
+ * A block of entities (talents or job postings) ready for the kernel.
+ * Rows are sorted by id ascending; ties in score are broken by the smaller id,
+ * which is the smaller row index within a block.
+ */
+export interface EmbeddingBlock {
+  /** Entity ids (users.id for talents, job_postings.id for jobs), ascending. */
+  ids: Float64Array;
+  /** Per row: bit f set when facet f is present (see facetBit). */
+  mask: Uint8Array;
+  /** One array per facet, row-major rows x dims[f], unit-normalised, zero rows where missing. */
+  facets: Float32Array[];
+  rows: number;
+}
+
+/** Weights per facet, length FACET_COUNT, each >= 0 and at least one > 0. */
+export type FacetWeights = number[] & { length: typeof FACET_COUNT } | number[];
+
+/**
+ * Final results for one direction and a set of subjects, columnar.
+ * Row i: subject subjectIds[i], candidate candidateIds[i], rank ranks[i] (1 = best),
+ * total score_100 totals[i] (already clamped, not yet rounded),
+ * facet f score_100 at facetScores[i*6+f] or NaN where the facet is not shared.
+ */
+export interface ResultBatch {
+  direction: 'talent_to_job' | 'job_to_talent';
+  length: number;
+  subjectIds: Float64Array;
+  candidateIds: Float64Array;
+  ranks: Int32Array;
+  totals: Float64Array;
+  facetScores: Float64Array;
+}

@@ -1,0 +1,4 @@
+/** Every table fitmatch owns. drizzle-kit reads only these files (drizzle.config.ts). */
+export { talentEmbeddings, jobEmbeddings } from './embeddings.js';
+export { matchResults } from './matchResults.js';
+export { matchRuns } from './matchRuns.js';
