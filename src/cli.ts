@@ -2,6 +2,10 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import type { Flags } from './config.js';
 import { registerMigrate } from './cli/migrate.js';
+import { registerBackfill } from './cli/backfill.js';
+import { registerMatch } from './cli/match.js';
+import { registerRollback } from './cli/rollback.js';
+import { registerSeed } from './cli/seed.js';
 
 /**
  * argv -> typed options only. Each subcommand's flags live in src/cli/<name>.ts;
@@ -19,6 +23,10 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerMigrate(program);
+  registerBackfill(program);
+  registerMatch(program);
+  registerRollback(program);
+  registerSeed(program);
   return program;
 }
 

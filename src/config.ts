@@ -79,6 +79,28 @@ const httpUrl: Parser<string> = (raw) => {
   return raw.replace(/\/+$/, '');
 };
 
+/** An IANA zone name such as Asia/Seoul (validated by Intl). */
+const timeZone: Parser<string> = (raw) => {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: raw });
+  } catch {
+    throw `must be an IANA time zone such as Asia/Seoul or UTC, got "${raw}"`;
+  }
+  return raw;
+};
+const isoDate: Parser<string> = (raw) => {
+  const d = new Date(`${raw}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== raw) throw `must be a date YYYY-MM-DD, got "${raw}"`;
+  return raw;
+};
+const JOB_STATUSES = ['DRAFT', 'PUBLISHED', 'CLOSED', 'ARCHIVED'];
+const jobStatusList: Parser<string[]> = (raw) => {
+  const list = [...new Set(raw.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean))];
+  const bad = list.filter((s) => !JOB_STATUSES.includes(s));
+  if (list.length === 0 || bad.length) throw `must be a comma-separated list of ${JOB_STATUSES.join(', ')}, got "${raw}"`;
+  return list;
+};
+
 export const SETTINGS = {
   databaseUrl: { env: 'DATABASE_URL', default: 'mysql://root@127.0.0.1:3306/fitconnect', parse: url } as Setting<string>,
   logFormat: { env: 'FITMATCH_LOG_FORMAT', parse: oneOf<LogFormat>('human', 'json') } as Setting<LogFormat>,
@@ -88,6 +110,12 @@ export const SETTINGS = {
   weights: { env: 'FITMATCH_WEIGHTS', default: FACETS.map(() => 1), parse: parseWeights } as Setting<number[]>,
   memory: { env: 'FITMATCH_MEMORY', default: 2 * 2 ** 30, parse: parseBytes } as Setting<number>,
   threads: { env: 'FITMATCH_THREADS', default: 2, parse: int(1, 256) } as Setting<number>,
+  timezone: { env: 'FITMATCH_TIMEZONE', default: 'Asia/Seoul', parse: timeZone } as Setting<string>,
+  today: { env: 'FITMATCH_TODAY', parse: isoDate } as Setting<string>,
+  jobStatuses: { env: 'FITMATCH_JOB_STATUSES', default: ['PUBLISHED'], parse: jobStatusList } as Setting<string[]>,
+  includeExpired: { env: 'FITMATCH_INCLUDE_EXPIRED', default: false, parse: bool } as Setting<boolean>,
+  includeDeleted: { env: 'FITMATCH_INCLUDE_DELETED', default: false, parse: bool } as Setting<boolean>,
+  writeMode: { env: 'FITMATCH_WRITE_MODE', default: 'auto', parse: oneOf('auto', 'load-data', 'insert') } as Setting<'auto' | 'load-data' | 'insert'>,
   // backfill / embedding providers
   provider: { env: 'FITMATCH_EMBED_PROVIDER', default: 'hash', parse: oneOf('hash', 'openai') } as Setting<'hash' | 'openai'>,
   embedModel: { env: 'FITMATCH_EMBED_MODEL', default: 'text-embedding-3-small', parse: str } as Setting<string>,

@@ -1,15 +1,31 @@
 import type { Command } from 'commander';
 import { globalFlags } from '../cli.js';
 import { migrate } from '../commands/migrate.js';
+import { migrateCheck } from '../commands/migrateCheck.js';
+import { migrateStatus } from '../commands/migrateStatus.js';
 import { runCommand } from '../runCommand.js';
 
 export function registerMigrate(program: Command): void {
-  program
+  const cmd = program
     .command('migrate')
-    .description("create and evolve fitmatch's own tables (never the app's)")
-    .action(async (_opts, cmd: Command) => {
-      process.exitCode = await runCommand(globalFlags(cmd), async (ctx) => {
-        await migrate({}, ctx);
+    .description("create and evolve fitmatch's own tables (never the app's); --check for CI")
+    .option('--check', 'CI mode: read-only; exit 10-14 on pending migrations, drift, app schema, unsynced files or journal (README "Exit codes")')
+    .option('--json', 'machine-readable output on stdout')
+    .option('--migrations-dir <dir>', 'migrations directory (default: the drizzle/ folder shipped with fitmatch)')
+    .action(async (opts: { check?: boolean; json?: boolean; migrationsDir?: string }, c: Command) => {
+      process.exitCode = await runCommand(globalFlags(c), async (ctx) => {
+        if (opts.check) await migrateCheck({ json: opts.json, dir: opts.migrationsDir }, ctx);
+        else await migrate({ json: opts.json, dir: opts.migrationsDir }, ctx);
+      });
+    });
+  cmd
+    .command('status')
+    .description('list applied (with applied_at) and pending migrations')
+    .option('--json', 'machine-readable output on stdout')
+    .action(async (opts: { json?: boolean }, c: Command) => {
+      const all = c.optsWithGlobals() as { json?: boolean; migrationsDir?: string };
+      process.exitCode = await runCommand(globalFlags(c), async (ctx) => {
+        await migrateStatus({ json: opts.json ?? all.json, dir: all.migrationsDir }, ctx);
       });
     });
 }

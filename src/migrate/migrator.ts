@@ -76,7 +76,7 @@ export async function applyMigrations(db: Db, opts: { dir?: string; lockWaitSeco
     for (const m of state.migrations) {
       const a = state.applied.get(m.tag);
       if (a?.appliedAt && a.hash !== m.hash) {
-        throw new FitmatchError(`migration ${m.tag} was edited after it was applied (hash differs); add a new migration instead`, ExitCode.CHECK_DRIFT);
+        throw new FitmatchError(`migration ${m.tag} was edited after it was applied (hash differs); add a new migration instead`, ExitCode.CHECK_PENDING);
       }
     }
     const result: ApplyResult = { applied: [] };

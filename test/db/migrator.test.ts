@@ -1,22 +1,44 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, readMigrationState } from '../../src/migrate/migrator.js';
+import { migrate } from '../../src/commands/migrate.js';
+import { memoryLogger } from '../../src/log.js';
+import { readMigrationState } from '../../src/migrate/migrator.js';
+import { OWNED_TABLES, MIGRATIONS_TABLE } from '../../src/schema/owned.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
 
-describe('applyMigrations', () => {
+describe('fitmatch migrate on a fresh app database', () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase('migrator', { migrate: false });
   });
   afterAll(async () => t?.drop());
 
-  it('applies every journal entry on a fresh app database, then is a no-op', async () => {
-    const first = await applyMigrations(t.db);
+  const tableNames = async () =>
+    ((await t.exec(`SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1`)) as { t: string }[]).map((r) => r.t);
+  const showCreate = async (names: string[]) => {
+    const out: Record<string, string> = {};
+    for (const n of names) out[n] = ((await t.exec(`SHOW CREATE TABLE \`${n}\``)) as Record<string, string>[])[0]['Create Table'];
+    return out;
+  };
+
+  it('applies every journal entry, prints what it applied, then is a no-op; the app tables are untouched', async () => {
+    const appTables = await tableNames();
+    expect(appTables).toContain('users');
+    const before = await showCreate(appTables);
+
+    const log = memoryLogger();
+    let out = '';
+    const first = await migrate({ json: true, write: (s) => (out += s) }, { db: t.db, log });
     expect(first.applied.map((a) => a.tag)).toEqual(['0000_init']);
-    const second = await applyMigrations(t.db);
+    expect(log.lines).toContain('applied 0000_init (11 statements)');
+    expect(JSON.parse(out)).toEqual({ database: t.db.settings.display, applied: [{ tag: '0000_init', statements: 11 }] });
+
+    const again = memoryLogger();
+    const second = await migrate({}, { db: t.db, log: again });
     expect(second.applied).toEqual([]);
-    const state = await readMigrationState(t.db);
-    expect(state.pending).toEqual([]);
-    const tables = (await t.exec(`SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('talent_embeddings','job_embeddings','match_results','match_runs') ORDER BY 1`)) as { t: string }[];
-    expect(tables.map((r) => r.t)).toEqual(['job_embeddings', 'match_results', 'match_runs', 'talent_embeddings']);
+    expect(again.lines).toContain('nothing to migrate: the database is up to date');
+    expect((await readMigrationState(t.db)).pending).toEqual([]);
+
+    expect((await tableNames()).sort()).toEqual([...appTables, ...OWNED_TABLES, MIGRATIONS_TABLE].sort());
+    expect(await showCreate(appTables)).toEqual(before);
   });
 });

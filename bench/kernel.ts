@@ -1,0 +1,237 @@
+/**
+ * Kernel benchmark: plain ORT Gemm vs the full match kernel, beside the shared
+ * numpy/Faiss reference (../shared/bench/gemm-reference.py) in the same run.
+ *   npx tsx bench/kernel.ts [--q 2000] [--c 5000] [--k 50] [--repeats 5] [--threads 2] [--no-python]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { buildMatchGraph } from '../src/kernel/buildMatchGraph.js';
+import { encodeOnnxModel, OnnxType } from '../src/kernel/encodeOnnxModel.js';
+import { MatchEngine } from '../src/match/MatchEngine.js';
+import type { EmbeddingBlock } from '../src/match/types.js';
+
+export interface KernelBenchOptions {
+  q?: number;
+  c?: number;
+  k?: number;
+  repeats?: number;
+  threads?: number;
+  /** Shapes to run; D is the sum of dims. */
+  shapes?: { label: string; dims: number[] }[];
+  /** Interpreters for the reference script; default: the script's own (Debian) and python3 on PATH. */
+  pythons?: string[];
+  python?: boolean;
+  /**
+   * LD_PRELOAD for the reference interpreters (env FITMATCH_BENCH_LD_PRELOAD): Debian's numpy and
+   * Faiss link libblas.so.3, which is netlib's reference BLAS unless libopenblas is installed;
+   * a shim exporting sgemm_/cblas_sgemm from an optimised BLAS makes them meaningful.
+   */
+  ldPreload?: string;
+  log?: (line: string) => void;
+}
+
+export interface ShapeResult {
+  label: string;
+  d: number;
+  ortGemmGflops: number;
+  /** Constant-denominator graph (all facets present). */
+  kernelRunGflops: number;
+  /** General graph (masks, MatMul denominator, Where). */
+  kernelGeneralGflops: number;
+  engineGflops: number;
+  seconds: { ortGemm: number; kernelRun: number; kernelGeneral: number; engine: number };
+}
+
+export interface KernelBenchResult {
+  q: number;
+  c: number;
+  k: number;
+  threads: number;
+  repeats: number;
+  shapes: ShapeResult[];
+  references: { python: string; ldPreload?: string; blas?: string; skipped?: string; results?: Record<string, Record<string, number>> }[];
+}
+
+const DEFAULT_SHAPES = [
+  { label: '1x1536', dims: [1536, 0, 0, 0, 0, 0] },
+  { label: '6x256', dims: [256, 256, 256, 256, 256, 256] },
+  { label: '6x1536', dims: [1536, 1536, 1536, 1536, 1536, 1536] },
+];
+const REFERENCE = fileURLToPath(new URL('../../shared/bench/gemm-reference.py', import.meta.url));
+
+function unitBlock(rows: number, dims: number[], seed: number): EmbeddingBlock {
+  let s = seed >>> 0;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  const facets = dims.map((d) => {
+    const a = new Float32Array(rows * d);
+    for (let r = 0; r < rows; r++) {
+      let n = 0;
+      for (let i = 0; i < d; i++) n += (a[r * d + i] = rand()) ** 2;
+      const inv = 1 / Math.sqrt(n);
+      for (let i = 0; i < d; i++) a[r * d + i] *= inv;
+    }
+    return a;
+  });
+  const mask = dims.reduce((m, d, f) => (d > 0 ? m | (1 << f) : m), 0);
+  return { rows, ids: Float64Array.from({ length: rows }, (_, i) => i + 1), mask: new Uint8Array(rows).fill(mask), facets };
+}
+
+async function median(repeats: number, fn: () => Promise<unknown>): Promise<number> {
+  await fn(); // warm-up: arena growth and kernel packing
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now();
+    await fn();
+    times.push((performance.now() - t) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+function concatRows(b: EmbeddingBlock, dims: number[]): Float32Array {
+  const d = dims.reduce((a, x) => a + x, 0);
+  const out = new Float32Array(b.rows * d);
+  for (let r = 0; r < b.rows; r++) {
+    let at = r * d;
+    dims.forEach((df, f) => {
+      out.set(b.facets[f].subarray(r * df, (r + 1) * df), at);
+      at += df;
+    });
+  }
+  return out;
+}
+
+async function benchShape(o: Required<Omit<KernelBenchOptions, 'pythons' | 'shapes'>>, label: string, dims: number[]): Promise<ShapeResult> {
+  const d = dims.reduce((a, x) => a + x, 0);
+  const talents = unitBlock(o.q, dims, 1);
+  const jobs = unitBlock(o.c, dims, 2);
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: o.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+  };
+
+  const gemm = await ort.InferenceSession.create(encodeOnnxModel({
+    name: 'gemm',
+    nodes: [{ op: 'Gemm', inputs: ['a', 'b'], outputs: ['y'], attrs: { transB: { int: 1 } } }],
+    inputs: [{ name: 'a', elemType: OnnxType.FLOAT, shape: ['q', d] }, { name: 'b', elemType: OnnxType.FLOAT, shape: ['c', d] }],
+    outputs: [{ name: 'y', elemType: OnnxType.FLOAT, shape: ['q', 'c'] }],
+  }), sessionOptions);
+  const gemmFeeds = {
+    a: new ort.Tensor('float32', concatRows(talents, dims), [o.q, d]),
+    b: new ort.Tensor('float32', concatRows(jobs, dims), [o.c, d]),
+  };
+  const ortGemm = await median(o.repeats, () => gemm.run(gemmFeeds));
+  await gemm.release();
+
+  const weights = dims.map((x) => (x > 0 ? 1 : 0));
+  // The graph alone, both directions + facet gathers: the constant-denominator graph the engine
+  // uses when every row has every weighted facet (as here), and the general masked graph.
+  const kernelTime = async (allPresent: boolean) => {
+    const kernel = await ort.InferenceSession.create(encodeOnnxModel(buildMatchGraph(weights, dims, allPresent)), sessionOptions);
+    const feeds: Record<string, ort.Tensor> = {
+      kt: new ort.Tensor('int64', BigInt64Array.of(BigInt(o.k + 8)), [1]),
+      kj: new ort.Tensor('int64', BigInt64Array.of(BigInt(o.k + 8)), [1]),
+    };
+    if (!allPresent) {
+      feeds.pq = new ort.Tensor('float32', new Float32Array(o.q * 6).fill(1), [o.q, 6]);
+      feeds.pcT = new ort.Tensor('float32', new Float32Array(o.c * 6).fill(1), [6, o.c]);
+    }
+    dims.forEach((df, f) => {
+      if (df === 0) return;
+      feeds[`q${f}`] = new ort.Tensor('float32', talents.facets[f], [o.q, df]);
+      feeds[`c${f}`] = new ort.Tensor('float32', jobs.facets[f], [o.c, df]);
+    });
+    const t = await median(o.repeats, () => kernel.run(feeds));
+    await kernel.release();
+    return t;
+  };
+  const kernelRun = await kernelTime(true);
+  const kernelGeneral = await kernelTime(false);
+
+  const opts = { topK: o.k, weights, dims, threads: o.threads, talentBlockRows: o.q, jobChunkRows: o.c };
+  // One engine for all repeats, as in production (many blocks per engine): warm sessions and arena.
+  const engine = await MatchEngine.create(opts);
+  const engineTime = await median(o.repeats, async () => {
+    await engine.processTalentBlock(talents, [jobs]);
+    engine.finishJobToTalent();
+  });
+  await engine.close();
+  const g = (s: number) => (2 * o.q * o.c * d) / s / 1e9;
+  o.log(
+    `${label} D=${d}: ORT Gemm ${g(ortGemm).toFixed(1)} GFLOP/s, kernel graph ${g(kernelRun).toFixed(1)} ` +
+      `(general graph ${g(kernelGeneral).toFixed(1)}), engine (graph + JS merge, both directions) ${g(engineTime).toFixed(1)}`,
+  );
+  return {
+    label, d,
+    ortGemmGflops: g(ortGemm), kernelRunGflops: g(kernelRun), kernelGeneralGflops: g(kernelGeneral), engineGflops: g(engineTime),
+    seconds: { ortGemm, kernelRun, kernelGeneral, engine: engineTime },
+  };
+}
+
+function runReference(python: string, o: Required<Omit<KernelBenchOptions, 'pythons' | 'shapes'>>, ds: number[]): KernelBenchResult['references'][number] {
+  const env = { ...process.env };
+  if (o.ldPreload) env.LD_PRELOAD = o.ldPreload;
+  delete env.OPENBLAS_CORETYPE; // as the script's shebang does: the forced core type halves GEMM speed
+  delete env.OPENBLAS_L2_SIZE;
+  // Reference (netlib) BLAS makes the script run for hours and its ratios meaningless: probe first.
+  const probe = spawnSync(python, ['-c', [
+    'import numpy as np, time',
+    'a = np.ones((768, 768), np.float32); a @ a; t = time.perf_counter(); a @ a',
+    'print(2 * 768**3 / (time.perf_counter() - t) / 1e9)',
+  ].join('\n')], { env, encoding: 'utf8' });
+  if (probe.status !== 0) return { python, skipped: `no numpy: ${probe.stderr.trim().split('\n').pop()}` };
+  const probeGflops = Number(probe.stdout.trim());
+  if (probeGflops < 10) return { python, blas: `probe ${probeGflops.toFixed(1)} GFLOP/s`, skipped: 'numpy is linked to a reference (unoptimised) BLAS' };
+  const r = spawnSync(python, [REFERENCE, '--q', `${o.q}`, '--c', `${o.c}`, '--k', `${o.k}`, '--repeats', `${o.repeats}`, '--json', '--d', ...ds.map(String)], { env, encoding: 'utf8' });
+  if (r.status !== 0) return { python, skipped: `reference failed: ${r.stderr.trim().split('\n').pop()}` };
+  return { python, blas: `probe ${probeGflops.toFixed(1)} GFLOP/s`, results: JSON.parse(r.stdout).results };
+}
+
+export async function runKernelBench(opts: KernelBenchOptions = {}): Promise<KernelBenchResult> {
+  const o = {
+    q: 2000, c: 5000, k: 50, repeats: 5, threads: 2, python: true, log: console.log,
+    ldPreload: process.env.FITMATCH_BENCH_LD_PRELOAD ?? '', ...opts,
+  };
+  const shapes = opts.shapes ?? DEFAULT_SHAPES;
+  const ds = [...new Set(shapes.map((s) => s.dims.reduce((a, x) => a + x, 0)))];
+  const references: KernelBenchResult['references'] = [];
+  if (o.python && !existsSync(REFERENCE)) references.push({ python: '-', skipped: `${REFERENCE} not found` });
+  else if (o.python) {
+    for (const python of opts.pythons ?? ['/usr/bin/python3', 'python3']) {
+      o.log(`reference: ${o.ldPreload ? `LD_PRELOAD=${o.ldPreload} ` : ''}${python} ${REFERENCE} ...`);
+      const ref = { ...runReference(python, o, ds), ...(o.ldPreload ? { ldPreload: o.ldPreload } : {}) };
+      o.log(ref.skipped ? `  skipped (${ref.skipped}${ref.blas ? `, ${ref.blas}` : ''})` : `  ${JSON.stringify(ref.results)}`);
+      references.push(ref);
+    }
+  }
+  const results: ShapeResult[] = [];
+  for (const s of shapes) results.push(await benchShape(o, s.label, s.dims));
+  for (const ref of references) {
+    if (!ref.results) continue;
+    for (const s of results) {
+      const row = ref.results[String(s.d)];
+      if (!row) continue;
+      const ratio = (v: number, x: number | undefined) => (x ? `${((v / x) * 100).toFixed(0)}%` : 'n/a');
+      for (const [name, v] of [['kernel graph', s.kernelRunGflops], ['engine', s.engineGflops]] as const) {
+        o.log(
+          `${s.label} ${name} vs ${ref.python}: numpy GEMM ${ratio(v, row.numpy_gemm_gflops)}, ` +
+            `numpy GEMM+topk ${ratio(v, row.numpy_gemm_topk_gflops)}, Faiss ${ratio(v, row.faiss_flatip_gflops)}`,
+        );
+      }
+    }
+  }
+  return { q: o.q, c: o.c, k: o.k, threads: o.threads, repeats: o.repeats, shapes: results, references };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const arg = (name: string, dflt: number) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  };
+  const result = await runKernelBench({
+    q: arg('q', 2000), c: arg('c', 5000), k: arg('k', 50), repeats: arg('repeats', 5), threads: arg('threads', 2),
+    python: !process.argv.includes('--no-python'),
+  });
+  console.log(JSON.stringify(result));
+}

@@ -1,0 +1,58 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import type { Db } from '../db/connect.js';
+import { FACETS } from '../facets.js';
+import type { EntityKind } from './planRows.js';
+
+export interface EmbeddingTable {
+  kind: EntityKind;
+  name: 'talent_embeddings' | 'job_embeddings';
+  key: 'talent_user_id' | 'job_posting_id';
+}
+
+export const TABLES: Record<EntityKind, EmbeddingTable> = {
+  talent: { kind: 'talent', name: 'talent_embeddings', key: 'talent_user_id' },
+  job: { kind: 'job', name: 'job_embeddings', key: 'job_posting_id' },
+};
+
+export const VEC_COLS = FACETS.map((f) => `vec_${f}`);
+export const HASH_COLS = FACETS.map((f) => `hash_${f}`);
+
+/** A stored row without its vectors: enough to decide whether it is up to date. */
+export interface StoredMeta {
+  source: string;
+  model: string;
+  sourceRowId: number | null;
+  sourceUpdatedAt: number | null;
+  hashes: (string | null)[];
+}
+
+/** Every stored row's metadata, paged by key (vectors stay on the server). */
+export async function readStoredMeta(db: Db, t: EmbeddingTable, pageSize = 5000): Promise<Map<number, StoredMeta>> {
+  const out = new Map<number, StoredMeta>();
+  // No vec_* here, not even IS NOT NULL: InnoDB would read every off-page blob (~36 KB/facet) to answer it.
+  const cols = `${t.key} AS k, source, model, source_row_id, source_updated_at, ${HASH_COLS.join(', ')}`;
+  let after = -1;
+  for (;;) {
+    const [rows] = await db.pool.query<RowDataPacket[]>(`SELECT ${cols} FROM ${t.name} WHERE ${t.key} > ? ORDER BY ${t.key} LIMIT ?`, [after, pageSize]);
+    if (rows.length === 0) return out;
+    for (const r of rows) {
+      out.set(Number(r.k), {
+        source: r.source,
+        model: r.model,
+        sourceRowId: r.source_row_id === null ? null : Number(r.source_row_id),
+        sourceUpdatedAt: r.source_updated_at === null ? null : (r.source_updated_at as Date).getTime(),
+        hashes: HASH_COLS.map((c) => r[c] as string | null),
+      });
+    }
+    after = Number(rows[rows.length - 1].k);
+  }
+}
+
+/** Stored vectors of some rows (text source: facets kept while others are re-embedded). */
+export async function readStoredVectors(db: Db, t: EmbeddingTable, keys: number[]): Promise<Map<number, (Buffer | null)[]>> {
+  const out = new Map<number, (Buffer | null)[]>();
+  if (keys.length === 0) return out;
+  const [rows] = await db.pool.query<RowDataPacket[]>(`SELECT ${t.key} AS k, ${VEC_COLS.join(', ')} FROM ${t.name} WHERE ${t.key} IN (?)`, [keys]);
+  for (const r of rows) out.set(Number(r.k), VEC_COLS.map((c) => r[c] as Buffer | null));
+  return out;
+}

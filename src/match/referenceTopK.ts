@@ -1,0 +1,77 @@
+import { FACET_COUNT } from '../facets.js';
+import { scorePair } from './scorePair.js';
+import type { EmbeddingBlock, ResultBatch } from './types.js';
+
+interface Row {
+  subject: number;
+  candidate: number;
+  mean: number;
+  facetScores: number[];
+}
+
+function blockRows(blocks: readonly EmbeddingBlock[]) {
+  const rows: { id: number; mask: number; facets: Float32Array[]; row: number }[] = [];
+  for (const b of blocks) for (let r = 0; r < b.rows; r++) rows.push({ id: b.ids[r], mask: b.mask[r], facets: b.facets, row: r });
+  return rows;
+}
+
+/**
+ * Brute-force float64 top-k in both directions, for tests: every pair scored by
+ * scorePair, sorted by (mean desc, id asc) with means within tieEpsilon chained
+ * into one tie group ordered by id.
+ */
+export function referenceTopK(
+  talents: readonly EmbeddingBlock[],
+  jobs: readonly EmbeddingBlock[],
+  weights: readonly number[],
+  dims: readonly number[],
+  topK: number,
+  tieEpsilon = 1e-6,
+): { t2j: ResultBatch; j2t: ResultBatch } {
+  const ts = blockRows(talents);
+  const js = blockRows(jobs);
+  const byTalent = new Map<number, Row[]>(ts.map((t) => [t.id, []]));
+  const byJob = new Map<number, Row[]>(js.map((j) => [j.id, []]));
+  for (const t of ts) {
+    for (const j of js) {
+      const s = scorePair(t, j, weights, dims);
+      if (!s) continue;
+      byTalent.get(t.id)!.push({ subject: t.id, candidate: j.id, mean: s.mean, facetScores: s.facetScores });
+      byJob.get(j.id)!.push({ subject: j.id, candidate: t.id, mean: s.mean, facetScores: s.facetScores });
+    }
+  }
+  return { t2j: toBatch('talent_to_job', byTalent, topK, tieEpsilon), j2t: toBatch('job_to_talent', byJob, topK, tieEpsilon) };
+}
+
+export function orderWithTies<T extends { mean: number; candidate: number }>(rows: T[], eps: number): T[] {
+  rows.sort((a, b) => b.mean - a.mean || a.candidate - b.candidate);
+  const out: T[] = [];
+  let start = 0;
+  for (let i = 1; i <= rows.length; i++) {
+    if (i < rows.length && rows[i - 1].mean - rows[i].mean <= eps) continue;
+    out.push(...rows.slice(start, i).sort((a, b) => a.candidate - b.candidate));
+    start = i;
+  }
+  return out;
+}
+
+function toBatch(direction: ResultBatch['direction'], groups: Map<number, Row[]>, topK: number, eps: number): ResultBatch {
+  const rows: (Row & { rank: number })[] = [];
+  for (const [, list] of [...groups].sort((a, b) => a[0] - b[0])) {
+    orderWithTies(list, eps)
+      .slice(0, topK)
+      .forEach((r, i) => rows.push({ ...r, rank: i + 1 }));
+  }
+  const F = FACET_COUNT;
+  const out: ResultBatch = {
+    direction,
+    length: rows.length,
+    subjectIds: Float64Array.from(rows, (r) => r.subject),
+    candidateIds: Float64Array.from(rows, (r) => r.candidate),
+    ranks: Int32Array.from(rows, (r) => r.rank),
+    totals: Float64Array.from(rows, (r) => (r.mean + 1) * 50),
+    facetScores: new Float64Array(rows.length * F),
+  };
+  rows.forEach((r, i) => out.facetScores.set(r.facetScores, i * F));
+  return out;
+}

@@ -1,0 +1,99 @@
+import { FACET_COUNT } from '../facets.js';
+import type { ResultBatch } from './types.js';
+
+/**
+ * Score x as integer hundredths, rounded half away from zero. Integer cents keep
+ * float formatting out of it ((0.285).toFixed(2) is "0.28"); the tiny epsilon
+ * absorbs x*100 landing just under a .5 boundary.
+ */
+export function scoreCents(x: number): number {
+  const c = Math.floor(Math.abs(x) * 100 + 0.5 + 1e-9);
+  return x < 0 ? -c : c;
+}
+
+/** A score as DECIMAL(5,2) text. */
+export function formatScore(x: number): string {
+  const c = scoreCents(x);
+  const a = Math.abs(c);
+  const frac = a % 100;
+  return `${c < 0 ? '-' : ''}${(a - frac) / 100}.${frac < 10 ? '0' : ''}${frac}`;
+}
+
+/** Facet scores can exceed [0, 100] by float32 rounding of a cosine near ±1. */
+const clampScore = (x: number) => (x < 0 ? 0 : x > 100 ? 100 : x);
+
+/** Columns in the order both formats use. `rank` is reserved in MySQL 8. */
+export const RESULT_COLUMNS =
+  'direction, talent_user_id, job_posting_id, `rank`, total_score, score_roles, score_skills, score_growth, score_career, score_vision, score_culture, run_id, computed_at';
+
+interface Dialect {
+  open: string;
+  sep: number;
+  nul: Buffer;
+  close: string;
+  rowSep: Buffer;
+}
+const TSV: Dialect = { open: '', sep: 0x09, nul: Buffer.from('\\N'), close: '\n', rowSep: Buffer.alloc(0) };
+const SQL: Dialect = { open: "('", sep: 0x2c, nul: Buffer.from('NULL'), close: "')", rowSep: Buffer.from(',') };
+/** Upper bound of one row's bytes: 13 columns, ids up to 20 digits, the timestamp. */
+const MAX_ROW_BYTES = 256;
+
+/**
+ * Rows [from, to) as bytes, written digit by digit into one buffer: string
+ * concatenation and number formatting were the write path's bottleneck.
+ */
+function encodeRows(b: ResultBatch, from: number, to: number, runId: number, computedAt: string, d: Dialect): Buffer {
+  const head = Buffer.from(`${d.open}${b.direction}${d.open ? "'" : ''}`, 'latin1');
+  const tail = Buffer.from(`${String.fromCharCode(d.sep)}${runId}${String.fromCharCode(d.sep)}${d.open ? "'" : ''}${computedAt}${d.close}`, 'latin1');
+  const buf = Buffer.allocUnsafe((to - from) * MAX_ROW_BYTES);
+  const digits = new Uint8Array(24);
+  let pos = 0;
+  const uint = (n: number) => {
+    let k = 0;
+    do {
+      const q = Math.floor(n / 10);
+      digits[k++] = 48 + n - q * 10;
+      n = q;
+    } while (n > 0);
+    while (k > 0) buf[pos++] = digits[--k];
+  };
+  const score = (x: number) => {
+    const c = scoreCents(clampScore(x));
+    uint(Math.floor(c / 100));
+    const frac = c % 100;
+    buf[pos++] = 46;
+    buf[pos++] = 48 + Math.floor(frac / 10);
+    buf[pos++] = 48 + (frac % 10);
+  };
+  const t2j = b.direction === 'talent_to_job';
+  for (let i = from; i < to; i++) {
+    if (i > from) pos += d.rowSep.copy(buf, pos);
+    pos += head.copy(buf, pos);
+    buf[pos++] = d.sep;
+    uint(t2j ? b.subjectIds[i] : b.candidateIds[i]);
+    buf[pos++] = d.sep;
+    uint(t2j ? b.candidateIds[i] : b.subjectIds[i]);
+    buf[pos++] = d.sep;
+    uint(b.ranks[i]);
+    buf[pos++] = d.sep;
+    score(b.totals[i]);
+    for (let f = 0; f < FACET_COUNT; f++) {
+      buf[pos++] = d.sep;
+      const v = b.facetScores[i * FACET_COUNT + f];
+      if (Number.isNaN(v)) pos += d.nul.copy(buf, pos);
+      else score(v);
+    }
+    pos += tail.copy(buf, pos);
+  }
+  return buf.subarray(0, pos);
+}
+
+/** Rows [from, to) as LOAD DATA text: tab-separated, \N for NULL, one row per line. */
+export function toTsv(b: ResultBatch, from: number, to: number, runId: number, computedAt: string): Buffer {
+  return encodeRows(b, from, to, runId, computedAt, TSV);
+}
+
+/** Rows [from, to) as the VALUES list of a multi-row INSERT (numbers only, so inline values are safe). */
+export function toInsertValues(b: ResultBatch, from: number, to: number, runId: number, computedAt: string): string {
+  return encodeRows(b, from, to, runId, computedAt, SQL).toString('latin1');
+}

@@ -1,0 +1,54 @@
+import type { Db } from '../db/connect.js';
+import { FK_TARGETS } from '../db/appTables.js';
+import * as ownedSchema from '../schema/index.js';
+import { OWNED_TABLES } from '../schema/owned.js';
+import { actualTables } from './actualSchema.js';
+import { APP_TABLES_READ, checkAppSchema } from './appSchema.js';
+import { diffSchema } from './diffSchema.js';
+import { expectedTables } from './expectedSchema.js';
+import type { Finding } from './findings.js';
+import { readJournal } from './journal.js';
+import { journalFindings, pendingFindings } from './migrationFindings.js';
+import { readMigrationState } from './migrator.js';
+import { readInfoSchema } from './readInfoSchema.js';
+import { checkSync, type DrizzleKitApi } from './syncCheck.js';
+
+/** The match publisher's working tables: expected to come and go, reported for information only. */
+const PUBLISHER_TABLES = ['match_results_next', 'match_results_previous'];
+
+export interface CheckOptions {
+  /** Migrations directory (default: the package's drizzle/). */
+  dir?: string;
+  /** Schema modules to compare against (default: src/schema). */
+  schema?: Record<string, unknown>;
+  loadDrizzleKit?: () => Promise<DrizzleKitApi>;
+}
+
+/** Runs every check read-only and returns all findings; never changes the database or files. */
+export async function collectFindings(db: Db, opts: CheckOptions = {}): Promise<Finding[]> {
+  const schema = opts.schema ?? ownedSchema;
+  const findings: Finding[] = [];
+
+  let journalOk = true;
+  try {
+    findings.push(...journalFindings(readJournal(opts.dir)));
+  } catch (e) {
+    journalOk = false;
+    findings.push({ kind: 'journal', message: `cannot read the migrations: ${(e as Error).message}`, details: { dir: opts.dir ?? 'drizzle/' } });
+  }
+  findings.push(...(await checkSync({ schema, dir: opts.dir, loadApi: opts.loadDrizzleKit })));
+
+  const expected = expectedTables(schema);
+  const ownedNames = [...new Set([...OWNED_TABLES, ...expected.map((t) => t.name)])];
+  const appNames: string[] = [...new Set([...APP_TABLES_READ, ...FK_TARGETS.map((t) => t.table)])];
+  const rows = await readInfoSchema(db, [...ownedNames, ...appNames, ...PUBLISHER_TABLES]);
+  findings.push(...checkAppSchema({ tables: rows.tables.filter((t) => appNames.includes(t.table_name)), columns: rows.columns }));
+
+  if (journalOk) findings.push(...pendingFindings(await readMigrationState(db, opts.dir)));
+
+  findings.push(...diffSchema(expected, actualTables(rows)));
+  for (const t of rows.tables.filter((t) => PUBLISHER_TABLES.includes(t.table_name))) {
+    findings.push({ kind: 'info', message: `${t.table_name} exists (the match publisher's working table; not checked)`, details: { table: t.table_name } });
+  }
+  return findings;
+}

@@ -1,0 +1,70 @@
+import { fixedClock } from '../../src/clock.js';
+import { loadConfig, type Flags } from '../../src/config.js';
+import type { CommandContext } from '../../src/context.js';
+import { memoryLogger } from '../../src/log.js';
+import type { TestDatabase } from '../helpers/testDb.js';
+import type { RefRow } from './matchReference.js';
+
+export function matchCtx(t: TestDatabase, flags: Flags = {}, at = '2026-06-15T03:00:00Z', signal = new AbortController().signal): CommandContext & { log: ReturnType<typeof memoryLogger> } {
+  return { db: t.db, clock: fixedClock(at), log: memoryLogger(), config: loadConfig({ env: { DATABASE_URL: t.url }, cwd: null, flags }), signal };
+}
+
+export interface PublishedRow {
+  direction: 'talent_to_job' | 'job_to_talent';
+  talent: number;
+  job: number;
+  rank: number;
+  total: number;
+  facets: (number | null)[];
+  runId: number;
+}
+
+export async function publishedRows(t: TestDatabase, table = 'match_results'): Promise<PublishedRow[]> {
+  const rows = (await t.exec(
+    `SELECT direction, talent_user_id, job_posting_id, \`rank\`, total_score, score_roles, score_skills, score_growth, score_career, score_vision, score_culture, run_id
+       FROM ${table} ORDER BY direction, talent_user_id, job_posting_id`,
+  )) as Record<string, unknown>[];
+  const num = (v: unknown) => (v === null ? null : Number(v));
+  return rows.map((r) => ({
+    direction: r.direction as PublishedRow['direction'],
+    talent: Number(r.talent_user_id),
+    job: Number(r.job_posting_id),
+    rank: Number(r.rank),
+    total: Number(r.total_score),
+    facets: ['score_roles', 'score_skills', 'score_growth', 'score_career', 'score_vision', 'score_culture'].map((c) => num(r[c])),
+    runId: Number(r.run_id),
+  }));
+}
+
+/** Rounding to DECIMAL(5,2) moves a score by at most 0.005; float32 adds far less than 1e-4. */
+export const TOLERANCE = 0.005 + 1e-4;
+
+/**
+ * Every published row of one direction against the reference: same subjects,
+ * same candidates at the same ranks, scores within TOLERANCE, NULL facets equal.
+ * Returns a list of differences (empty = identical).
+ */
+export function diffDirection(published: PublishedRow[], ref: RefRow[], direction: PublishedRow['direction']): string[] {
+  const key = (subject: number, rank: number) => `${subject}#${rank}`;
+  const pub = new Map(
+    published.filter((r) => r.direction === direction).map((r) => [key(direction === 'talent_to_job' ? r.talent : r.job, r.rank), r]),
+  );
+  const problems: string[] = [];
+  if (pub.size !== ref.length) problems.push(`${direction}: ${pub.size} rows published, reference has ${ref.length}`);
+  for (const e of ref) {
+    const p = pub.get(key(e.subject, e.rank));
+    const where = `${direction} subject ${e.subject} rank ${e.rank}`;
+    if (!p) {
+      problems.push(`${where}: missing`);
+      continue;
+    }
+    const candidate = direction === 'talent_to_job' ? p.job : p.talent;
+    if (candidate !== e.candidate) problems.push(`${where}: candidate ${candidate}, expected ${e.candidate}`);
+    if (Math.abs(p.total - e.total) > TOLERANCE) problems.push(`${where}: total ${p.total}, expected ${e.total}`);
+    e.facets.forEach((f, i) => {
+      const got = p.facets[i];
+      if ((f === null) !== (got === null) || (f !== null && Math.abs(got! - f) > TOLERANCE)) problems.push(`${where}: facet ${i} ${got}, expected ${f}`);
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,160 @@
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { match } from '../../src/commands/match.js';
+import { poolOptions } from '../../src/db/connect.js';
+import { ExitCode, FitmatchError, InterruptedError } from '../../src/errors.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
+import { seedDirtyData } from './matchDirtyData.js';
+import { matchCtx, publishedRows } from './matchHelpers.js';
+import type { EngineFactory } from '../../src/match/enginePort.js';
+import { bruteForceEngine } from './matchReference.js';
+
+const tables = async (t: TestDatabase) =>
+  ((await t.exec("SELECT table_name AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE 'match_results%' ORDER BY 1")) as { n: string }[]).map((r) => r.n);
+
+async function foreignKeys(t: TestDatabase, table: string): Promise<string[]> {
+  const rows = (await t.exec(
+    'SELECT column_name AS c, referenced_table_name AS rt, referenced_column_name AS rc FROM information_schema.key_column_usage WHERE table_schema = DATABASE() AND table_name = ? AND referenced_table_name IS NOT NULL ORDER BY 1',
+    [table],
+  )) as { c: string; rt: string; rc: string }[];
+  return rows.map((r) => `${r.c}->${r.rt}.${r.rc}`);
+}
+
+async function indexes(t: TestDatabase, table: string): Promise<string[]> {
+  const rows = (await t.exec(
+    `SELECT index_name AS n, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS c FROM information_schema.statistics
+      WHERE table_schema = DATABASE() AND table_name = ? GROUP BY index_name ORDER BY index_name`,
+    [table],
+  )) as { n: string; c: string }[];
+  return rows.map((r) => `${r.n}:${r.c}`).sort();
+}
+
+const runStatus = async (t: TestDatabase, id: number) => ((await t.exec('SELECT status FROM match_runs WHERE id = ?', [id])) as { status: string }[])[0].status;
+
+describe('publishing match results', () => {
+  let t: TestDatabase;
+  let other: mysql.Connection;
+  beforeAll(async () => {
+    t = await createTestDatabase('publish');
+    await seedDirtyData(t);
+    other = await mysql.createConnection(poolOptions(t.config.db));
+  });
+  afterAll(async () => {
+    await other?.end();
+    await t?.drop();
+  });
+
+  it('three consecutive runs publish with fresh FK names, keeping one previous set', async () => {
+    for (let i = 0; i < 3; i++) {
+      const s = await match({ engine: bruteForceEngine() }, matchCtx(t, { topK: String(2 + i) }));
+      expect(new Set((await publishedRows(t)).map((r) => r.runId))).toEqual(new Set([s.runId]));
+      expect(await foreignKeys(t, 'match_results')).toEqual(['job_posting_id->job_postings.id', 'talent_user_id->users.id']);
+      expect(await indexes(t, 'match_results')).toEqual(await indexes(t, 'match_results_previous'));
+    }
+    expect(await indexes(t, 'match_results')).toEqual([
+      'PRIMARY:direction,talent_user_id,job_posting_id',
+      'ix_match_results_job:job_posting_id,direction,rank',
+      'ix_match_results_talent:talent_user_id,direction,rank',
+    ].sort());
+    expect(await tables(t)).toEqual(['match_results', 'match_results_previous']);
+  });
+
+  it('readers on another connection only ever see one run', async () => {
+    let stop = false;
+    const snapshots: number[][] = [];
+    const reader = (async () => {
+      while (!stop) {
+        const [rows] = await other.query('SELECT DISTINCT run_id FROM match_results');
+        snapshots.push((rows as { run_id: number }[]).map((r) => Number(r.run_id)));
+      }
+    })();
+    const runIds: number[] = [];
+    for (let i = 0; i < 5; i++) runIds.push((await match({ engine: bruteForceEngine() }, matchCtx(t, { topK: String(1 + (i % 3)) }))).runId);
+    stop = true;
+    await reader;
+    expect(snapshots.length).toBeGreaterThan(5);
+    expect(snapshots.filter((s) => s.length !== 1)).toEqual([]);
+    expect(new Set(snapshots.flat()).size).toBeGreaterThan(1);
+  });
+
+  it('an open transaction on match_results makes publishing fail clearly after retries, changing nothing', async () => {
+    const before = await publishedRows(t);
+    await other.query('START TRANSACTION');
+    await other.query('SELECT COUNT(*) FROM match_results');
+    const ctx = matchCtx(t, { topK: '7' });
+    const err = await match({ engine: bruteForceEngine(), lockWaitSeconds: 1, publishAttempts: 2 }, ctx).catch((e) => e);
+    await other.query('COMMIT');
+    expect(err).toBeInstanceOf(FitmatchError);
+    expect((err as FitmatchError).exitCode).toBe(ExitCode.FAILED);
+    expect((err as Error).message).toMatch(/locked by another session's open transaction/);
+    expect(await publishedRows(t)).toEqual(before);
+    expect(await tables(t)).toEqual(['match_results', 'match_results_previous']);
+    const [run] = (await t.exec("SELECT status, error FROM match_runs ORDER BY id DESC LIMIT 1")) as { status: string; error: string }[];
+    expect(run.status).toBe('failed');
+  });
+
+  it('publishes once a blocking transaction ends during the retries', async () => {
+    await other.query('START TRANSACTION');
+    await other.query('SELECT COUNT(*) FROM match_results');
+    const done = match({ engine: bruteForceEngine(), lockWaitSeconds: 1, publishAttempts: 6 }, matchCtx(t, { topK: '2' }));
+    setTimeout(() => void other.query('COMMIT'), 1500);
+    const s = await done;
+    expect(new Set((await publishedRows(t)).map((r) => r.runId))).toEqual(new Set([s.runId]));
+  });
+
+  it('an abort before publishing leaves match_results unchanged and marks the run interrupted', async () => {
+    const before = await publishedRows(t);
+    const ac = new AbortController();
+    const ctx = matchCtx(t, { topK: '9' }, undefined, ac.signal);
+    setTimeout(() => ac.abort(), 300);
+    const err = await match({ engine: bruteForceEngine(), pauseBeforePublishMs: 30_000 }, ctx).catch((e) => e);
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect(await publishedRows(t)).toEqual(before);
+    expect(await tables(t)).toEqual(['match_results', 'match_results_previous']);
+    const [run] = (await t.exec('SELECT id, status FROM match_runs ORDER BY id DESC LIMIT 1')) as { id: number; status: string }[];
+    expect(run.status).toBe('interrupted');
+  });
+
+  it('cleans up after a crashed run: stale staging table and a run left "running"', async () => {
+    await t.exec('CREATE TABLE match_results_next LIKE match_results');
+    await t.exec('ALTER TABLE match_results_next ADD CONSTRAINT fk_mr_talent_r999999 FOREIGN KEY (talent_user_id) REFERENCES users (id)');
+    await t.exec("INSERT INTO match_runs (kind, status, started_at) VALUES ('match', 'running', NOW())");
+    const [stale] = (await t.exec('SELECT MAX(id) AS id FROM match_runs')) as { id: number }[];
+    const s = await match({ engine: bruteForceEngine() }, matchCtx(t, { topK: '3' }));
+    expect(await runStatus(t, stale.id)).toBe('failed');
+    expect(await runStatus(t, s.runId)).toBe('succeeded');
+    expect(await tables(t)).toEqual(['match_results', 'match_results_previous']);
+  });
+
+  it('drops rows of a posting hard-deleted while the run was computing', async () => {
+    const inner = bruteForceEngine();
+    const deleting: EngineFactory = {
+      plan: inner.plan,
+      create: async (s, plan) => {
+        const e = await inner.create(s, plan);
+        return {
+          ...e,
+          processTalentBlock: async (block, chunks) => {
+            await t.exec('DELETE FROM job_postings WHERE id = 207');
+            return e.processTalentBlock(block, chunks);
+          },
+        };
+      },
+    };
+    const s = await match({ engine: deleting }, matchCtx(t, { topK: '50' }));
+    const rows = await publishedRows(t);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.job === 207)).toEqual([]);
+    expect(s.counts.rowsDroppedForDeletedEntities).toBeGreaterThan(0);
+    expect(await foreignKeys(t, 'match_results')).toEqual(['job_posting_id->job_postings.id', 'talent_user_id->users.id']);
+  });
+
+  it('--no-publish computes and stages, leaving match_results as it was', async () => {
+    const before = await publishedRows(t);
+    const s = await match({ engine: bruteForceEngine(), publish: false }, matchCtx(t, { topK: '1' }));
+    expect(s.published).toBe(false);
+    expect(s.counts.rowsTalentToJob).toBeGreaterThan(0);
+    expect(await publishedRows(t)).toEqual(before);
+    expect(await tables(t)).toEqual(['match_results', 'match_results_previous']);
+  });
+});
