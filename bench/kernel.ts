@@ -177,12 +177,12 @@ function runReference(python: string, o: Required<Omit<KernelBenchOptions, 'pyth
   // Reference (netlib) BLAS makes the script run for hours and its ratios meaningless: probe first.
   const probe = spawnSync(python, ['-c', [
     'import numpy as np, time',
-    'a = np.ones((768, 768), np.float32); a @ a; t = time.perf_counter(); a @ a',
-    'print(2 * 768**3 / (time.perf_counter() - t) / 1e9)',
+    'a = np.ones((1024, 1024), np.float32); a @ a; t = time.perf_counter(); a @ a',
+    'print(2 * 1024**3 / (time.perf_counter() - t) / 1e9)',
   ].join('\n')], { env, encoding: 'utf8' });
   if (probe.status !== 0) return { python, skipped: `no numpy: ${probe.stderr.trim().split('\n').pop()}` };
   const probeGflops = Number(probe.stdout.trim());
-  if (probeGflops < 10) return { python, blas: `probe ${probeGflops.toFixed(1)} GFLOP/s`, skipped: 'numpy is linked to a reference (unoptimised) BLAS' };
+  if (probeGflops < 5) return { python, blas: `probe ${probeGflops.toFixed(1)} GFLOP/s`, skipped: 'numpy is linked to a reference (unoptimised) BLAS' };
   const r = spawnSync(python, [REFERENCE, '--q', `${o.q}`, '--c', `${o.c}`, '--k', `${o.k}`, '--repeats', `${o.repeats}`, '--json', '--d', ...ds.map(String)], { env, encoding: 'utf8' });
   if (r.status !== 0) return { python, skipped: `reference failed: ${r.stderr.trim().split('\n').pop()}` };
   return { python, blas: `probe ${probeGflops.toFixed(1)} GFLOP/s`, results: JSON.parse(r.stdout).results };
@@ -194,19 +194,23 @@ export async function runKernelBench(opts: KernelBenchOptions = {}): Promise<Ker
     ldPreload: process.env.FITMATCH_BENCH_LD_PRELOAD ?? '', ...opts,
   };
   const shapes = opts.shapes ?? DEFAULT_SHAPES;
-  const ds = [...new Set(shapes.map((s) => s.dims.reduce((a, x) => a + x, 0)))];
+  const dOf = (dims: number[]) => dims.reduce((a, x) => a + x, 0);
+  const ds = [...new Set(shapes.map((s) => dOf(s.dims)))];
   const references: KernelBenchResult['references'] = [];
-  if (o.python && !existsSync(REFERENCE)) references.push({ python: '-', skipped: `${REFERENCE} not found` });
-  else if (o.python) {
-    for (const python of opts.pythons ?? ['/usr/bin/python3', 'python3']) {
-      o.log(`reference: ${o.ldPreload ? `LD_PRELOAD=${o.ldPreload} ` : ''}${python} ${REFERENCE} ...`);
-      const ref = { ...runReference(python, o, ds), ...(o.ldPreload ? { ldPreload: o.ldPreload } : {}) };
-      o.log(ref.skipped ? `  skipped (${ref.skipped}${ref.blas ? `, ${ref.blas}` : ''})` : `  ${JSON.stringify(ref.results)}`);
-      references.push(ref);
-    }
-  }
   const results: ShapeResult[] = [];
-  for (const s of shapes) results.push(await benchShape(o, s.label, s.dims));
+  // The machine is shared and its load drifts: run the reference for each D right before ORT at that D.
+  for (const d of ds) {
+    if (o.python && !existsSync(REFERENCE)) references.push({ python: '-', skipped: `${REFERENCE} not found` });
+    else if (o.python) {
+      for (const python of opts.pythons ?? ['/usr/bin/python3', 'python3']) {
+        o.log(`reference D=${d}: ${o.ldPreload ? `LD_PRELOAD=${o.ldPreload} ` : ''}${python} ${REFERENCE} ...`);
+        const ref = { ...runReference(python, o, [d]), ...(o.ldPreload ? { ldPreload: o.ldPreload } : {}) };
+        o.log(ref.skipped ? `  skipped (${ref.skipped}${ref.blas ? `, ${ref.blas}` : ''})` : `  ${JSON.stringify(ref.results)}`);
+        references.push(ref);
+      }
+    }
+    for (const s of shapes) if (dOf(s.dims) === d) results.push(await benchShape(o, s.label, s.dims));
+  }
   for (const ref of references) {
     if (!ref.results) continue;
     for (const s of results) {

@@ -22,12 +22,13 @@ export interface WorkOptions {
   statementBudget: number;
   model: string;
   dims: (number | null)[];
+  readAhead?: number;
 }
 
 export const payloadHash = (p: string | null): string | null => (p === null ? null : createHash('sha256').update(p).digest('hex'));
 
 /**
- * Streams the payloads of the entities to (re)compute in pages, keeping one page
+ * Streams the payloads of the entities to (re)compute in pages, keeping pages
  * read ahead and one batch write in flight, so reading, parsing and writing
  * overlap. Stops at a batch boundary when ctx.signal is aborted (s.interrupted).
  * Returns the work items whose source row vanished before it was read.
@@ -49,12 +50,18 @@ export async function applyWork(
     p.catch(() => {}); // awaited below; this only stops an early rejection from counting as unhandled
     return p;
   };
-  let next: Promise<SourcePayloadRow[]> | null = work.length ? fetch(0) : null;
+  // Up to `readAhead` pages in flight (bounded memory: readAhead × batchSize payload rows).
+  const ahead: Promise<SourcePayloadRow[]>[] = [];
+  let nextStart = 0;
+  const refill = () => {
+    for (; ahead.length < Math.max(1, o.readAhead ?? 2) && nextStart < work.length; nextStart += o.batchSize) ahead.push(fetch(nextStart));
+  };
+  refill();
   let writing: Promise<void> = Promise.resolve();
   try {
-    for (let i = 0; next; i += o.batchSize) {
-      const rows = await timed(tm, 'read', () => next!);
-      next = i + o.batchSize < work.length ? fetch(i + o.batchSize) : null;
+    while (ahead.length) {
+      const rows = await timed(tm, 'read', () => ahead.shift()!);
+      refill();
       const t0 = performance.now();
       const batches: Record<EntityKind, BatchWrite> = { talent: { upserts: [], deletes: [], touches: [] }, job: { upserts: [], deletes: [], touches: [] } };
       for (const row of rows) {

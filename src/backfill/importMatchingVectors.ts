@@ -17,6 +17,8 @@ export interface ImportOptions {
   /** Source rows per payload page / write batch. */
   batchSize: number;
   statementBudget: number;
+  /** Concurrent server-side streams for the dimension scan and payload reads. */
+  streams?: number;
 }
 
 /** Source 1: matching_vectors -> talent_embeddings / job_embeddings. Returns what the run record keeps for the next run. */
@@ -25,7 +27,7 @@ export async function importMatchingVectors(opts: ImportOptions, ctx: CommandCon
   const tm = s.timingsMs;
   const fingerprint = await timed(tm, 'fingerprint', () => sourceFingerprint(db));
   let dimList = opts.dim !== undefined ? FACETS.map(() => opts.dim!) : opts.full ? null : await cachedDims(db, fingerprint, null);
-  if (!dimList) dimList = inferDims(await timed(tm, 'inferDims', () => readLengthHistograms(db, 2000, signal)));
+  if (!dimList) dimList = inferDims(await timed(tm, 'inferDims', () => readLengthHistograms(db, { streams: opts.streams, signal })));
   FACETS.forEach((f, i) => (s.dims[f] = dimList![i]));
   const model = `matching_vectors:${dimList.map((d) => d ?? 0).join(',')}`;
   s.model = model;
@@ -49,7 +51,7 @@ export async function importMatchingVectors(opts: ImportOptions, ctx: CommandCon
     }
   });
 
-  const stored = { talent: await readStoredMeta(db, TABLES.talent), job: await readStoredMeta(db, TABLES.job) };
+  const stored = await timed(tm, 'stored', async () => ({ talent: await readStoredMeta(db, TABLES.talent), job: await readStoredMeta(db, TABLES.job) }));
   const keep = { talent: new Set<number>(), job: new Set<number>() };
   const work: WorkItem[] = [];
   for (const kind of ['talent', 'job'] as const) {
@@ -67,7 +69,7 @@ export async function importMatchingVectors(opts: ImportOptions, ctx: CommandCon
   // Entities whose newest row had no valid facet have no stored row, so they are re-checked (not rewritten) every run.
   log.info(`${work.length} entit${work.length === 1 ? 'y' : 'ies'} to check (new, changed, or without a stored row)`);
 
-  const byRow = await applyWork(work, { ...opts, model, dims: dimList }, ctx, s, keep, stored);
+  const byRow = await applyWork(work, { ...opts, model, dims: dimList, readAhead: opts.streams }, ctx, s, keep, stored);
   // Rows that vanished between scan and fetch are simply not kept: the next run sees them gone.
   for (const w of byRow.values()) if (w.stored) keep[w.kind].add(w.key);
   if (!s.interrupted) {

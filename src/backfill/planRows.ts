@@ -10,7 +10,7 @@ export interface Winner {
   updatedAt: Date;
 }
 
-export type Classification = { kind: EntityKind; key: number } | { skip: string; removeKind?: EntityKind; removeKey?: number };
+export type Classification = { kind: EntityKind; key: number } | { skip: string };
 
 /**
  * Which entity a matching_vectors row describes, or why it is skipped. A deleted

@@ -94,19 +94,32 @@ export async function isMariaDb(db: Db): Promise<boolean> {
   return /mariadb/i.test(String(rows[0].v));
 }
 
-/** Per-facet length histograms over every row, paged by id. */
-export async function readLengthHistograms(db: Db, pageSize = 2000, signal?: AbortSignal): Promise<LengthHistogram> {
+/**
+ * Per-facet length histograms over every row. The id range is split into
+ * `streams` slices paged concurrently on separate connections: the server
+ * evaluates JSON functions single-threaded per query, so this is what lets it
+ * use more than one core.
+ */
+export async function readLengthHistograms(db: Db, opts: { pageSize?: number; streams?: number; signal?: AbortSignal } = {}): Promise<LengthHistogram> {
   const h = emptyHistograms();
   const expr = (await isMariaDb(db)) ? mariadbLengthExpr : exactLengthExpr;
   const select = COLS.map((c, f) => `${expr(c)} AS l${f}`).join(', ');
-  let after = 0;
-  for (;;) {
-    signal?.throwIfAborted();
-    const [rows] = await db.pool.query<RowDataPacket[]>(`SELECT id, ${select} FROM matching_vectors WHERE id > ? ORDER BY id LIMIT ?`, [after, pageSize]);
-    if (rows.length === 0) return h;
-    for (const r of rows) for (let f = 0; f < COLS.length; f++) addLength(h, f, r[`l${f}`] === null ? null : Number(r[`l${f}`]));
-    after = Number(rows[rows.length - 1].id);
-  }
+  const [[range]] = await db.pool.query<RowDataPacket[]>('SELECT COALESCE(MIN(id), 0) AS lo, COALESCE(MAX(id), 0) AS hi FROM matching_vectors');
+  const lo = Number(range.lo) - 1;
+  const hi = Number(range.hi);
+  const streams = Math.max(1, opts.streams ?? 2);
+  const step = Math.ceil((hi - lo) / streams);
+  const slice = async (from: number, to: number) => {
+    for (let after = from; ; ) {
+      opts.signal?.throwIfAborted();
+      const [rows] = await db.pool.query<RowDataPacket[]>(`SELECT id, ${select} FROM matching_vectors WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`, [after, to, opts.pageSize ?? 1000]);
+      if (rows.length === 0) return;
+      for (const r of rows) for (let f = 0; f < COLS.length; f++) addLength(h, f, r[`l${f}`] === null ? null : Number(r[`l${f}`]));
+      after = Number(rows[rows.length - 1].id);
+    }
+  };
+  await Promise.all(Array.from({ length: streams }, (_, i) => slice(lo + i * step, i === streams - 1 ? hi : lo + (i + 1) * step)));
+  return h;
 }
 
 export interface SourcePayloadRow {

@@ -27,6 +27,8 @@ export class EmbeddingReader {
     private readonly ids: Float64Array,
     private readonly dims: number[],
     private readonly skips: BlobSkips,
+    /** Stops readAll early (the caller then throws InterruptedError). */
+    private readonly signal?: AbortSignal,
     private readonly parallel = 4,
   ) {}
 
@@ -67,7 +69,7 @@ export class EmbeddingReader {
   /** Reads everything into blocks of `chunkRows` (the job side, held in memory for the whole run). */
   async readAll(chunkRows: number): Promise<EmbeddingBlock[]> {
     const blocks: EmbeddingBlock[] = [];
-    while (!this.exhausted) {
+    while (!this.exhausted && !this.signal?.aborted) {
       const b = await this.fill(allocBlock(Math.min(chunkRows, this.ids.length - this.next), this.dims));
       if (b.rows > 0) blocks.push(trimBlock(b));
     }

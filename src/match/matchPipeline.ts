@@ -56,7 +56,7 @@ export async function runMatchPipeline(p: PipelineInput): Promise<PipelineResult
     const dims = await detectFacetDims(conn);
     const settings: EngineSettings = { ...p.engine, dims };
     const plan = p.factory.plan({ ...settings, talents: Math.max(1, talentIds.length), jobs: Math.max(1, jobIds.length) });
-    const jobReader = new EmbeddingReader(p.pool, 'job', jobIds, dims, skips);
+    const jobReader = new EmbeddingReader(p.pool, 'job', jobIds, dims, skips, p.signal);
     const jobChunks = await jobReader.readAll(plan.jobChunkRows);
     const jobs = jobChunks.reduce((s, b) => s + b.rows, 0);
     t.readMs += now() - t0;
@@ -84,6 +84,8 @@ export async function runMatchPipeline(p: PipelineInput): Promise<PipelineResult
       talents += current.rows;
       talentBlocks++;
       const next = talentReader.exhausted ? null : timedFill(buffers[talentBlocks % 2]);
+      // Awaited below; until then a read error must not count as an unhandled rejection.
+      next?.catch(() => undefined);
       if (engine) {
         const s = now();
         const batch = await engine.processTalentBlock(trimBlock(current), jobChunks);
@@ -92,7 +94,7 @@ export async function runMatchPipeline(p: PipelineInput): Promise<PipelineResult
         await writer.write(batch);
       }
       current = next ? await next : { ...current, rows: 0 };
-      p.log.debug(`talent block ${talentBlocks}: ${talents}/${talentIds.length} talents`);
+      p.log.event('match_progress', { talentBlocks, talents, of: talentIds.length }, `talent block ${talentBlocks}: ${talents}/${talentIds.length} talents`);
       checkSignal();
     }
     if (engine && talents > 0) {
