@@ -23,12 +23,6 @@ export interface KernelBenchOptions {
   /** Interpreters for the reference script; default: the script's own (Debian) and python3 on PATH. */
   pythons?: string[];
   python?: boolean;
-  /**
-   * LD_PRELOAD for the reference interpreters (env FITMATCH_BENCH_LD_PRELOAD): Debian's numpy and
-   * Faiss link libblas.so.3, which is netlib's reference BLAS unless libopenblas is installed;
-   * a shim exporting sgemm_/cblas_sgemm from an optimised BLAS makes them meaningful.
-   */
-  ldPreload?: string;
   log?: (line: string) => void;
 }
 
@@ -51,7 +45,7 @@ export interface KernelBenchResult {
   threads: number;
   repeats: number;
   shapes: ShapeResult[];
-  references: { python: string; ldPreload?: string; blas?: string; skipped?: string; results?: Record<string, Record<string, number>> }[];
+  references: { python: string; blas?: string; skipped?: string; results?: Record<string, Record<string, number>> }[];
 }
 
 const DEFAULT_SHAPES = [
@@ -79,7 +73,8 @@ function unitBlock(rows: number, dims: number[], seed: number): EmbeddingBlock {
 }
 
 async function median(repeats: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm-up: arena growth and kernel packing
+  // The first 3-4 runs are 2-4x slower (ORT arena growth, kernel packing): warm up past them.
+  for (let i = 0; i < 3; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const t = performance.now();
@@ -171,7 +166,6 @@ async function benchShape(o: Required<Omit<KernelBenchOptions, 'pythons' | 'shap
 
 function runReference(python: string, o: Required<Omit<KernelBenchOptions, 'pythons' | 'shapes'>>, ds: number[]): KernelBenchResult['references'][number] {
   const env = { ...process.env };
-  if (o.ldPreload) env.LD_PRELOAD = o.ldPreload;
   delete env.OPENBLAS_CORETYPE; // as the script's shebang does: the forced core type halves GEMM speed
   delete env.OPENBLAS_L2_SIZE;
   // Reference (netlib) BLAS makes the script run for hours and its ratios meaningless: probe first.
@@ -182,7 +176,10 @@ function runReference(python: string, o: Required<Omit<KernelBenchOptions, 'pyth
   ].join('\n')], { env, encoding: 'utf8' });
   if (probe.status !== 0) return { python, skipped: `no numpy: ${probe.stderr.trim().split('\n').pop()}` };
   const probeGflops = Number(probe.stdout.trim());
-  if (probeGflops < 5) return { python, blas: `probe ${probeGflops.toFixed(1)} GFLOP/s`, skipped: 'numpy is linked to a reference (unoptimised) BLAS' };
+  if (probeGflops < 5) {
+    // Debian's numpy/Faiss link libblas.so.3, which is netlib's reference BLAS until OpenBLAS is installed.
+    return { python, blas: `probe ${probeGflops.toFixed(1)} GFLOP/s`, skipped: 'numpy uses the reference BLAS: apt-get install libopenblas0-pthread' };
+  }
   const r = spawnSync(python, [REFERENCE, '--q', `${o.q}`, '--c', `${o.c}`, '--k', `${o.k}`, '--repeats', `${o.repeats}`, '--json', '--d', ...ds.map(String)], { env, encoding: 'utf8' });
   if (r.status !== 0) return { python, skipped: `reference failed: ${r.stderr.trim().split('\n').pop()}` };
   return { python, blas: `probe ${probeGflops.toFixed(1)} GFLOP/s`, results: JSON.parse(r.stdout).results };
@@ -190,8 +187,7 @@ function runReference(python: string, o: Required<Omit<KernelBenchOptions, 'pyth
 
 export async function runKernelBench(opts: KernelBenchOptions = {}): Promise<KernelBenchResult> {
   const o = {
-    q: 2000, c: 5000, k: 50, repeats: 5, threads: 2, python: true, log: console.log,
-    ldPreload: process.env.FITMATCH_BENCH_LD_PRELOAD ?? '', ...opts,
+    q: 2000, c: 5000, k: 50, repeats: 5, threads: 2, python: true, log: console.log, ...opts,
   };
   const shapes = opts.shapes ?? DEFAULT_SHAPES;
   const dOf = (dims: number[]) => dims.reduce((a, x) => a + x, 0);
@@ -202,9 +198,9 @@ export async function runKernelBench(opts: KernelBenchOptions = {}): Promise<Ker
   for (const d of ds) {
     if (o.python && !existsSync(REFERENCE)) references.push({ python: '-', skipped: `${REFERENCE} not found` });
     else if (o.python) {
-      for (const python of opts.pythons ?? ['/usr/bin/python3', 'python3']) {
-        o.log(`reference D=${d}: ${o.ldPreload ? `LD_PRELOAD=${o.ldPreload} ` : ''}${python} ${REFERENCE} ...`);
-        const ref = { ...runReference(python, o, [d]), ...(o.ldPreload ? { ldPreload: o.ldPreload } : {}) };
+      for (const python of opts.pythons ?? ['/usr/bin/python3']) {
+        o.log(`reference D=${d}: ${python} ${REFERENCE} ...`);
+        const ref = runReference(python, o, [d]);
         o.log(ref.skipped ? `  skipped (${ref.skipped}${ref.blas ? `, ${ref.blas}` : ''})` : `  ${JSON.stringify(ref.results)}`);
         references.push(ref);
       }

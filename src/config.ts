@@ -18,6 +18,7 @@ interface Setting<T> {
   default?: T;
   parse: Parser<T>;
 }
+type Defaulted<T> = Setting<T> & { default: T };
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> => (raw) => {
   const n = Number(raw);
@@ -102,33 +103,33 @@ const jobStatusList: Parser<string[]> = (raw) => {
 };
 
 export const SETTINGS = {
-  databaseUrl: { env: 'DATABASE_URL', default: 'mysql://root@127.0.0.1:3306/fitconnect', parse: url } as Setting<string>,
+  databaseUrl: { env: 'DATABASE_URL', default: 'mysql://root@127.0.0.1:3306/fitconnect', parse: url } as Defaulted<string>,
   logFormat: { env: 'FITMATCH_LOG_FORMAT', parse: oneOf<LogFormat>('human', 'json') } as Setting<LogFormat>,
-  verbose: { env: 'FITMATCH_VERBOSE', default: false, parse: bool } as Setting<boolean>,
+  verbose: { env: 'FITMATCH_VERBOSE', default: false, parse: bool } as Defaulted<boolean>,
   // match
-  topK: { env: 'FITMATCH_TOP_K', default: 50, parse: int(1, 1000) } as Setting<number>,
-  weights: { env: 'FITMATCH_WEIGHTS', default: FACETS.map(() => 1), parse: parseWeights } as Setting<number[]>,
-  memory: { env: 'FITMATCH_MEMORY', default: 2 * 2 ** 30, parse: parseBytes } as Setting<number>,
-  threads: { env: 'FITMATCH_THREADS', default: 2, parse: int(1, 256) } as Setting<number>,
-  timezone: { env: 'FITMATCH_TIMEZONE', default: 'Asia/Seoul', parse: timeZone } as Setting<string>,
+  topK: { env: 'FITMATCH_TOP_K', default: 50, parse: int(1, 1000) } as Defaulted<number>,
+  weights: { env: 'FITMATCH_WEIGHTS', default: FACETS.map(() => 1), parse: parseWeights } as Defaulted<number[]>,
+  memory: { env: 'FITMATCH_MEMORY', default: 2 * 2 ** 30, parse: parseBytes } as Defaulted<number>,
+  threads: { env: 'FITMATCH_THREADS', default: 2, parse: int(1, 256) } as Defaulted<number>,
+  timezone: { env: 'FITMATCH_TIMEZONE', default: 'Asia/Seoul', parse: timeZone } as Defaulted<string>,
   today: { env: 'FITMATCH_TODAY', parse: isoDate } as Setting<string>,
-  jobStatuses: { env: 'FITMATCH_JOB_STATUSES', default: ['PUBLISHED'], parse: jobStatusList } as Setting<string[]>,
-  includeExpired: { env: 'FITMATCH_INCLUDE_EXPIRED', default: false, parse: bool } as Setting<boolean>,
-  includeDeleted: { env: 'FITMATCH_INCLUDE_DELETED', default: false, parse: bool } as Setting<boolean>,
-  writeMode: { env: 'FITMATCH_WRITE_MODE', default: 'auto', parse: oneOf('auto', 'load-data', 'insert') } as Setting<'auto' | 'load-data' | 'insert'>,
+  jobStatuses: { env: 'FITMATCH_JOB_STATUSES', default: ['PUBLISHED'], parse: jobStatusList } as Defaulted<string[]>,
+  includeExpired: { env: 'FITMATCH_INCLUDE_EXPIRED', default: false, parse: bool } as Defaulted<boolean>,
+  includeDeleted: { env: 'FITMATCH_INCLUDE_DELETED', default: false, parse: bool } as Defaulted<boolean>,
+  writeMode: { env: 'FITMATCH_WRITE_MODE', default: 'auto', parse: oneOf('auto', 'load-data', 'insert') } as Defaulted<'auto' | 'load-data' | 'insert'>,
   // backfill / embedding providers
-  provider: { env: 'FITMATCH_EMBED_PROVIDER', default: 'hash', parse: oneOf('hash', 'openai') } as Setting<'hash' | 'openai'>,
-  embedModel: { env: 'FITMATCH_EMBED_MODEL', default: 'text-embedding-3-small', parse: str } as Setting<string>,
+  provider: { env: 'FITMATCH_EMBED_PROVIDER', default: 'hash', parse: oneOf('hash', 'openai') } as Defaulted<'hash' | 'openai'>,
+  embedModel: { env: 'FITMATCH_EMBED_MODEL', default: 'text-embedding-3-small', parse: str } as Defaulted<string>,
   embedDimensions: { env: 'FITMATCH_EMBED_DIMENSIONS', parse: int(1, 65536) } as Setting<number>,
-  openaiBaseUrl: { env: 'OPENAI_BASE_URL', default: 'https://api.openai.com/v1', parse: httpUrl } as Setting<string>,
+  openaiBaseUrl: { env: 'OPENAI_BASE_URL', default: 'https://api.openai.com/v1', parse: httpUrl } as Defaulted<string>,
   openaiApiKey: { env: 'OPENAI_API_KEY', parse: str } as Setting<string>,
-  embedBatchSize: { env: 'FITMATCH_EMBED_BATCH', default: 64, parse: int(1, 2048) } as Setting<number>,
-  embedConcurrency: { env: 'FITMATCH_EMBED_CONCURRENCY', default: 4, parse: int(1, 64) } as Setting<number>,
+  embedBatchSize: { env: 'FITMATCH_EMBED_BATCH', default: 64, parse: int(1, 2048) } as Defaulted<number>,
+  embedConcurrency: { env: 'FITMATCH_EMBED_CONCURRENCY', default: 4, parse: int(1, 64) } as Defaulted<number>,
 };
 
 type Settings = typeof SETTINGS;
 type ValueOf<S> = S extends Setting<infer T> ? T : never;
-export type Config = { [K in keyof Settings]: Settings[K] extends { default: unknown } ? ValueOf<Settings[K]> : ValueOf<Settings[K]> | undefined } & {
+export type Config = { [K in keyof Settings]: Settings[K] extends Defaulted<infer T> ? T : ValueOf<Settings[K]> | undefined } & {
   db: DbSettings;
 };
 /** Flags as strings or already-typed values, keyed by setting name. */

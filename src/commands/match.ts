@@ -36,13 +36,12 @@ export async function match(opts: MatchOptions, ctx: CommandContext): Promise<Ma
   try {
     const stale = await failStaleRuns(db.pool, clock);
     if (stale.length) log.warn(`marked ${stale.length} abandoned run(s) as failed: ${stale.join(', ')}`);
-    // SETTINGS gives these defaults, but Config types every setting as optional.
     const eligibility = resolveEligibility(
-      { jobStatuses: config.jobStatuses!, includeExpired: !!config.includeExpired, includeDeleted: !!config.includeDeleted, timezone: config.timezone!, today: config.today },
+      { jobStatuses: config.jobStatuses, includeExpired: config.includeExpired, includeDeleted: config.includeDeleted, timezone: config.timezone, today: config.today },
       clock.now(),
     );
     const write = await chooseWritePath(db.pool, config.writeMode as WriteMode);
-    const engine = { topK: config.topK!, weights: config.weights!, memoryBytes: config.memory!, threads: config.threads! };
+    const engine = { topK: config.topK, weights: config.weights, memoryBytes: config.memory, threads: config.threads };
     const params = { ...engine, eligibility, writeMode: config.writeMode, writePath: write.path, publish: opts.publish !== false };
     const runId = await startRun(db.pool, clock, params);
     const started = clock.now();

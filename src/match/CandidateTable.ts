@@ -13,7 +13,8 @@ export class CandidateTable {
   private readonly scores: Float64Array;
   private readonly ids: Float64Array;
   private readonly masks: Uint8Array;
-  private readonly cos: Float32Array;
+  /** Per entry, F cosines (left 0 for facets the caller never writes). */
+  readonly cos: Float32Array;
 
   constructor(readonly subjects: number, readonly capacity: number) {
     this.counts = new Int32Array(subjects);
@@ -28,14 +29,22 @@ export class CandidateTable {
     return subjects * (4 + capacity * (8 + 8 + 1 + 4 * F));
   }
 
-  /** Offers a candidate; cosines are read from cosSrc[cosOff + f * cosStride]. */
-  offer(s: number, score: number, id: number, mask: number, cosSrc: ArrayLike<number>[], cosOff: number): void {
+  /** Empties every subject; stale entries are overwritten before they are read again. */
+  clear(): void {
+    this.counts.fill(0);
+  }
+
+  /**
+   * Offers a candidate; returns its entry (write its cosines at cos[entry * F + f])
+   * or -1 when rejected, without touching anything (the common case once full).
+   */
+  offer(s: number, score: number, id: number, mask: number): number {
     const cap = this.capacity;
     const base = s * cap;
     let n = this.counts[s];
     if (n === cap) {
       const ls = this.scores[base + n - 1];
-      if (score < ls || (score === ls && id > this.ids[base + n - 1])) return;
+      if (score < ls || (score === ls && id > this.ids[base + n - 1])) return -1;
       n--;
     } else {
       this.counts[s] = n + 1;
@@ -55,8 +64,7 @@ export class CandidateTable {
     this.scores[base + p] = score;
     this.ids[base + p] = id;
     this.masks[base + p] = mask;
-    const c = (base + p) * F;
-    for (let f = 0; f < F; f++) this.cos[c + f] = cosSrc[f] ? cosSrc[f][cosOff] : 0;
+    return base + p;
   }
 
   /**
@@ -75,37 +83,51 @@ export class CandidateTable {
       totals: new Float64Array(total),
       facetScores: new Float64Array(total * F),
     };
-    const order: number[] = [];
+    const { scores, ids, masks, cos } = this;
+    const { subjectIds: outSubjects, candidateIds, ranks, totals, facetScores } = out;
+    const order = new Int32Array(this.capacity);
     let row = 0;
     for (let s = 0; s < this.subjects; s++) {
       const base = s * this.capacity;
       const n = this.counts[s];
-      order.length = 0;
-      for (let i = 0; i < n; i++) order.push(base + i);
-      this.sortTieGroups(order, tieEpsilon);
-      const take = Math.min(n, topK);
+      const take = n < topK ? n : topK;
+      for (let i = 0; i < n; i++) order[i] = base + i;
+      if (this.tiesReach(base, n, take, tieEpsilon)) this.sortTieGroups(order, n, tieEpsilon);
+      const subject = subjectIds[s];
       for (let r = 0; r < take; r++, row++) {
         const e = order[r];
-        out.subjectIds[row] = subjectIds[s];
-        out.candidateIds[row] = this.ids[e];
-        out.ranks[row] = r + 1;
-        out.totals[row] = (this.scores[e] + 1) * 50;
+        outSubjects[row] = subject;
+        candidateIds[row] = ids[e];
+        ranks[row] = r + 1;
+        totals[row] = (scores[e] + 1) * 50;
+        const m = masks[e];
         for (let f = 0; f < F; f++) {
-          const cos = Math.min(1, Math.max(-1, this.cos[e * F + f]));
-          out.facetScores[row * F + f] = this.masks[e] & (1 << f) ? (cos + 1) * 50 : NaN;
+          const c = cos[e * F + f];
+          facetScores[row * F + f] = m & (1 << f) ? ((c > 1 ? 1 : c < -1 ? -1 : c) + 1) * 50 : NaN;
         }
       }
     }
     return out;
   }
 
-  private sortTieGroups(order: number[], eps: number): void {
+  /** Whether some tie group starting among the first `take` entries has more than one member. */
+  private tiesReach(base: number, n: number, take: number, eps: number): boolean {
+    const last = take < n ? take : n - 1;
+    for (let i = 1; i <= last; i++) if (this.scores[base + i - 1] - this.scores[base + i] <= eps) return true;
+    return false;
+  }
+
+  private sortTieGroups(order: Int32Array, n: number, eps: number): void {
+    const { scores, ids } = this;
     let start = 0;
-    for (let i = 1; i <= order.length; i++) {
-      if (i < order.length && this.scores[order[i - 1]] - this.scores[order[i]] <= eps) continue;
-      if (i - start > 1) {
-        const group = order.slice(start, i).sort((a, b) => this.ids[a] - this.ids[b]);
-        for (let g = 0; g < group.length; g++) order[start + g] = group[g];
+    for (let i = 1; i <= n; i++) {
+      if (i < n && scores[order[i - 1]] - scores[order[i]] <= eps) continue;
+      // Insertion sort by id: groups are short, and a subject's candidate ids are distinct.
+      for (let g = start + 1; g < i; g++) {
+        const e = order[g];
+        let h = g;
+        for (; h > start && ids[order[h - 1]] > ids[e]; h--) order[h] = order[h - 1];
+        order[h] = e;
       }
       start = i;
     }

@@ -31,10 +31,16 @@ const F = FACET_COUNT;
 export class MatchEngine {
   private jobs?: JobSlices;
   private j2t?: CandidateTable;
+  /** Tables kept for the next block or pass: first touches of fresh memory cost more than the merge itself. */
+  private spareT2j?: CandidateTable;
+  private spareJ2t?: CandidateTable;
   private plan?: BlockPlan;
   private readonly cap: number;
-  private readonly facets: number[];
-  private readonly weighted: number[];
+  private readonly facets: Int32Array;
+  private readonly weighted: Int32Array;
+  private readonly weightOf: Float64Array;
+  /** 1 / gemmScales per facet, for the general and the full graph. */
+  private readonly invScales: { general: Float64Array; full: Float64Array };
   private readonly invDen = new Float64Array(1 << F);
   private readonly requiredMask: number;
   private pqBuf = new Float32Array(0);
@@ -46,12 +52,17 @@ export class MatchEngine {
     private readonly opts: MatchEngineOptions,
   ) {
     this.cap = opts.topK + (opts.slack ?? 8);
-    this.facets = [...Array(F).keys()].filter((f) => opts.dims[f] > 0);
-    this.weighted = this.facets.filter((f) => opts.weights[f] > 0);
-    this.requiredMask = this.weighted.reduce((m, f) => m | (1 << f), 0);
+    const facets = [...Array(F).keys()].filter((f) => opts.dims[f] > 0);
+    const weighted = facets.filter((f) => opts.weights[f] > 0);
+    this.facets = Int32Array.from(facets);
+    this.weighted = Int32Array.from(weighted);
+    this.weightOf = Float64Array.from(weighted, (f) => opts.weights[f]);
+    const inv = (full: boolean) => Float64Array.from(gemmScales(opts.weights, full), (s) => 1 / s);
+    this.invScales = { general: inv(false), full: inv(true) };
+    this.requiredMask = weighted.reduce((m, f) => m | (1 << f), 0);
     for (let m = 0; m < 1 << F; m++) {
       let den = 0;
-      for (const f of this.weighted) if (m & (1 << f)) den += opts.weights[f];
+      for (const f of weighted) if (m & (1 << f)) den += opts.weights[f];
       this.invDen[m] = den > 0 ? 1 / den : 0;
     }
   }
@@ -92,11 +103,14 @@ export class MatchEngine {
     const plan = this.planFor(jobCount);
     if (!this.jobs) {
       this.jobs = new JobSlices(jobChunks, plan.jobChunkRows, this.opts.dims, this.requiredMask);
-      this.j2t = new CandidateTable(jobCount, this.cap);
+      this.j2t = reuse(this.spareJ2t, jobCount, this.cap);
+      this.spareJ2t = undefined;
     } else if (!this.jobs.matches(jobChunks)) {
       throw new Error('processTalentBlock must get the same job chunks on every call');
     }
-    const t2j = new CandidateTable(talents.rows, this.cap);
+    // Taken, not shared: an overlapping call gets a table of its own.
+    const t2j = reuse(this.spareT2j, talents.rows, this.cap);
+    this.spareT2j = undefined;
     for (let start = 0; start < talents.rows; start += plan.talentBlockRows) {
       const rows = Math.min(plan.talentBlockRows, talents.rows - start);
       const q = sliceBlock(talents, start, rows, this.opts.dims);
@@ -109,10 +123,12 @@ export class MatchEngine {
         feeds.kt = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.cap, slice.block.rows))), [1]);
         feeds.kj = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.cap, rows))), [1]);
         const out = await (full ? this.full : this.general).run(feeds);
-        this.collect(out, gemmScales(this.opts.weights, full), q, start, slice.block, slice.offset, t2j);
+        this.collect(out, full ? this.invScales.full : this.invScales.general, q, start, slice.block, slice.offset, t2j);
       }
     }
-    return t2j.toResultBatch('talent_to_job', talents.ids, this.opts.topK, this.opts.tieEpsilon ?? 1e-6);
+    const batch = t2j.toResultBatch('talent_to_job', talents.ids, this.opts.topK, this.opts.tieEpsilon ?? 1e-6);
+    this.spareT2j = t2j;
+    return batch;
   }
 
   /**
@@ -122,6 +138,7 @@ export class MatchEngine {
   finishJobToTalent(): ResultBatch {
     if (!this.jobs || !this.j2t) throw new Error('no talent block processed');
     const out = this.j2t.toResultBatch('job_to_talent', this.jobs.ids, this.opts.topK, this.opts.tieEpsilon ?? 1e-6);
+    this.spareJ2t = this.j2t;
     this.jobs = this.j2t = this.plan = undefined;
     return out;
   }
@@ -144,55 +161,79 @@ export class MatchEngine {
 
   private collect(
     out: ort.InferenceSession.OnnxValueMapType,
-    scales: number[],
+    invScale: Float64Array,
     q: EmbeddingBlock,
     qOffset: number,
     c: EmbeddingBlock,
     cOffset: number,
     t2j: CandidateTable,
   ): void {
-    const w = this.opts.weights;
-    const t2jCos: Float64Array[] = [];
-    const j2tCos: Float64Array[] = [];
-    const unscale = (data: Float32Array, s: number) => {
-      const r = new Float64Array(data.length);
-      const inv = 1 / s;
-      for (let i = 0; i < data.length; i++) r[i] = data[i] * inv;
-      return r;
-    };
-    for (const f of this.facets) {
-      t2jCos[f] = unscale(out[`t2jCos${f}`].data as Float32Array, scales[f]);
-      j2tCos[f] = unscale(out[`j2tCos${f}`].data as Float32Array, scales[f]);
+    const t2jCos: Float32Array[] = [];
+    const j2tCos: Float32Array[] = [];
+    for (let f = 0; f < F; f++) {
+      const present = this.opts.dims[f] > 0;
+      t2jCos.push(present ? (out[`t2jCos${f}`].data as Float32Array) : EMPTY);
+      j2tCos.push(present ? (out[`j2tCos${f}`].data as Float32Array) : EMPTY);
     }
-    const mean = (cos: Float64Array[], at: number, shared: number): number => {
-      let num = 0;
-      for (const f of this.weighted) if (shared & (1 << f)) num += w[f] * cos[f][at];
-      const m = num * this.invDen[shared];
-      return m > 1 ? 1 : m < -1 ? -1 : m;
-    };
 
-    const t2jIdx = out.t2jIdx.data as BigInt64Array;
+    const t2jIdx = low32(out.t2jIdx.data as BigInt64Array);
     const kt = out.t2jIdx.dims[1];
     for (let i = 0; i < q.rows; i++) {
       for (let r = 0; r < kt; r++) {
         const at = i * kt + r;
-        const col = Number(t2jIdx[at]);
+        const col = t2jIdx[2 * at];
         const shared = q.mask[i] & c.mask[col];
         if (this.invDen[shared] === 0) continue;
-        t2j.offer(qOffset + i, mean(t2jCos, at, shared), c.ids[col], shared, t2jCos, at);
+        const e = t2j.offer(qOffset + i, this.mean(t2jCos, invScale, at, shared), c.ids[col], shared);
+        if (e >= 0) this.copyCos(t2j.cos, e, t2jCos, invScale, at);
       }
     }
-    const j2tIdx = out.j2tIdx.data as BigInt64Array;
+    const j2t = this.j2t!;
+    const j2tIdx = low32(out.j2tIdx.data as BigInt64Array);
     const kj = out.j2tIdx.dims[0];
     const bc = c.rows;
     for (let r = 0; r < kj; r++) {
       for (let col = 0; col < bc; col++) {
         const at = r * bc + col;
-        const i = Number(j2tIdx[at]);
+        const i = j2tIdx[2 * at];
         const shared = q.mask[i] & c.mask[col];
         if (this.invDen[shared] === 0) continue;
-        this.j2t!.offer(cOffset + col, mean(j2tCos, at, shared), q.ids[i], shared, j2tCos, at);
+        const e = j2t.offer(cOffset + col, this.mean(j2tCos, invScale, at, shared), q.ids[i], shared);
+        if (e >= 0) this.copyCos(j2t.cos, e, j2tCos, invScale, at);
       }
     }
   }
+
+  /** Weighted mean cosine over the shared weighted facets, clamped to [-1, 1]. */
+  private mean(cos: Float32Array[], invScale: Float64Array, at: number, shared: number): number {
+    const weighted = this.weighted;
+    let num = 0;
+    for (let k = 0; k < weighted.length; k++) {
+      const f = weighted[k];
+      if (shared & (1 << f)) num += this.weightOf[k] * (cos[f][at] * invScale[f]);
+    }
+    const m = num * this.invDen[shared];
+    return m > 1 ? 1 : m < -1 ? -1 : m;
+  }
+
+  private copyCos(dst: Float32Array, entry: number, cos: Float32Array[], invScale: Float64Array, at: number): void {
+    const facets = this.facets;
+    for (let k = 0; k < facets.length; k++) {
+      const f = facets[k];
+      dst[entry * F + f] = cos[f][at] * invScale[f];
+    }
+  }
+}
+
+const EMPTY = new Float32Array(0);
+
+function reuse(table: CandidateTable | undefined, subjects: number, capacity: number): CandidateTable {
+  if (table?.subjects !== subjects) return new CandidateTable(subjects, capacity);
+  table.clear();
+  return table;
+}
+
+/** TopK indices (< 2^31) as the low words of the int64s: ORT's Node binding only ships for little-endian hosts. */
+function low32(a: BigInt64Array): Int32Array {
+  return new Int32Array(a.buffer, a.byteOffset, a.length * 2);
 }

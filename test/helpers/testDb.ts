@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { loadConfig, type Config } from '../../src/config.js';
 import { connect, poolOptions, type Db } from '../../src/db/connect.js';
 import { applyMigrations } from '../../src/migrate/migrator.js';
+import { APP_SCHEMA_SQL } from '../../src/seed/appSchema.js';
 
 /** Where tests create their databases; override with TEST_DATABASE_URL (any database name; it is replaced). */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/test';
-export const FIXTURE_SQL = fileURLToPath(new URL('../fixtures/fitconnect-legacy-schema.sql', import.meta.url));
 
 export interface TestDatabase {
   name: string;
@@ -47,7 +46,7 @@ export async function createTestDatabase(label: string, opts: { migrate?: boolea
   const url = testUrl(name);
   const conn = await admin(name);
   const exec = async (sql: string, params?: unknown[]) => (await conn.query(sql, params))[0];
-  if (opts.fixture !== false) await exec(readFileSync(FIXTURE_SQL, 'utf8'));
+  if (opts.fixture !== false) await exec(readFileSync(APP_SCHEMA_SQL, 'utf8'));
   const config = loadConfig({ env: { DATABASE_URL: url }, cwd: null });
   const db = await connect(config.db);
   if (opts.migrate !== false) await applyMigrations(db);
