@@ -28,11 +28,11 @@ const MAX_CHUNK_ROWS = 8192;
  * Float32 matrices of bq x bc live at once during a run: one cosine matrix per
  * facet (kept for the facet-score gathers), plus num, den, mean, score, the bool
  * mask and TopK scratch; calibrated on RSS (6 facets, 4665 x 5000 cells: ~57 B/cell,
- * arena fragmentation included), hence facets + 8.
+ * arena fragmentation included), hence facets + 8, plus the transposed score for job_to_talent.
  */
 export function scratchBytesPerCell(dims: readonly number[]): number {
   const facets = dims.filter((d) => d > 0).length;
-  return 4 * (facets + 8);
+  return 4 * (facets + 9);
 }
 
 /** Bytes per entity row as held in an EmbeddingBlock (facets + id + mask). */
