@@ -1,5 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
+import { assertMigrated } from '../migrate/migrator.js';
 import { InterruptedError, LockedError } from '../errors.js';
 import { defaultEngineFactory } from '../match/defaultEngine.js';
 import { resolveEligibility } from '../match/eligibility.js';
@@ -29,6 +30,7 @@ export interface MatchOptions {
  */
 export async function match(opts: MatchOptions, ctx: CommandContext): Promise<MatchSummary> {
   const { db, log, clock, config } = ctx;
+  await assertMigrated(db);
   const lock = await acquireLock(db, 'match', 0).catch((e) => {
     if (e instanceof LockedError) log.error('another fitmatch match or rollback is running on this database');
     throw e;

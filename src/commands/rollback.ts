@@ -1,5 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
+import { assertMigrated } from '../migrate/migrator.js';
 import { ExitCode, FitmatchError, LockedError } from '../errors.js';
 import { LIVE, PREVIOUS, swapWithPrevious, tableExists } from '../match/resultTables.js';
 import { setRunStatus } from '../match/runRecord.js';
@@ -19,6 +20,7 @@ export interface RollbackResult {
 /** Swaps match_results with match_results_previous atomically; running it twice undoes it. */
 export async function rollback(opts: RollbackOptions, ctx: Pick<CommandContext, 'db' | 'log'>): Promise<RollbackResult> {
   const { db, log } = ctx;
+  await assertMigrated(db);
   const lock = await acquireLock(db, 'match', 0).catch((e) => {
     if (e instanceof LockedError) log.error('a fitmatch match or rollback is running on this database');
     throw e;
