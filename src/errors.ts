@@ -39,10 +39,30 @@ export class LockedError extends FitmatchError {
   }
 }
 
-/** The run stopped at a batch boundary because of SIGINT/SIGTERM. */
+/** The run stopped at a batch boundary because of SIGINT/SIGTERM; `state` says what that left behind. */
 export class InterruptedError extends FitmatchError {
-  constructor(what: string) {
-    super(`${what} interrupted by signal; stopped at a batch boundary, nothing partial was published`, ExitCode.INTERRUPTED);
+  constructor(what: string, state: string) {
+    super(`${what} interrupted by signal at a batch boundary: ${state}`, ExitCode.INTERRUPTED);
     this.name = 'InterruptedError';
   }
+}
+
+/** mysql2/socket codes meaning the server went away mid-run (restart, network, failover). */
+const CONNECTION_LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR']);
+
+/**
+ * Maps anything thrown to the exit-code contract. A dropped connection is exit 3
+ * and a server-side SQL error (lock wait timeout, deadlock, full disk) exit 6, so
+ * cron can tell "retry later" from a bug (1, logged with its stack).
+ */
+export function toFitmatchError(e: unknown): FitmatchError | null {
+  if (e instanceof FitmatchError) return e;
+  const err = e as { code?: string; sqlMessage?: string; message?: string };
+  if (err?.code && CONNECTION_LOST.has(err.code)) {
+    return new FitmatchError(`lost the database connection (${err.code}): ${err.message}; published results and committed batches are intact, run again when the server is back`, ExitCode.DB_UNAVAILABLE, { cause: e });
+  }
+  if (err?.sqlMessage !== undefined) {
+    return new FitmatchError(`database error (${err.code}): ${err.sqlMessage}`, ExitCode.FAILED, { cause: e });
+  }
+  return null;
 }

@@ -2,7 +2,7 @@ import { systemClock } from './clock.js';
 import { loadConfig, type Config, type Flags } from './config.js';
 import type { CommandContext } from './context.js';
 import { connect } from './db/connect.js';
-import { ExitCode, FitmatchError } from './errors.js';
+import { ExitCode, toFitmatchError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { redact } from './redact.js';
 import { installShutdown } from './shutdown.js';
@@ -14,7 +14,6 @@ import { installShutdown } from './shutdown.js';
 export async function runCommand(
   flags: Flags,
   fn: (ctx: CommandContext) => Promise<void>,
-  opts: { needsDb?: boolean } = {},
 ): Promise<number> {
   let log: Logger = createLogger({ format: process.stderr.isTTY ? 'human' : 'json' });
   let config: Config;
@@ -26,12 +25,12 @@ export async function runCommand(
   }
   const shutdown = installShutdown(log);
   try {
-    const db = opts.needsDb === false ? (null as never) : await connect(config.db);
+    const db = await connect(config.db);
     try {
       await fn({ db, clock: systemClock, log, config, signal: shutdown.signal });
       return ExitCode.OK;
     } finally {
-      await db?.close();
+      await db.close();
     }
   } catch (e) {
     return report(log, e);
@@ -41,9 +40,10 @@ export async function runCommand(
 }
 
 function report(log: Logger, e: unknown): number {
-  if (e instanceof FitmatchError) {
-    log.error(e.message, { exitCode: e.exitCode });
-    return e.exitCode;
+  const known = toFitmatchError(e);
+  if (known) {
+    log.error(known.message, { exitCode: known.exitCode });
+    return known.exitCode;
   }
   const err = e as Error;
   log.error(redact(`unexpected error: ${err?.stack ?? String(e)}`), { exitCode: ExitCode.INTERNAL });

@@ -55,8 +55,7 @@ export async function backfill(opts: BackfillOptions, ctx: CommandContext): Prom
       await finishRun(db, runId, { status: s.interrupted ? 'interrupted' : 'succeeded', counts: { ...s.entity, rowSkips: s.rowSkips, facetSkips: s.facetSkips, writes: totalWrites(s), ...extra }, timings: s.timingsMs, finishedAt: clock.now() });
     }
     if (s.interrupted) {
-      log.warn('backfill interrupted: the batches already committed stay valid; run backfill again to continue where it stopped');
-      throw new InterruptedError('backfill');
+      throw new InterruptedError('backfill', 'the batches already committed stay valid; run backfill again to continue where it stopped');
     }
     return s;
   } catch (e) {

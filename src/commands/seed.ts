@@ -2,7 +2,7 @@ import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
 import type { Db } from '../db/connect.js';
-import { ExitCode, FitmatchError } from '../errors.js';
+import { ExitCode, FitmatchError, InterruptedError } from '../errors.js';
 import { ensureAppSchema } from '../seed/appSchema.js';
 import { generateAll } from '../seed/generate.js';
 import { GenState } from '../seed/genState.js';
@@ -66,7 +66,7 @@ export async function seed(opts: SeedOptions, ctx: Pick<CommandContext, 'db' | '
       await generateAll(st, sink, {
         checkpoint: (done, total) => {
           if (ctx.signal.aborted) {
-            throw new FitmatchError(`seed interrupted after ${done} of ${total} entities; rows written so far stay: run again with --reset to start over`, ExitCode.INTERRUPTED);
+            throw new InterruptedError('seed', `${done} of ${total} entities written; they stay: run again with --reset to start over`);
           }
           if (Date.now() - lastLog >= 2000) {
             lastLog = Date.now();

@@ -39,7 +39,7 @@ const now = () => performance.now();
 
 export async function runMatchPipeline(p: PipelineInput): Promise<PipelineResult> {
   const checkSignal = () => {
-    if (p.signal.aborted) throw new InterruptedError('match');
+    if (p.signal.aborted) throw new InterruptedError('match', 'nothing was published; match_results is unchanged');
   };
   const t = { readMs: 0, computeMs: 0, writeMs: 0, writeWaitMs: 0, indexMs: 0, publishMs: 0 };
   const skips = emptySkips();
