@@ -1,6 +1,5 @@
 import { ExitCode, FitmatchError } from '../errors.js';
 import type { EngineFactory, EngineSettings } from './enginePort.js';
-import { MatchEngine } from './MatchEngine.js';
 import { planBlocks, rowBytes } from './planBlocks.js';
 
 /**
@@ -28,5 +27,9 @@ function plan(s: EngineSettings & { talents: number; jobs: number }) {
 
 export const defaultEngineFactory: EngineFactory = {
   plan,
-  create: (s, p) => MatchEngine.create({ ...s, talentBlockRows: p.talentBlockRows, jobChunkRows: p.jobChunkRows }),
+  // Loaded on first use: every other command starts without the onnxruntime native binding.
+  create: async (s, p) => {
+    const { MatchEngine } = await import('./MatchEngine.js');
+    return MatchEngine.create({ ...s, talentBlockRows: p.talentBlockRows, jobChunkRows: p.jobChunkRows });
+  },
 };
