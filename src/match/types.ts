@@ -1,5 +1,3 @@
-import type { FACET_COUNT } from '../facets.js';
-
 /**
  * A block of entities (talents or job postings) ready for the kernel.
  * Rows are sorted by id ascending; ties in score are broken by the smaller id,
@@ -14,9 +12,6 @@ export interface EmbeddingBlock {
   facets: Float32Array[];
   rows: number;
 }
-
-/** Weights per facet, length FACET_COUNT, each >= 0 and at least one > 0. */
-export type FacetWeights = number[] & { length: typeof FACET_COUNT } | number[];
 
 /**
  * Final results for one direction and a set of subjects, columnar.

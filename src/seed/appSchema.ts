@@ -5,7 +5,7 @@ import type { Db } from '../db/connect.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import type { Logger } from '../log.js';
 
-/** A runtime copy of the app's schema (test/fixtures keeps its own copy for the tests). Resolves from src/seed and dist/seed alike. */
+/** The app's schema at its Alembic head, used by seed, the demo and the tests. Resolves from src/seed and dist/seed alike. */
 export const APP_SCHEMA_SQL = fileURLToPath(new URL('../../sql/fitconnect-legacy-schema.sql', import.meta.url));
 
 /** The app tables the schema file creates; the seed needs all of them. */
