@@ -5,6 +5,7 @@
  * pass and a write-mode comparison (prepared vs hex-inlined Buffers).
  *   npx tsx bench/backfill.ts [talents] [jobs] [dim]
  */
+import { formatDims, packVectors } from '../src/vectors/packedVectors.js';
 import type { RowDataPacket } from 'mysql2/promise';
 import { fileURLToPath } from 'node:url';
 import { parseFacet } from '../src/backfill/parsePayload.js';
@@ -100,10 +101,10 @@ async function compareWriteModes(ctx: CommandContext, dim: number, n: number): P
   const pool = ctx.db.pool;
   await pool.query('CREATE TABLE bench_write LIKE talent_embeddings');
   try {
-    const blob = Buffer.alloc(dim * 4, 7);
+    const v = packVectors(Array.from({ length: 6 }, () => new Float32Array(dim).fill(0.5)));
     const per = 20;
-    const sqlFor = (k: number) => `INSERT INTO bench_write (talent_user_id, vec_roles, vec_skills, vec_growth, vec_career, vec_vision, vec_culture, model, source) VALUES ${Array(k).fill('(?,?,?,?,?,?,?,?,?)').join(',')}`;
-    const params = (from: number, k: number) => Array.from({ length: k }, (_, i) => [from + i, blob, blob, blob, blob, blob, blob, 'bench', 'text']).flat();
+    const sqlFor = (k: number) => `INSERT INTO bench_write (talent_user_id, vectors, facet_mask, facet_dims, vectors_hash, model, source) VALUES ${Array(k).fill('(?,?,?,?,?,?,?)').join(',')}`;
+    const params = (from: number, k: number) => Array.from({ length: k }, (_, i) => [from + i, v.blob, v.mask, formatDims(v.dims), v.hash, 'bench', 'text']).flat();
     let t0 = performance.now();
     for (let i = 0; i < n; i += per) await pool.execute(sqlFor(per), params(i, per));
     const executeMs = Math.round(performance.now() - t0);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Pool } from 'mysql2/promise';
 import { FACETS } from '../src/facets.js';
+import { formatDims, packVectors } from '../src/vectors/packedVectors.js';
 import { createNextTable, dropNextTable, finishNextTable } from '../src/match/resultTables.js';
 import { chooseWritePath, ResultWriter, type WritePath } from '../src/match/resultWriter.js';
 import type { ResultBatch } from '../src/match/types.js';
@@ -46,18 +47,18 @@ function fillRandom(out: Float32Array, seed: number): void {
 }
 
 async function seedEmbeddings(pool: Pool, table: string, key: string, first: number, count: number, dim: number, seed: number): Promise<void> {
-  const cols = `${key}, ${FACETS.map((f) => `vec_${f}`).join(', ')}, model, source`;
-  const one = `(?, ${FACETS.map(() => '?').join(', ')}, 'bench', 'text')`;
-  const v = new Float32Array(dim);
+  const cols = `${key}, vectors, facet_mask, facet_dims, vectors_hash, model, source`;
+  const one = `(?, ?, ?, ?, ?, 'bench', 'text')`;
   for (let start = 0; start < count; start += ROWS_PER_INSERT) {
     const n = Math.min(ROWS_PER_INSERT, count - start);
-    const params: (number | Buffer)[] = [];
+    const params: (number | string | Buffer)[] = [];
     for (let i = 0; i < n; i++) {
-      params.push(first + start + i);
-      for (let f = 0; f < FACETS.length; f++) {
+      const p = packVectors(FACETS.map((_, f) => {
+        const v = new Float32Array(dim);
         fillRandom(v, seed + (start + i) * 7 + f + 1);
-        params.push(Buffer.from(v.buffer.slice(0)));
-      }
+        return v;
+      }));
+      params.push(first + start + i, p.blob, p.mask, formatDims(p.dims), p.hash);
     }
     await pool.execute(`INSERT INTO ${table} (${cols}) VALUES ${Array(n).fill(one).join(', ')}`, params);
   }

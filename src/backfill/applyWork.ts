@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CommandContext } from '../context.js';
 import { FACETS, FACET_COUNT } from '../facets.js';
 import { createProgress } from '../progress.js';
-import { encodeFloat32 } from '../vectors/float32.js';
+import { packVectors } from '../vectors/packedVectors.js';
 import { TABLES, type StoredMeta } from './embeddingTables.js';
 import { parseFacet } from './parsePayload.js';
 import type { EntityKind, Winner } from './planRows.js';
@@ -104,12 +104,12 @@ function planEntity(w: WorkItem, row: SourcePayloadRow, o: WorkOptions, s: Backf
     keep.add(w.key);
     return;
   }
-  const vecs: (Buffer | null)[] = new Array(FACET_COUNT).fill(null);
+  const vecs: (Float32Array | null)[] = new Array(FACET_COUNT).fill(null);
   let valid = 0;
   for (let f = 0; f < FACET_COUNT; f++) {
     const r = parseFacet(row.payloads[f], o.dims[f] ?? null);
     if (r.ok) {
-      vecs[f] = encodeFloat32(r.vector);
+      vecs[f] = r.vector;
       valid++;
     } else if (r.reason !== 'missing') countReason(s.facetSkips, r.reason, `${w.kind} ${w.key}/${FACETS[f]}`);
   }
@@ -122,7 +122,7 @@ function planEntity(w: WorkItem, row: SourcePayloadRow, o: WorkOptions, s: Backf
     return;
   }
   vecs.forEach((v, f) => v && s.facetsWritten[FACETS[f]]++);
-  out.upserts.push({ key: w.key, vecs, hashes, model: o.model, source: 'matching_vectors', sourceRowId: row.id, sourceUpdatedAt: row.updatedAt });
+  out.upserts.push({ key: w.key, vectors: packVectors(vecs), hashes, model: o.model, source: 'matching_vectors', sourceRowId: row.id, sourceUpdatedAt: row.updatedAt });
   if (st) counts.updated++;
   else counts.inserted++;
   keep.add(w.key);

@@ -4,7 +4,8 @@ import type { CommandContext } from '../context.js';
 import type { Embedder } from '../embed/embedder.js';
 import { FACETS, FACET_COUNT } from '../facets.js';
 import { createProgress } from '../progress.js';
-import { encodeFloat32 } from '../vectors/float32.js';
+import { decodeFloat32 } from '../vectors/float32.js';
+import { packVectors } from '../vectors/packedVectors.js';
 import { TABLES, readStoredMeta, readStoredVectors, type StoredMeta } from './embeddingTables.js';
 import { jobFacetTexts, talentFacetTexts, type FacetTexts } from './facetTexts.js';
 import type { EntityKind } from './planRows.js';
@@ -25,7 +26,7 @@ export const textHash = (t: string): string => createHash('sha256').update(t).di
 interface Pending {
   key: number;
   hashes: (string | null)[];
-  vecs: (Buffer | null)[];
+  vecs: (Float32Array | null)[];
   /** Facets whose stored vector is reused. */
   kept: number[];
   existed: boolean;
@@ -104,18 +105,21 @@ async function embedKind(kind: EntityKind, opts: EmbedTextOptions, ctx: CommandC
     t0 = performance.now();
     const vectors = requests.length ? await embedder.embed(requests.map((r) => r.text), signal) : [];
     tm.embed = (tm.embed ?? 0) + Math.round(performance.now() - t0);
-    requests.forEach((r, i) => (r.p.vecs[r.f] = encodeFloat32(vectors[i])));
+    requests.forEach((r, i) => (r.p.vecs[r.f] = vectors[i]));
     const reuse = await readStoredVectors(db, t, pending.filter((p) => p.kept.length).map((p) => p.key));
     const upserts: EmbeddingRow[] = [];
     for (const p of pending) {
-      for (const f of p.kept) p.vecs[f] = reuse.get(p.key)?.[f] ?? null;
+      for (const f of p.kept) {
+        const bytes = reuse.get(p.key)?.[f];
+        p.vecs[f] = bytes ? decodeFloat32(bytes) : null;
+      }
       if (p.kept.some((f) => !p.vecs[f])) {
         // The stored row changed under us; leave it for the next run rather than write a hole.
         log.warn(`${kind} ${p.key}: stored vectors vanished during the run; skipped`);
         continue;
       }
       p.vecs.forEach((v, f) => v && s.facetsWritten[FACETS[f]]++);
-      upserts.push({ key: p.key, vecs: p.vecs, hashes: p.hashes, model: embedder.model, source: 'text', sourceRowId: null, sourceUpdatedAt: null });
+      upserts.push({ key: p.key, vectors: packVectors(p.vecs), hashes: p.hashes, model: embedder.model, source: 'text', sourceRowId: null, sourceUpdatedAt: null });
       if (p.existed) counts.updated++;
       else counts.inserted++;
       keep.add(p.key);

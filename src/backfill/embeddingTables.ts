@@ -1,6 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Db } from '../db/connect.js';
 import { FACETS } from '../facets.js';
+import { parseDims, unpackVectors } from '../vectors/packedVectors.js';
 import type { EntityKind } from './planRows.js';
 
 export interface EmbeddingTable {
@@ -14,7 +15,6 @@ export const TABLES: Record<EntityKind, EmbeddingTable> = {
   job: { kind: 'job', name: 'job_embeddings', key: 'job_posting_id' },
 };
 
-export const VEC_COLS = FACETS.map((f) => `vec_${f}`);
 export const HASH_COLS = FACETS.map((f) => `hash_${f}`);
 
 /** A stored row without its vectors: enough to decide whether it is up to date. */
@@ -29,7 +29,7 @@ export interface StoredMeta {
 /** Every stored row's metadata, paged by key (vectors stay on the server). */
 export async function readStoredMeta(db: Db, t: EmbeddingTable, pageSize = 5000): Promise<Map<number, StoredMeta>> {
   const out = new Map<number, StoredMeta>();
-  // No vec_* here, not even IS NOT NULL: InnoDB would read every off-page blob (~36 KB/facet) to answer it.
+  // No `vectors` here, not even IS NOT NULL: InnoDB would read every off-page blob to answer it.
   const cols = `${t.key} AS k, source, model, source_row_id, source_updated_at, ${HASH_COLS.join(', ')}`;
   let after = -1;
   for (;;) {
@@ -48,11 +48,19 @@ export async function readStoredMeta(db: Db, t: EmbeddingTable, pageSize = 5000)
   }
 }
 
-/** Stored vectors of some rows (text source: facets kept while others are re-embedded). */
-export async function readStoredVectors(db: Db, t: EmbeddingTable, keys: number[]): Promise<Map<number, (Buffer | null)[]>> {
-  const out = new Map<number, (Buffer | null)[]>();
+/** Stored facet vectors of some rows as float32 LE bytes (text source: facets kept while others are re-embedded). */
+export async function readStoredVectors(db: Db, t: EmbeddingTable, keys: number[]): Promise<Map<number, (Uint8Array | null)[]>> {
+  const out = new Map<number, (Uint8Array | null)[]>();
   if (keys.length === 0) return out;
-  const [rows] = await db.pool.query<RowDataPacket[]>(`SELECT ${t.key} AS k, ${VEC_COLS.join(', ')} FROM ${t.name} WHERE ${t.key} IN (?)`, [keys]);
-  for (const r of rows) out.set(Number(r.k), VEC_COLS.map((c) => r[c] as Buffer | null));
+  const [rows] = await db.pool.query<RowDataPacket[]>(`SELECT ${t.key} AS k, vectors, facet_dims FROM ${t.name} WHERE ${t.key} IN (?)`, [keys]);
+  for (const r of rows) {
+    // A row another writer left unreadable is re-embedded whole rather than half-reused.
+    const dims = parseDims(String(r.facet_dims));
+    try {
+      if (dims) out.set(Number(r.k), unpackVectors(r.vectors as Buffer, dims));
+    } catch {
+      continue;
+    }
+  }
   return out;
 }

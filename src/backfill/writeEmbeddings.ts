@@ -1,10 +1,11 @@
 import type { ExecuteValues, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { Db } from '../db/connect.js';
-import { HASH_COLS, VEC_COLS, type EmbeddingTable } from './embeddingTables.js';
+import { formatDims, type PackedVectors } from '../vectors/packedVectors.js';
+import { HASH_COLS, type EmbeddingTable } from './embeddingTables.js';
 
 export interface EmbeddingRow {
   key: number;
-  vecs: (Buffer | null)[];
+  vectors: PackedVectors;
   hashes: (string | null)[];
   model: string;
   source: 'matching_vectors' | 'text';
@@ -20,7 +21,7 @@ export interface BatchWrite {
 }
 
 const ROW_OVERHEAD = 512;
-const COLS = (t: EmbeddingTable) => [t.key, ...VEC_COLS, ...HASH_COLS, 'model', 'source', 'source_row_id', 'source_updated_at'];
+const COLS = (t: EmbeddingTable) => [t.key, 'vectors', 'facet_mask', 'facet_dims', 'vectors_hash', ...HASH_COLS, 'model', 'source', 'source_row_id', 'source_updated_at'];
 /** Prepared statements allow 65535 placeholders; stay well below. */
 const MAX_ROWS_PER_STATEMENT = 1000;
 
@@ -32,7 +33,7 @@ export async function maxAllowedPacket(db: Db): Promise<number> {
 /** Bytes a statement may carry: under max_allowed_packet with room for SQL text and protocol headers. */
 export const statementBudget = (maxPacket: number): number => Math.max(1 << 20, Math.floor(maxPacket * 0.75) - 65536);
 
-export const rowBytes = (r: EmbeddingRow): number => r.vecs.reduce((n, v) => n + (v?.length ?? 0), ROW_OVERHEAD);
+export const rowBytes = (r: EmbeddingRow): number => r.vectors.blob.length + ROW_OVERHEAD;
 
 /** Splits rows into statements of at most `budget` bytes (a single oversized row still goes alone). */
 export function chunkRows(rows: EmbeddingRow[], budget: number): EmbeddingRow[][] {
@@ -71,7 +72,10 @@ export async function writeBatch(db: Db, t: EmbeddingTable, batch: BatchWrite, b
     const rowSql = `(${cols.map(() => '?').join(', ')})`;
     for (const chunk of chunkRows(batch.upserts, budget)) {
       const params: ExecuteValues[] = [];
-      for (const r of chunk) params.push(r.key, ...r.vecs, ...r.hashes, r.model, r.source, r.sourceRowId, r.sourceUpdatedAt);
+      for (const r of chunk) {
+        const v = r.vectors;
+        params.push(r.key, v.blob, v.mask, formatDims(v.dims), v.hash, ...r.hashes, r.model, r.source, r.sourceRowId, r.sourceUpdatedAt);
+      }
       await conn.execute(
         `INSERT INTO ${t.name} (${cols.join(', ')}) VALUES ${chunk.map(() => rowSql).join(', ')} ON DUPLICATE KEY UPDATE ${update}, updated_at = CURRENT_TIMESTAMP(3)`,
         params,

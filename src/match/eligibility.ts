@@ -1,5 +1,3 @@
-import { FACETS } from '../facets.js';
-
 /** Which talents and postings take part in a run; recorded verbatim in match_runs.params. */
 export interface Eligibility {
   /** job_postings.status values that are matched (default PUBLISHED). */
@@ -43,8 +41,7 @@ export interface SqlQuery {
   params: unknown[];
 }
 
-const vecCols = (alias: string) => FACETS.map((f) => `${alias}.vec_${f}`).join(', ');
-const anyFacet = (alias: string) => `(${FACETS.map((f) => `${alias}.vec_${f} IS NOT NULL`).join(' OR ')})`;
+const anyFacet = (alias: string) => `${alias}.facet_mask <> 0`;
 
 function talentWhere(e: Eligibility): string {
   const conds = ["u.role = 'talent'", anyFacet('te')];
@@ -77,8 +74,8 @@ export function jobIdsQuery(e: Eligibility): SqlQuery {
   return { sql: `SELECT je.job_posting_id AS id ${JOB_FROM} WHERE ${w.sql} ORDER BY je.job_posting_id`, params: w.params };
 }
 
-/** The six facet blobs of the given ids, ascending. */
+/** The packed vectors (and their layout) of the given ids, ascending. */
 export function vectorsQuery(side: 'talent' | 'job', ids: number[]): SqlQuery {
   const [table, key] = side === 'talent' ? ['talent_embeddings', 'talent_user_id'] : ['job_embeddings', 'job_posting_id'];
-  return { sql: `SELECT ${key} AS id, ${vecCols('v')} FROM ${table} v WHERE ${key} IN (?) ORDER BY ${key}`, params: [ids] };
+  return { sql: `SELECT ${key} AS id, facet_dims, vectors FROM ${table} WHERE ${key} IN (?) ORDER BY ${key}`, params: [ids] };
 }

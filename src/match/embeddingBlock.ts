@@ -18,9 +18,11 @@ export interface BlobSkips {
   wrongDim: number[];
   /** All zeros, NaN or infinite: no direction to take a cosine of. */
   invalid: number[];
+  /** Rows whose blob length disagrees with their facet_dims: nothing of them is used. */
+  corrupt: number;
 }
 
-export const emptySkips = (): BlobSkips => ({ wrongDim: new Array(FACET_COUNT).fill(0), invalid: new Array(FACET_COUNT).fill(0) });
+export const emptySkips = (): BlobSkips => ({ wrongDim: new Array(FACET_COUNT).fill(0), invalid: new Array(FACET_COUNT).fill(0), corrupt: 0 });
 
 /**
  * Writes one entity at `row`: each usable facet unit-normalised, zeros and a

@@ -1,15 +1,14 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { FACETS, FACET_COUNT } from '../facets.js';
+import { parseDims, unpackVectors } from '../vectors/packedVectors.js';
 import { allocBlock, chooseFacetDims, fillRow, trimBlock, type BlobSkips } from './embeddingBlock.js';
 import { vectorsQuery, type SqlQuery } from './eligibility.js';
 import type { EmbeddingBlock } from './types.js';
 
 /** Ids per vector query: bounds the driver's transient Buffers (six blobs a row). */
 const PAGE_ROWS = 256;
-/** Rows per table sampled to decide each facet's dimension. */
-const DIM_SAMPLE_ROWS = 200;
 
-type Row = [number | string, ...(Buffer | null)[]];
+type Row = [number | string, string, Buffer];
 
 /**
  * Reads the vectors of a fixed, ascending id list straight into caller-owned
@@ -62,7 +61,12 @@ export class EmbeddingReader {
       const id = Number(r[0]);
       while (i < to && this.ids[i] < id) i++; // deleted since the id list was read
       if (i >= to || this.ids[i] !== id) continue;
-      keep[i - base] = fillRow(block, i - base, id, r.slice(1) as (Buffer | null)[], this.dims, this.skips) ? 1 : 0;
+      const blobs = facetBlobs(r[1], r[2]);
+      if (!blobs) {
+        this.skips.corrupt++;
+        continue;
+      }
+      keep[i - base] = fillRow(block, i - base, id, blobs, this.dims, this.skips) ? 1 : 0;
     }
   }
 
@@ -97,21 +101,29 @@ export async function readIds(conn: PoolConnection, q: SqlQuery): Promise<Float6
   return Float64Array.from(rows as unknown as [number | string][], (r) => Number(r[0]));
 }
 
+/** A row's facets as byte views, or null when its layout is unreadable (counted as corrupt). */
+function facetBlobs(dimsText: string, blob: Buffer): (Uint8Array | null)[] | null {
+  const dims = parseDims(dimsText);
+  if (!dims) return null;
+  try {
+    return unpackVectors(blob, dims);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Each facet's dimension, from the byte lengths of a sample of stored blobs on
- * both sides. Blobs of any other length are skipped (and counted) while reading.
+ * Each facet's dimension: the length most stored rows have, on both sides. Rows
+ * whose facet has another length are skipped for that facet (and counted) while
+ * reading. facet_dims lives in the row itself, so this never touches a blob.
  */
 export async function detectFacetDims(conn: PoolConnection): Promise<number[]> {
   const lengths = FACETS.map(() => new Map<number, number>());
   for (const table of ['talent_embeddings', 'job_embeddings']) {
-    for (let f = 0; f < FACET_COUNT; f++) {
-      const col = `vec_${FACETS[f]}`;
-      const [rows] = await conn.query(
-        `SELECT LENGTH(${col}) AS len, COUNT(*) AS n FROM (SELECT ${col} FROM ${table} WHERE ${col} IS NOT NULL LIMIT ${DIM_SAMPLE_ROWS}) s GROUP BY LENGTH(${col})`,
-      );
-      for (const { len, n } of rows as { len: number; n: number }[]) {
-        lengths[f].set(Number(len), (lengths[f].get(Number(len)) ?? 0) + Number(n));
-      }
+    const [rows] = await conn.query(`SELECT facet_dims AS dims, COUNT(*) AS n FROM ${table} GROUP BY facet_dims`);
+    for (const { dims, n } of rows as { dims: string; n: number }[]) {
+      const parsed = parseDims(dims);
+      parsed?.forEach((d, f) => d > 0 && lengths[f].set(d * 4, (lengths[f].get(d * 4) ?? 0) + Number(n)));
     }
   }
   return chooseFacetDims(lengths);

@@ -121,6 +121,7 @@ export async function runMatchPipeline(p: PipelineInput): Promise<PipelineResult
       jobsWithoutUsableFacet: jobReader.stats.unusable,
       skippedWrongDim: skips.wrongDim,
       skippedInvalid: skips.invalid,
+      skippedCorruptRows: skips.corrupt,
       rowsTalentToJob: writer.written.talent_to_job,
       rowsJobToTalent: writer.written.job_to_talent,
       rowsDroppedForDeletedEntities: vanishedRows,

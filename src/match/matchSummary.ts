@@ -29,7 +29,7 @@ export function formatMatchSummary(s: MatchSummary): string {
     `match run ${s.runId} ${s.published ? 'published' : 'computed (not published)'}:`,
     `  eligible: ${c.eligibleTalents} talents × ${c.eligibleJobs} job postings (dims ${s.dims.join('/')})`,
     `  rows: ${c.rowsTalentToJob} talent_to_job + ${c.rowsJobToTalent} job_to_talent; no match: ${c.talentsWithoutMatch} talents, ${c.jobsWithoutMatch} jobs`,
-    `  skipped blobs: ${skipped} (wrong dimension ${sum(s.counts.skippedWrongDim)}, zero/NaN ${sum(s.counts.skippedInvalid)}); entities with no usable facet: ${c.talentsWithoutUsableFacet} talents, ${c.jobsWithoutUsableFacet} jobs`,
+    `  skipped blobs: ${skipped} (wrong dimension ${sum(s.counts.skippedWrongDim)}, zero/NaN ${sum(s.counts.skippedInvalid)}, unreadable rows ${c.skippedCorruptRows ?? 0}); entities with no usable facet: ${c.talentsWithoutUsableFacet} talents, ${c.jobsWithoutUsableFacet} jobs`,
     `  time: read ${sec(t.readMs)}, compute ${sec(t.computeMs)} (${gflops(c.eligibleTalents, c.eligibleJobs, s.dims, t.computeMs).toFixed(0)} GFLOP/s), write ${sec(t.writeMs)} (${rate} rows/s), indexes ${sec(t.indexMs)}, publish ${sec(t.publishMs)}, total ${sec(t.totalMs)}; peak RSS ${s.peakRssMb} MB`,
   ].join('\n');
 }

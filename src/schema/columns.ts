@@ -2,10 +2,9 @@ import { customType, datetime, mysqlEnum, varchar } from 'drizzle-orm/mysql-core
 import { sql } from 'drizzle-orm';
 
 /**
- * A float32 little-endian vector in a MEDIUMBLOB. drizzle's binary()/varbinary()
- * decode bytes as UTF-8, so the driver's Buffer is passed through untouched;
- * decoding to Float32Array lives in src/vectors/float32.ts (Buffers from mysql2
- * are not 4-byte aligned and must be copied first).
+ * Float32 little-endian vectors in a MEDIUMBLOB (layout: src/vectors/packedVectors.ts).
+ * drizzle's binary()/varbinary() decode bytes as UTF-8, so the driver's Buffer is
+ * passed through untouched.
  */
 export const float32Blob = customType<{ data: Buffer; driverData: Buffer }>({
   dataType: () => 'mediumblob',

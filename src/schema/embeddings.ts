@@ -1,15 +1,17 @@
-import { bigint, datetime, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
+import { bigint, char, datetime, mysqlTable, tinyint, varchar } from 'drizzle-orm/mysql-core';
 import { jobPostings, talentProfiles } from '../db/appTables.js';
 import { contentHash, createdAt, embeddingSource, float32Blob, updatedAt } from './columns.js';
 
-/** Columns shared by talent_embeddings and job_embeddings: one vector and one content hash per facet. */
+/** Columns shared by talent_embeddings and job_embeddings: the packed facet vectors and one source hash per facet. */
 const embeddingColumns = () => ({
-  vecRoles: float32Blob('vec_roles'),
-  vecSkills: float32Blob('vec_skills'),
-  vecGrowth: float32Blob('vec_growth'),
-  vecCareer: float32Blob('vec_career'),
-  vecVision: float32Blob('vec_vision'),
-  vecCulture: float32Blob('vec_culture'),
+  /** Present facets' unit vectors, float32 LE, concatenated in facet order (src/vectors/packedVectors.ts). */
+  vectors: float32Blob('vectors').notNull(),
+  /** Bit f set when facet f is present (src/facets.ts order). */
+  facetMask: tinyint('facet_mask', { unsigned: true }).notNull(),
+  /** Each facet's length, "1536,1536,0,1536,1536,1536" (0 = absent). */
+  facetDims: varchar('facet_dims', { length: 64 }).notNull(),
+  /** Version stamp of vectors + layout: incremental runs and caches compare it. */
+  vectorsHash: char('vectors_hash', { length: 16 }).notNull(),
   hashRoles: contentHash('hash_roles'),
   hashSkills: contentHash('hash_skills'),
   hashGrowth: contentHash('hash_growth'),

@@ -1,7 +1,7 @@
 import { fixedClock } from '../../src/clock.js';
 import type { CommandContext } from '../../src/context.js';
 import { memoryLogger, type Logger } from '../../src/log.js';
-import { decodeFloat32 } from '../../src/vectors/float32.js';
+import { parseDims, unpackFloat32 } from '../../src/vectors/packedVectors.js';
 import type { TestDatabase } from '../helpers/testDb.js';
 
 export function ctxFor(t: TestDatabase, opts: { log?: Logger; signal?: AbortSignal; config?: Partial<CommandContext['config']> } = {}): CommandContext & { lines: string[] } {
@@ -20,9 +20,9 @@ export const FACET_COLS = ['roles', 'skills', 'growth', 'career', 'vision', 'cul
 
 export async function storedVectors(t: TestDatabase, table: 'talent_embeddings' | 'job_embeddings', key: number): Promise<(Float32Array | null)[] | null> {
   const keyCol = table === 'talent_embeddings' ? 'talent_user_id' : 'job_posting_id';
-  const rows = (await t.exec(`SELECT ${FACET_COLS.map((f) => `vec_${f}`).join(', ')} FROM ${table} WHERE ${keyCol} = ?`, [key])) as Record<string, Buffer | null>[];
+  const rows = (await t.exec(`SELECT vectors, facet_dims FROM ${table} WHERE ${keyCol} = ?`, [key])) as { vectors: Buffer; facet_dims: string }[];
   if (!rows.length) return null;
-  return FACET_COLS.map((f) => (rows[0][`vec_${f}`] ? decodeFloat32(rows[0][`vec_${f}`]!) : null));
+  return unpackFloat32(rows[0].vectors, parseDims(rows[0].facet_dims)!);
 }
 
 export const unit = (v: number[]): number[] => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfill } from '../../src/commands/backfill.js';
 import { match } from '../../src/commands/match.js';
 import { FACETS } from '../../src/facets.js';
-import { decodeFloat32 } from '../../src/vectors/float32.js';
+import { parseDims, unpackFloat32 } from '../../src/vectors/packedVectors.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
 import { DIRTY_SQL } from './backfillDirtyData.js';
 import { diffDirection, matchCtx, publishedRows } from './matchHelpers.js';
@@ -10,14 +10,8 @@ import { topKRef, type Entity } from './matchReference.js';
 
 /** Stored vectors of the entities the default rules keep, decoded independently of the match reader. */
 async function storedEntities(t: TestDatabase, sql: string): Promise<Entity[]> {
-  const rows = (await t.exec(sql)) as Record<string, Buffer | null | number>[];
-  return rows.map((r) => ({
-    id: Number(r.id),
-    vecs: FACETS.map((f) => {
-      const b = r[`vec_${f}`] as Buffer | null;
-      return b ? Array.from(decodeFloat32(b)) : null;
-    }),
-  }));
+  const rows = (await t.exec(sql)) as { id: number; vectors: Buffer; facet_dims: string }[];
+  return rows.map((r) => ({ id: Number(r.id), vecs: unpackFloat32(r.vectors, parseDims(r.facet_dims)!).map((v) => (v ? Array.from(v) : null)) }));
 }
 
 describe('backfill from dirty matching_vectors, then match', () => {
@@ -29,7 +23,7 @@ describe('backfill from dirty matching_vectors, then match', () => {
     await t.exec(DIRTY_SQL);
     await t.exec("UPDATE job_postings SET status = 'PUBLISHED'");
     await backfill({ source: 'matching_vectors' }, matchCtx(t));
-    const cols = FACETS.map((f) => `e.vec_${f}`).join(', ');
+    const cols = 'e.vectors, e.facet_dims';
     talents = await storedEntities(
       t,
       `SELECT e.talent_user_id AS id, ${cols} FROM talent_embeddings e JOIN users u ON u.id = e.talent_user_id JOIN talent_profiles p ON p.user_id = u.id

@@ -1,16 +1,17 @@
 import { FACETS } from '../../src/facets.js';
-import { encodeFloat32 } from '../../src/vectors/float32.js';
+import { formatDims, packVectors } from '../../src/vectors/packedVectors.js';
 import type { TestDatabase } from '../helpers/testDb.js';
 
 type Vecs = (number[] | Uint8Array | null)[];
 
-const blob = (v: number[] | Uint8Array | null) => (v === null ? null : v instanceof Uint8Array ? Buffer.from(v) : encodeFloat32(Float32Array.from(v)));
+const toFloat32 = (v: number[] | Uint8Array | null) => (v === null ? null : v instanceof Uint8Array ? new Float32Array(v.buffer, v.byteOffset, v.byteLength / 4) : Float32Array.from(v));
 
+/** Stored as-is (not normalised, zeros kept): the match reader must cope with whatever a writer left. */
 async function insertEmbedding(t: TestDatabase, table: 'talent_embeddings' | 'job_embeddings', id: number, vecs: Vecs): Promise<void> {
   const key = table === 'talent_embeddings' ? 'talent_user_id' : 'job_posting_id';
-  await t.exec(`INSERT INTO ${table} (${key}, ${FACETS.map((f) => `vec_${f}`).join(', ')}, model, source) VALUES (?, ?, ?, ?, ?, ?, ?, 'test', 'text')`, [
-    id,
-    ...FACETS.map((_, f) => blob(vecs[f] ?? null)),
+  const p = packVectors(FACETS.map((_, f) => toFloat32(vecs[f] ?? null)));
+  await t.exec(`INSERT INTO ${table} (${key}, vectors, facet_mask, facet_dims, vectors_hash, model, source) VALUES (?, ?, ?, ?, ?, 'test', 'text')`, [
+    id, p.blob, p.mask, formatDims(p.dims), p.hash,
   ]);
 }
 

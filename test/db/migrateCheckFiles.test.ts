@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrateStatus, type MigrationStatusRow } from '../../src/commands/migrateStatus.js';
 import { ExitCode, FitmatchError } from '../../src/errors.js';
+import { readJournal } from '../../src/migrate/journal.js';
 import { applyMigrations } from '../../src/migrate/migrator.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
 import { failingKinds, runCheck, tempMigrationsDir } from '../helpers/tempMigrations.js';
@@ -17,6 +18,12 @@ describe('migrate --check and status against changed migration files', () => {
   afterEach(() => tmp?.remove());
   afterAll(async () => t?.drop());
 
+  const shipped = readJournal().map((m) => m.tag);
+  const last = shipped.at(-1)!;
+  /** A tag after the shipped migrations, numbered as drizzle-kit would. */
+  const next = (name: string) => `${String(shipped.length).padStart(4, '0')}_${name}`;
+  const applied = shipped.map((tag) => [tag, 'applied']);
+
   const status = async (dir?: string) => {
     let out = '';
     const rows = await migrateStatus({ dir, json: true, write: (s) => (out += s) }, { db: t.db });
@@ -26,11 +33,11 @@ describe('migrate --check and status against changed migration files', () => {
 
   it('exits 10 for a migration left pending, and status lists it', async () => {
     tmp = tempMigrationsDir();
-    tmp.addMigration('0001_extra', ['UPDATE match_runs SET error = NULL WHERE 1 = 0']);
+    tmp.addMigration(next('extra'), ['UPDATE match_runs SET error = NULL WHERE 1 = 0']);
     const { code, report } = await runCheck(t.db, { dir: tmp.dir });
     expect(code).toBe(ExitCode.CHECK_PENDING);
-    expect(report.findings).toEqual([expect.objectContaining({ kind: 'pending', details: { tag: '0001_extra', state: 'not_applied', statements: 1 } })]);
-    expect(await status(tmp.dir)).toEqual([['0000_init', 'applied'], ['0001_extra', 'pending']]);
+    expect(report.findings).toEqual([expect.objectContaining({ kind: 'pending', details: { tag: next('extra'), state: 'not_applied', statements: 1 } })]);
+    expect(await status(tmp.dir)).toEqual([...applied, [next('extra'), 'pending']]);
   });
 
   it('exits 10 for an applied migration whose file was edited afterwards', async () => {
@@ -39,31 +46,31 @@ describe('migrate --check and status against changed migration files', () => {
     const { code, report } = await runCheck(t.db, { dir: tmp.dir });
     expect(code).toBe(ExitCode.CHECK_PENDING);
     expect(report.findings.map((f) => [f.kind, f.details?.state])).toEqual([['pending', 'edited_after_apply']]);
-    expect(await status(tmp.dir)).toEqual([['0000_init', 'edited_after_apply']]);
+    expect(await status(tmp.dir)).toEqual([['0000_init', 'edited_after_apply'], ...applied.slice(1)]);
     await expect(applyMigrations(t.db, { dir: tmp.dir })).rejects.toMatchObject({ exitCode: ExitCode.CHECK_PENDING });
   });
 
   it('exits 14 for a journal whose timestamps do not increase, and migrate refuses it', async () => {
     tmp = tempMigrationsDir();
-    const first = tmp.journal().entries[0];
-    tmp.addMigration('0001_older', ['UPDATE match_runs SET error = NULL WHERE 1 = 0'], first.when - 1);
+    const first = tmp.journal().entries.at(-1)!;
+    tmp.addMigration(next('older'), ['UPDATE match_runs SET error = NULL WHERE 1 = 0'], first.when - 1);
     const { code, report } = await runCheck(t.db, { dir: tmp.dir });
     expect(code).toBe(ExitCode.CHECK_JOURNAL);
     expect(failingKinds(report)).toEqual(['journal', 'pending']);
-    expect(report.findings[0].details).toEqual({ tag: '0001_older', when: first.when - 1, previousTag: '0000_init', previousWhen: first.when });
+    expect(report.findings[0].details).toEqual({ tag: next('older'), when: first.when - 1, previousTag: last, previousWhen: first.when });
     await expect(applyMigrations(t.db, { dir: tmp.dir })).rejects.toMatchObject({ exitCode: ExitCode.CHECK_JOURNAL });
   });
 
   it('exits 13 when drizzle-kit generate would produce a migration (last snapshot lacks a column)', async () => {
     tmp = tempMigrationsDir();
-    const snapFile = join(tmp.dir, 'meta/0000_snapshot.json');
+    const snapFile = join(tmp.dir, `meta/${last.split('_')[0]}_snapshot.json`);
     const snap = JSON.parse(readFileSync(snapFile, 'utf8'));
     delete snap.tables.match_runs.columns.pid;
     writeFileSync(snapFile, JSON.stringify(snap));
     const { code, report } = await runCheck(t.db, { dir: tmp.dir });
     expect(code).toBe(ExitCode.CHECK_UNSYNCED);
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ kind: 'unsynced', exitCode: 13, details: { lastTag: '0000_init' } });
+    expect(report.findings[0]).toMatchObject({ kind: 'unsynced', exitCode: 13, details: { lastTag: last } });
     expect(report.findings[0].details!.statements).toEqual([expect.stringMatching(/ALTER TABLE `match_runs` ADD `pid` int/)]);
   });
 
@@ -77,24 +84,25 @@ describe('migrate --check and status against changed migration files', () => {
 
   it('a failing migration statement: half-applied (exit 10), then fixed and resumed at the failed statement', async () => {
     tmp = tempMigrationsDir();
-    tmp.addMigration('0001_fix', ['UPDATE match_runs SET error = NULL WHERE 1 = 0', 'UPDATE no_such_table SET x = 1']);
+    const fix = next('fix');
+    tmp.addMigration(fix, ['UPDATE match_runs SET error = NULL WHERE 1 = 0', 'UPDATE no_such_table SET x = 1']);
     const failed = await applyMigrations(t.db, { dir: tmp.dir }).catch((e) => e);
     expect(failed).toBeInstanceOf(FitmatchError);
-    expect(failed).toMatchObject({ exitCode: ExitCode.FAILED, message: expect.stringContaining('0001_fix failed at statement 2/2') });
+    expect(failed).toMatchObject({ exitCode: ExitCode.FAILED, message: expect.stringContaining(`${fix} failed at statement 2/2`) });
 
     const { code, report } = await runCheck(t.db, { dir: tmp.dir });
     expect(code).toBe(ExitCode.CHECK_PENDING);
-    expect(report.findings.map((f) => f.details)).toEqual([{ tag: '0001_fix', state: 'half_applied', statementsApplied: 1, statementsTotal: 2 }]);
-    expect(await status(tmp.dir)).toEqual([['0000_init', 'applied'], ['0001_fix', 'half_applied']]);
+    expect(report.findings.map((f) => f.details)).toEqual([{ tag: fix, state: 'half_applied', statementsApplied: 1, statementsTotal: 2 }]);
+    expect(await status(tmp.dir)).toEqual([...applied, [fix, 'half_applied']]);
 
-    tmp.editFile('0001_fix.sql', (s) => s.replace('UPDATE no_such_table SET x = 1', 'UPDATE match_runs SET pid = NULL WHERE 1 = 0'));
+    tmp.editFile(`${fix}.sql`, (s) => s.replace('UPDATE no_such_table SET x = 1', 'UPDATE match_runs SET pid = NULL WHERE 1 = 0'));
     const resumed = await applyMigrations(t.db, { dir: tmp.dir });
-    expect(resumed.applied).toEqual([{ tag: '0001_fix', statements: 1 }]);
+    expect(resumed.applied).toEqual([{ tag: fix, statements: 1 }]);
     expect((await runCheck(t.db, { dir: tmp.dir })).code).toBe(0);
 
-    // This checkout's drizzle/ does not know 0001_fix: a database migrated by a newer fitmatch.
+    // This checkout's drizzle/ does not know the extra migration: a database migrated by a newer fitmatch.
     const { code: stale, report: staleReport } = await runCheck(t.db);
     expect(stale).toBe(ExitCode.CHECK_PENDING);
-    expect(staleReport.findings.map((f) => f.details)).toEqual([{ tag: '0001_fix', state: 'unknown_to_journal' }]);
+    expect(staleReport.findings.map((f) => f.details)).toEqual([{ tag: fix, state: 'unknown_to_journal' }]);
   });
 });

@@ -1,3 +1,4 @@
+import { packVectors } from '../../src/vectors/packedVectors.js';
 import { describe, expect, it } from 'vitest';
 import { addLength, emptyHistograms, inferDims } from '../../src/backfill/inferDims.js';
 import { classifyRow, offerWinner, type Winner } from '../../src/backfill/planRows.js';
@@ -55,7 +56,7 @@ describe('offerWinner', () => {
 
 describe('chunkRows', () => {
   const row = (bytes: number): EmbeddingRow => ({
-    key: 1, vecs: [Buffer.alloc(bytes), null, null, null, null, null], hashes: [], model: 'm', source: 'text', sourceRowId: null, sourceUpdatedAt: null,
+    key: 1, vectors: packVectors([new Float32Array(bytes / 4), null, null, null, null, null]), hashes: [], model: 'm', source: 'text', sourceRowId: null, sourceUpdatedAt: null,
   });
   it('keeps each statement under the byte budget', () => {
     const chunks = chunkRows([row(400_000), row(400_000), row(400_000)], 900_000);

@@ -37,7 +37,7 @@ describe('expectedTables (from the drizzle schema objects)', () => {
     expect(runs.columns.find((c) => c.name === 'id')).toMatchObject({ type: 'bigint', autoIncrement: true, nullable: false });
     expect(runs.columns.find((c) => c.name === 'params')).toMatchObject({ type: 'json', collation: null });
     expect(runs.columns.find((c) => c.name === 'created_at')).toMatchObject({ type: 'datetime(3)', default: 'CURRENT_TIMESTAMP(3)' });
-    expect(byName.get('talent_embeddings')!.columns.find((c) => c.name === 'vec_roles')).toMatchObject({ type: 'mediumblob', nullable: true });
+    expect(byName.get('talent_embeddings')!.columns.find((c) => c.name === 'vectors')).toMatchObject({ type: 'mediumblob', nullable: false });
   });
 
   it('handles unique indexes, descending parts, unique columns and literal defaults', () => {

@@ -33,7 +33,7 @@ describe('match summary', () => {
     const text = formatMatchSummary(s);
     expect(text).toContain('match run 7 published');
     expect(text).toContain('3 talents × 2 job postings');
-    expect(text).toContain('skipped blobs: 3 (wrong dimension 1, zero/NaN 2)');
+    expect(text).toContain('skipped blobs: 3 (wrong dimension 1, zero/NaN 2, unreadable rows 0)');
     expect(text).toContain('write 2.0s (6 rows/s)');
     expect(text).toContain('peak RSS 123 MB');
   });
