@@ -135,7 +135,11 @@ export async function runMatchPipeline(p: PipelineInput): Promise<PipelineResult
     if (p.pauseBeforePublishMs > 0) await abortableSleep(p.pauseBeforePublishMs, p.signal);
     checkSignal();
     const s = now();
-    await publishNext(conn, { lockWaitSeconds: p.lockWaitSeconds, attempts: p.publishAttempts, log: p.log });
+    await publishNext(
+      conn,
+      { lockWaitSeconds: p.lockWaitSeconds, attempts: p.publishAttempts, log: p.log },
+      { runId: p.runId, baseRunId: p.runId, topK: p.engine.topK, reserve: -1, weights: p.engine.weights },
+    );
     t.publishMs = now() - s;
     return { dims, plan: planOut, counts, timings: t, published: true };
   } finally {

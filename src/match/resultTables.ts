@@ -5,9 +5,24 @@ import type { Logger } from '../log.js';
 export const LIVE = 'match_results';
 export const NEXT = 'match_results_next';
 export const PREVIOUS = 'match_results_previous';
-/** Transient names used inside one atomic RENAME; a crash can leave one behind, cleaned at the next run. */
-const RETIRED = 'match_results_retired';
-const SWAP = 'match_results_swap';
+/**
+ * A published set is match_results plus the two tables describing it: they are
+ * always renamed together, so readers never see them disagree. The `_retired`
+ * and `_swap` names are transient inside one RENAME; a crash can leave one
+ * behind, cleaned at the next run.
+ */
+const SET_TABLES = [LIVE, 'match_lists', 'match_published'] as const;
+const suffixed = (suffix: string) => SET_TABLES.map((t) => `${t}_${suffix}`);
+
+/** match_published's row for a run: what the app reads to know which run it serves and with which weights. */
+export interface PublishedState {
+  runId: number;
+  baseRunId: number;
+  topK: number;
+  /** Candidates beyond topK kept in match_lists; -1 when the set has no exact lists. */
+  reserve: number;
+  weights: readonly number[];
+}
 
 export async function tableExists(q: Pool | PoolConnection, name: string): Promise<boolean> {
   const [rows] = await q.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [name]);
@@ -36,8 +51,8 @@ async function secondaryIndexes(pool: Pool, table: string): Promise<{ name: stri
  * building an index by sort is about twice as fast as maintaining it row by row.
  */
 export async function createNextTable(pool: Pool): Promise<void> {
-  await pool.query(`DROP TABLE IF EXISTS ${NEXT}, ${RETIRED}`);
-  await pool.query(`CREATE TABLE ${NEXT} LIKE ${LIVE}`);
+  await pool.query(`DROP TABLE IF EXISTS ${[...suffixed('next'), ...suffixed('retired')].join(', ')}`);
+  for (const t of SET_TABLES) await pool.query(`CREATE TABLE ${t}_next LIKE ${t}`);
   const indexes = await secondaryIndexes(pool, NEXT);
   if (indexes.length) await pool.query(`ALTER TABLE ${NEXT} ${indexes.map((i) => `DROP INDEX \`${i.name}\``).join(', ')}`);
 }
@@ -82,7 +97,7 @@ async function deleteVanished(conn: PoolConnection, ids: Float64Array, parent: s
 }
 
 export async function dropNextTable(pool: Pool): Promise<void> {
-  await pool.query(`DROP TABLE IF EXISTS ${NEXT}`);
+  await pool.query(`DROP TABLE IF EXISTS ${suffixed('next').join(', ')}`);
 }
 
 export interface RenameOptions {
@@ -122,32 +137,53 @@ async function renameAtomically(conn: PoolConnection, renames: [string, string][
   }
 }
 
-/** next -> live, live -> previous, previous -> dropped: readers see the old set or the new one, nothing in between. */
-export async function publishNext(conn: PoolConnection, o: RenameOptions): Promise<void> {
-  const hasPrevious = await tableExists(conn, PREVIOUS);
-  const renames: [string, string][] = hasPrevious ? [[PREVIOUS, RETIRED]] : [];
-  renames.push([LIVE, PREVIOUS], [NEXT, LIVE]);
+const WEIGHT_COLUMNS = 'weight_roles, weight_skills, weight_growth, weight_career, weight_vision, weight_culture';
+
+/** Replaces the one row of `table` (match_published or a copy of it). */
+export async function writePublishedState(q: Pool | PoolConnection, table: string, s: PublishedState): Promise<void> {
+  await q.query(`DELETE FROM ${table}`);
+  await q.query(`INSERT INTO ${table} (id, run_id, base_run_id, published_at, top_k, reserve, ${WEIGHT_COLUMNS}) VALUES (1, ?, ?, CURRENT_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?)`, [
+    s.runId,
+    s.baseRunId,
+    s.topK,
+    s.reserve,
+    ...s.weights,
+  ]);
+}
+
+/** next -> live, live -> previous, previous -> dropped, for the whole set: readers see the old set or the new one, nothing in between. */
+export async function publishNext(conn: PoolConnection, o: RenameOptions, state: PublishedState): Promise<void> {
+  await writePublishedState(conn, 'match_published_next', state);
+  const renames: [string, string][] = [];
+  const retired: string[] = [];
+  for (const t of SET_TABLES) {
+    if (await tableExists(conn, `${t}_previous`)) {
+      renames.push([`${t}_previous`, `${t}_retired`]);
+      retired.push(`${t}_retired`);
+    }
+    renames.push([t, `${t}_previous`], [`${t}_next`, t]);
+  }
   await renameAtomically(conn, renames, 'publish', o);
-  if (!hasPrevious) return;
+  if (!retired.length) return;
   try {
-    await conn.query(`DROP TABLE IF EXISTS ${RETIRED}`);
+    await conn.query(`DROP TABLE IF EXISTS ${retired.join(', ')}`);
   } catch (e) {
-    // Published already; a reader still holding the retired table only delays its cleanup to the next run.
-    o.log.warn(`published, but could not drop ${RETIRED} yet (${(e as Error).message}); the next run drops it`);
+    // Published already; a reader still holding a retired table only delays its cleanup to the next run.
+    o.log.warn(`published, but could not drop ${retired.join(', ')} yet (${(e as Error).message}); the next run drops them`);
   }
 }
 
-/** live <-> previous in one RENAME (through a temporary name). */
+/**
+ * live <-> previous for the whole set in one RENAME (through temporary names). A
+ * previous set published before match_published existed gets an empty one, so the
+ * restored set says "unknown" rather than describing the other run.
+ */
 export async function swapWithPrevious(conn: PoolConnection, o: RenameOptions): Promise<void> {
-  await conn.query(`DROP TABLE IF EXISTS ${SWAP}`);
-  await renameAtomically(
-    conn,
-    [
-      [LIVE, SWAP],
-      [PREVIOUS, LIVE],
-      [SWAP, PREVIOUS],
-    ],
-    'rollback',
-    o,
-  );
+  await conn.query(`DROP TABLE IF EXISTS ${suffixed('swap').join(', ')}`);
+  const renames: [string, string][] = [];
+  for (const t of SET_TABLES) {
+    if (!(await tableExists(conn, `${t}_previous`))) await conn.query(`CREATE TABLE ${t}_previous LIKE ${t}`);
+    renames.push([t, `${t}_swap`], [`${t}_previous`, t], [`${t}_swap`, `${t}_previous`]);
+  }
+  await renameAtomically(conn, renames, 'rollback', o);
 }

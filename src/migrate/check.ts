@@ -14,7 +14,7 @@ import { readInfoSchema } from './readInfoSchema.js';
 import { checkSync, type DrizzleKitApi } from './syncCheck.js';
 
 /** The match publisher's working tables: expected to come and go, reported for information only. */
-const PUBLISHER_TABLES = ['match_results_next', 'match_results_previous'];
+const PUBLISHER_TABLES = ['match_results', 'match_lists', 'match_published'].flatMap((t) => [`${t}_next`, `${t}_previous`]);
 
 export interface CheckOptions {
   /** Migrations directory (default: the package's drizzle/). */

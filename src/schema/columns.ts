@@ -1,14 +1,10 @@
 import { customType, datetime, mysqlEnum, varchar } from 'drizzle-orm/mysql-core';
 import { sql } from 'drizzle-orm';
 
-/**
- * Float32 little-endian vectors in a MEDIUMBLOB (layout: src/vectors/packedVectors.ts).
- * drizzle's binary()/varbinary() decode bytes as UTF-8, so the driver's Buffer is
- * passed through untouched.
- */
-export const float32Blob = customType<{ data: Buffer; driverData: Buffer }>({
-  dataType: () => 'mediumblob',
-});
+/** drizzle's binary()/varbinary() decode bytes as UTF-8: these pass the driver's Buffer through untouched. */
+const bytes = (type: 'mediumblob' | 'longblob') => customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => type });
+export const mediumBlob = bytes('mediumblob');
+export const longBlob = bytes('longblob');
 
 export const embeddingSource = (name: string) => mysqlEnum(name, ['matching_vectors', 'text']);
 export const contentHash = (name: string) => varchar(name, { length: 64 });

@@ -1,11 +1,11 @@
 import { bigint, char, datetime, mysqlTable, tinyint, varchar } from 'drizzle-orm/mysql-core';
 import { jobPostings, talentProfiles } from '../db/appTables.js';
-import { contentHash, createdAt, embeddingSource, float32Blob, updatedAt } from './columns.js';
+import { contentHash, createdAt, embeddingSource, mediumBlob, updatedAt } from './columns.js';
 
 /** Columns shared by talent_embeddings and job_embeddings: the packed facet vectors and one source hash per facet. */
 const embeddingColumns = () => ({
   /** Present facets' unit vectors, float32 LE, concatenated in facet order (src/vectors/packedVectors.ts). */
-  vectors: float32Blob('vectors').notNull(),
+  vectors: mediumBlob('vectors').notNull(),
   /** Bit f set when facet f is present (src/facets.ts order). */
   facetMask: tinyint('facet_mask', { unsigned: true }).notNull(),
   /** Each facet's length, "1536,1536,0,1536,1536,1536" (0 = absent). */

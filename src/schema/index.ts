@@ -2,3 +2,4 @@
 export { talentEmbeddings, jobEmbeddings } from './embeddings.js';
 export { matchResults } from './matchResults.js';
 export { matchRuns } from './matchRuns.js';
+export { matchLists, matchPublished, matchRunBlocks, matchRunParts } from './runModel.js';

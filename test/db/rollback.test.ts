@@ -7,6 +7,7 @@ import { seedDirtyData } from './matchDirtyData.js';
 import { matchCtx, publishedRows } from './matchHelpers.js';
 import { bruteForceEngine } from './matchReference.js';
 
+const publishedState = async (t: TestDatabase) => ((await t.exec('SELECT * FROM match_published')) as Record<string, unknown>[])[0];
 const status = async (t: TestDatabase, id: number) => ((await t.exec('SELECT status FROM match_runs WHERE id = ?', [id])) as { status: string }[])[0].status;
 
 describe('fitmatch rollback', () => {
@@ -36,9 +37,11 @@ describe('fitmatch rollback', () => {
     expect(r1).toEqual({ restoredRunId: a.runId, unpublishedRunId: b.runId });
     expect(await publishedRows(t)).toEqual(rowsA);
     expect(await status(t, b.runId)).toBe('rolled_back');
+    expect(await publishedState(t)).toMatchObject({ run_id: a.runId, top_k: 2, weight_roles: 1 });
 
     await rollback({}, matchCtx(t));
     expect(await publishedRows(t)).toEqual(rowsB);
+    expect(await publishedState(t)).toMatchObject({ run_id: b.runId, base_run_id: b.runId, top_k: 4, weight_roles: 3, weight_skills: 1 });
     expect(await status(t, b.runId)).toBe('succeeded');
 
     await rollback({}, matchCtx(t));
