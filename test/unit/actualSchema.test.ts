@@ -23,7 +23,7 @@ function matchRunsRows(flavor: 'mariadb' | 'mysql'): InfoSchemaRows {
     columns: [
       col(t, 1, 'id', maria ? 'bigint(20)' : 'bigint', { extra: 'auto_increment' }),
       col(t, 2, 'kind', "enum('match','backfill')", ci),
-      col(t, 3, 'status', "enum('running','succeeded','failed','interrupted','rolled_back')", ci),
+      col(t, 3, 'status', "enum('preparing','running','succeeded','failed','interrupted','rolled_back','abandoned')", ci),
       jsonCol(4, 'params'),
       jsonCol(5, 'counts'),
       jsonCol(6, 'timings'),
@@ -33,10 +33,13 @@ function matchRunsRows(flavor: 'mariadb' | 'mysql'): InfoSchemaRows {
       col(t, 10, 'started_at', 'datetime(3)'),
       col(t, 11, 'finished_at', 'datetime(3)', nullDefault),
       col(t, 12, 'created_at', 'datetime(3)', maria ? { column_default: 'current_timestamp(3)' } : { column_default: 'CURRENT_TIMESTAMP(3)', extra: 'DEFAULT_GENERATED' }),
+      col(t, 13, 'run_key', 'varchar(191)', { ...ci, ...nullDefault }),
+      col(t, 14, 'shards', maria ? 'int(11)' : 'int', nullDefault),
     ],
     statistics: [
       { table_name: t, index_name: 'PRIMARY', non_unique: 0, seq_in_index: 1, column_name: 'id', collation: 'A', sub_part: null },
       ...['kind', 'status', 'id'].map((c, i) => ({ table_name: t, index_name: 'ix_match_runs_kind_status', non_unique: maria ? 1 : '1', seq_in_index: i + 1, column_name: c, collation: 'A', sub_part: null })),
+      { table_name: t, index_name: 'ux_match_runs_run_key', non_unique: 0, seq_in_index: 1, column_name: 'run_key', collation: 'A', sub_part: null },
     ],
     foreignKeys: [],
     jsonChecks: maria ? ['params', 'counts', 'timings'].map((c) => ({ table_name: t, check_clause: `json_valid(\`${c}\`)` })) : [],
