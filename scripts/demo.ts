@@ -3,6 +3,9 @@
  * command. Drops and recreates its own database (default fitmatch_demo), then runs
  * seed → migrate → backfill → match (which publishes) through the command functions,
  * and prints the results. DATABASE_URL (process env only, not .env) overrides the target.
+ * When no server answers on a local target (or root may not log in there over TCP) and a
+ * mariadbd/mysqld is installed, the demo runs on a throwaway server it starts and removes.
+ * FITMATCH_DEMO_SIZE=small seeds a tenth of the data (for the end-to-end test).
  */
 import chalk from 'chalk';
 import { systemClock } from '../src/clock.js';
@@ -13,14 +16,18 @@ import { match } from '../src/commands/match.js';
 import { migrate } from '../src/commands/migrate.js';
 import { seed } from '../src/commands/seed.js';
 import { connect } from '../src/db/connect.js';
+import { createLocalServer, findServerBinary, type LocalServer } from '../src/db/localServer.js';
 import { DEMO_DATABASE_URL, recreateDemoDatabase } from '../src/demo/demoDatabase.js';
 import { showResults } from '../src/demo/showResults.js';
-import { FitmatchError } from '../src/errors.js';
+import { throwawayReason } from '../src/demo/throwawayReason.js';
+import { ExitCode, FitmatchError, InterruptedError } from '../src/errors.js';
 import { createLogger } from '../src/log.js';
 import { installShutdown } from '../src/shutdown.js';
 
 /** ~1 minute end to end on a 2-core machine (see README "Demo"). */
-const DEMO_SIZE = { talents: 2000, jobs: 400, companies: 80, dim: Number(process.env.FITMATCH_DEMO_DIM ?? 384), dirty: 0.05, seed: 42 };
+const FULL = { talents: 2000, jobs: 400, companies: 80 };
+const SMALL = { talents: 200, jobs: 40, companies: 8 };
+const DEMO_SIZE = { ...(process.env.FITMATCH_DEMO_SIZE === 'small' ? SMALL : FULL), dim: Number(process.env.FITMATCH_DEMO_DIM ?? 384), dirty: 0.05, seed: 42 };
 
 async function main(): Promise<number> {
   const log = createLogger({ format: 'human' });
@@ -28,12 +35,33 @@ async function main(): Promise<number> {
   const shutdown = installShutdown(log);
   const started = Date.now();
   let db: Awaited<ReturnType<typeof connect>> | null = null;
+  let server: LocalServer | null = null;
   try {
-    const config = loadConfig({ flags: { databaseUrl: process.env.DATABASE_URL || DEMO_DATABASE_URL, logFormat: 'human' } });
+    let config = loadConfig({ flags: { databaseUrl: process.env.DATABASE_URL || DEMO_DATABASE_URL, logFormat: 'human' } });
     const step = (n: number, what: string) => print(chalk.bold.blue(`\n[${n}/6] ${what}`) + chalk.gray(`  (${((Date.now() - started) / 1000).toFixed(1)}s)`));
 
+    const stopIfInterrupted = () => {
+      if (shutdown.signal.aborted) throw new InterruptedError('the demo', 'nothing was seeded yet');
+    };
+
     step(1, `creating the demo database ${config.db.display}`);
-    await recreateDemoDatabase(config.db);
+    try {
+      await recreateDemoDatabase(config.db);
+    } catch (e) {
+      const reason = throwawayReason(config.db, (e as Error).cause);
+      if (!reason || !findServerBinary()) throw e;
+      stopIfInterrupted();
+      try {
+        server = await createLocalServer();
+        print(chalk.yellow(`${reason}; starting a throwaway ${server.binary.label} in ${server.dir} for this demo`));
+        await server.start();
+      } catch (startError) {
+        throw new FitmatchError(`${reason}, and the throwaway server did not start: ${(startError as Error).message}`, ExitCode.DB_UNAVAILABLE, { cause: startError });
+      }
+      config = loadConfig({ flags: { databaseUrl: server.url + encodeURIComponent(config.db.database), logFormat: 'human' } });
+      await recreateDemoDatabase(config.db);
+    }
+    stopIfInterrupted();
     db = await connect(config.db);
     const ctx: CommandContext = { db, clock: systemClock, log, config, signal: shutdown.signal };
 
@@ -52,6 +80,7 @@ async function main(): Promise<number> {
     step(6, 'results');
     const c = run.counts as Record<string, number>;
     await showResults(db, run.runId, { eligibleTalents: c.eligibleTalents, eligibleJobs: c.eligibleJobs, seededTalents: manifest.sizes.talents, seededJobs: manifest.sizes.jobs }, print);
+    if (server) print(chalk.yellow(`\n(the throwaway server and these results are deleted now; run the demo against a server of your own to keep them)`));
     print(chalk.green(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)}s`));
     return 0;
   } catch (e) {
@@ -63,6 +92,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     await db?.close();
+    await server?.remove().catch((e: Error) => log.warn(`could not remove the throwaway server in ${server!.dir}: ${e.message}`));
     shutdown.dispose();
   }
 }

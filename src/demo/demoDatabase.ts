@@ -14,7 +14,7 @@ const START_HINT =
 export function unreachableMessage(s: DbSettings, e: unknown): string {
   const err = e as { code?: string; message?: string };
   const where = `${s.host}:${s.port}`;
-  if (err.code === 'ER_ACCESS_DENIED_ERROR' || err.code === 'ER_DBACCESS_DENIED_ERROR') {
+  if (err.code === 'ER_ACCESS_DENIED_ERROR' || err.code === 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR' || err.code === 'ER_HOST_NOT_PRIVILEGED' || err.code === 'ER_DBACCESS_DENIED_ERROR') {
     return `MySQL/MariaDB at ${where} refused user "${s.user}" (${err.code}); set DATABASE_URL=mysql://USER:PASSWORD@${where}/${s.database} for a user that may create databases`;
   }
   return `cannot reach MySQL/MariaDB at ${where} (${err.code ?? err.message ?? 'error'}): ${START_HINT}`;
