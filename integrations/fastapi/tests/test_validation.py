@@ -1,0 +1,123 @@
+"""Parameter validation (422), INVALID_FILTERS, the MATCHING_DISABLED switch (503) and auth."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import make_client
+
+T, J = 33, 1  # talent 33 and posting 1 are both in the published run
+
+
+def loc_names(resp):
+    assert resp.status_code == 422
+    detail = resp.json()["detail"]
+    assert isinstance(detail, list) and detail  # FastAPI's own validation error list
+    return {e["loc"][-1] for e in detail}
+
+
+@pytest.mark.parametrize("url, param", [
+    (f"/api/match/talent/{T}?top_k=0", "top_k"),
+    (f"/api/match/talent/{T}?top_k=501", "top_k"),
+    (f"/api/match/job/{J}?top_k=0", "top_k"),
+    (f"/api/match/job/{J}?top_k=501", "top_k"),
+    (f"/api/match/talent/{T}/all?limit=0", "limit"),
+    (f"/api/match/talent/{T}/all?limit=501", "limit"),
+    (f"/api/match/job/{J}/all?limit=501", "limit"),
+    (f"/api/match/job/{J}/all?offset=-1", "offset"),
+    (f"/api/match/talent/{T}?weights.roles=abc", "weights.roles"),
+    (f"/api/match/talent/abc", "talent_id"),
+    (f"/api/match/score?talent_id={T}", "job_id"),
+    (f"/api/matching-results/talents/{T}/job-postings?limit=0", "limit"),
+    (f"/api/matching-results/talents/{T}/job-postings?limit=501", "limit"),
+    (f"/api/matching-results/talents/{T}/job-postings?min_score=101", "min_score"),
+    (f"/api/matching-results/job-postings/{J}/talents?min_score=-1", "min_score"),
+    (f"/api/matching-results/job-postings/{J}/talents?limit=501", "limit"),
+    (f"/api/matching-results/companies/5/talents?min_score=100.5", "min_score"),
+    (f"/api/matching-results/companies/5/talents?limit=0", "limit"),
+])
+def test_out_of_range_parameters_are_422(client, url, param):
+    assert param in loc_names(client.get(url))
+
+
+@pytest.mark.parametrize("url", [
+    f"/api/match/talent/{T}?top_k=1", f"/api/match/talent/{T}?top_k=500",
+    f"/api/match/job/{J}/all?limit=500&offset=0", f"/api/match/talent/{T}/all?limit=1&offset=10000",
+    f"/api/matching-results/talents/{T}/job-postings?limit=500&min_score=100",
+    f"/api/matching-results/companies/5/talents?limit=1&min_score=0",
+])
+def test_boundary_values_are_accepted(client, url):
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("{not json", "filters must be valid JSON"),
+    ("[1, 2]", "filters must be a JSON object"),
+    ('"text"', "filters must be a JSON object"),
+])
+def test_bad_filters_are_invalid_filters(client, raw, message):
+    for url in (f"/api/match/talent/{T}", f"/api/match/talent/{T}/all", f"/api/match/job/{J}", f"/api/match/job/{J}/all"):
+        resp = client.get(url, params={"filters": raw})
+        assert resp.status_code == 422
+        assert resp.json() == {"detail": {"code": "INVALID_FILTERS", "message": message}}
+
+
+def test_a_filters_object_and_debug_are_accepted_and_ignored(client):
+    plain = client.get(f"/api/match/talent/{T}").json()
+    with_filters = client.get(f"/api/match/talent/{T}", params={"filters": '{"region": "서울"}', "_debug": "true"}).json()
+    assert with_filters["data"] == plain["data"]
+
+
+def test_infinite_weights_are_invalid(client):
+    resp = client.get(f"/api/match/talent/{T}", params={"weights.roles": "inf"})
+    assert resp.status_code == 422
+    assert resp.json() == {"detail": {"code": "INVALID_WEIGHTS", "message": "weights.roles must be finite"}}
+
+
+def test_disabled_matching_is_503_on_api_match_only(session_factory):
+    flags = {"MATCHING_ENABLED": True}
+
+    def get_db():
+        db = session_factory()
+        try:
+            yield db
+        finally:
+            db.close()
+
+    client = make_client(get_db, is_enabled=lambda: flags["MATCHING_ENABLED"])
+    urls = [f"/api/match/talent/{T}", f"/api/match/talent/{T}/all", f"/api/match/job/{J}",
+            f"/api/match/job/{J}/all", f"/api/match/score?talent_id={T}&job_id={J}"]
+    assert all(client.get(u).status_code == 200 for u in urls)
+    flags["MATCHING_ENABLED"] = False  # read per request, like settings.MATCHING_ENABLED
+    for url in urls:
+        resp = client.get(url)
+        assert resp.status_code == 503
+        assert resp.json() == {"detail": {"code": "MATCHING_DISABLED", "message": "Matching service is disabled"}}
+    # The app's /api/matching-results routes never had the switch.
+    assert client.get(f"/api/matching-results/talents/{T}/job-postings").status_code == 200
+
+
+def test_every_endpoint_requires_the_current_user(client):
+    anonymous = TestClient(client.app)
+    urls = [f"/api/match/talent/{T}", f"/api/match/talent/{T}/all", f"/api/match/job/{J}",
+            f"/api/match/job/{J}/all", f"/api/match/score?talent_id={T}&job_id={J}",
+            f"/api/matching-results/talents/{T}/job-postings", f"/api/matching-results/job-postings/{J}/talents",
+            "/api/matching-results/companies/5/talents"]
+    for url in urls:
+        resp = anonymous.get(url)
+        assert resp.status_code == 401
+        assert resp.json() == {"detail": {"code": "UNAUTHORIZED", "message": "Not authenticated"}}
+        assert client.get(url).status_code == 200
+
+
+def test_openapi_lists_the_apps_paths_and_parameters(client):
+    spec = client.get("/openapi.json").json()
+    assert set(spec["paths"]) == {
+        "/api/match/talent/{talent_id}", "/api/match/talent/{talent_id}/all", "/api/match/job/{job_id}",
+        "/api/match/job/{job_id}/all", "/api/match/score",
+        "/api/matching-results/talents/{user_id}/job-postings",
+        "/api/matching-results/job-postings/{job_posting_id}/talents",
+        "/api/matching-results/companies/{company_user_id}/talents",
+    }
+    params = {p["name"] for p in spec["paths"]["/api/match/talent/{talent_id}"]["get"]["parameters"]}
+    assert params == {"talent_id", "top_k", "filters", "_debug", "authorization"} | {
+        f"weights.{f}" for f in ("roles", "skills", "growth", "career", "vision", "culture")}
