@@ -1,7 +1,8 @@
 -- The run model (docs/operations.md): blocks, durable staging, the published state
 -- and exact lists for incremental runs. An existing publication is recorded in
 -- match_published with reserve -1 (no exact lists yet): the first incremental run
--- after this migration falls back to a full run.
+-- after this migration falls back to a full run. Staging tables of the previous
+-- version's runs (match_results_next) are dropped: runs now stage per run id.
 CREATE TABLE `match_lists` (
 	`direction` enum('talent_to_job','job_to_talent') NOT NULL,
 	`subject_id` bigint NOT NULL,
@@ -33,6 +34,7 @@ CREATE TABLE `match_run_blocks` (
 	`end_pos` int NOT NULL,
 	`state` enum('pending','done') NOT NULL,
 	`rows_written` int,
+	`stats` json,
 	`host` varchar(255),
 	`pid` int,
 	`compute_ms` int,
@@ -58,6 +60,8 @@ ALTER TABLE `match_runs` ADD `shards` int
 ALTER TABLE `match_runs` ADD CONSTRAINT `ux_match_runs_run_key` UNIQUE(`run_key`)
 --> statement-breakpoint
 CREATE INDEX `ix_match_run_blocks_shard` ON `match_run_blocks` (`run_id`,`shard`,`state`)
+--> statement-breakpoint
+DROP TABLE IF EXISTS `match_results_next`, `match_results_retired`, `match_results_swap`
 --> statement-breakpoint
 INSERT INTO `match_published` (`id`, `run_id`, `base_run_id`, `published_at`, `top_k`, `reserve`, `weight_roles`, `weight_skills`, `weight_growth`, `weight_career`, `weight_vision`, `weight_culture`)
 SELECT 1, r.`id`, r.`id`, COALESCE(r.`finished_at`, r.`started_at`), JSON_EXTRACT(r.`params`, '$.topK') + 0, -1, JSON_EXTRACT(r.params, '$.weights[0]') + 0, JSON_EXTRACT(r.params, '$.weights[1]') + 0, JSON_EXTRACT(r.params, '$.weights[2]') + 0, JSON_EXTRACT(r.params, '$.weights[3]') + 0, JSON_EXTRACT(r.params, '$.weights[4]') + 0, JSON_EXTRACT(r.params, '$.weights[5]') + 0

@@ -1,11 +1,16 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import type { Flags } from './config.js';
+import { ExitCode } from './errors.js';
+import { createLogger } from './log.js';
+import { redact } from './redact.js';
+import { earlyLogFormat } from './runCommand.js';
 import { registerMigrate } from './cli/migrate.js';
 import { registerBackfill } from './cli/backfill.js';
 import { registerMatch } from './cli/match.js';
 import { registerRollback } from './cli/rollback.js';
 import { registerSeed } from './cli/seed.js';
+import { registerPublish } from './cli/publish.js';
 
 /**
  * argv -> typed options only. Each subcommand's flags live in src/cli/<name>.ts;
@@ -13,18 +18,28 @@ import { registerSeed } from './cli/seed.js';
  */
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-export function buildProgram(): Command {
+/**
+ * Usage errors (unknown flag, missing value, unknown command) follow the same
+ * rules as every other error: one line through the logger, a JSON line when
+ * logs are JSON, exit 2. Help and --version still go to stdout.
+ */
+export function buildProgram(opts: { onUsageError?: (message: string) => void } = {}): Command {
   const program = new Command('fitmatch')
     .description('Batch talent–job matching for FitConnect: migrate, backfill embeddings, compute and publish top-k matches.')
     .version(version)
     .option('--database-url <url>', 'mysql://user:pass@host:3306/db (env DATABASE_URL; default mysql://root@127.0.0.1:3306/fitconnect)')
     .option('--log-format <format>', 'human or json (env FITMATCH_LOG_FORMAT; default: human on a TTY, json otherwise)')
+    .option('--query-timeout <duration>', 'give up on a statement the server does not answer within this (env FITMATCH_QUERY_TIMEOUT; default 10m): exit 3 instead of hanging on a frozen server')
     .option('-v, --verbose', 'debug logging')
-    .showHelpAfterError()
     .exitOverride();
+  if (opts.onUsageError) {
+    const report = opts.onUsageError;
+    program.configureOutput({ outputError: (text) => report(text.replace(/^error: /, '').trim()) });
+  }
   registerMigrate(program);
   registerBackfill(program);
   registerMatch(program);
+  registerPublish(program);
   registerRollback(program);
   registerSeed(program);
   return program;
@@ -32,18 +47,23 @@ export function buildProgram(): Command {
 
 /** The global flags of a subcommand invocation, keyed by setting name for loadConfig(). */
 export function globalFlags(cmd: Command): Flags {
-  const o = cmd.optsWithGlobals() as { databaseUrl?: string; logFormat?: string; verbose?: boolean };
-  return { databaseUrl: o.databaseUrl, logFormat: o.logFormat, verbose: o.verbose || undefined };
+  const o = cmd.optsWithGlobals() as { databaseUrl?: string; logFormat?: string; verbose?: boolean; queryTimeout?: string };
+  return { databaseUrl: o.databaseUrl, logFormat: o.logFormat, verbose: o.verbose || undefined, queryTimeout: o.queryTimeout };
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const flagAt = argv.indexOf('--log-format');
+  const asked = flagAt >= 0 ? argv[flagAt + 1] : argv.find((a) => a.startsWith('--log-format='))?.slice('--log-format='.length);
+  const log = createLogger({ format: earlyLogFormat({ logFormat: asked }) });
+  const program = buildProgram({
+    onUsageError: (message) => log.error(redact(`${message} (see fitmatch --help)`), { exitCode: ExitCode.USAGE }),
+  });
   try {
     await program.parseAsync(argv);
   } catch (e) {
     const err = e as { exitCode?: number };
-    // commander already printed help, version or the usage error.
-    return err.exitCode === 0 ? 0 : 2;
+    // commander already printed help or the version, or reported the usage error above.
+    return err.exitCode === 0 ? 0 : ExitCode.USAGE;
   }
   return Number(process.exitCode ?? 0);
 }

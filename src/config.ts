@@ -1,10 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseEnv } from 'node:util';
+import { DbUrlError, parseDbUrl, passwordForms, type DbSettings } from './config/dbUrl.js';
+import { parseDotenv } from './config/dotenv.js';
+import { isDecimal, parseDuration, parseFraction, strictInt } from './config/numbers.js';
 import { ExitCode, FitmatchError } from './errors.js';
 import { FACETS } from './facets.js';
 import type { LogFormat } from './log.js';
-import { redactUrl, registerSecret } from './redact.js';
+import { registerSecret } from './redact.js';
+
+export type { DbSettings } from './config/dbUrl.js';
 
 /**
  * Every setting in one table: its env variable, its default and its parser.
@@ -21,8 +26,8 @@ interface Setting<T> {
 type Defaulted<T> = Setting<T> & { default: T };
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> => (raw) => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw `must be an integer between ${min} and ${max}, got "${raw}"`;
+  const n = strictInt(raw);
+  if (!(n >= min && n <= max)) throw `must be a whole number between ${min} and ${max} (digits only), got "${raw}"`;
   return n;
 };
 const oneOf = <T extends string>(...values: T[]): Parser<T> => (raw) => {
@@ -35,39 +40,54 @@ const bool: Parser<boolean> = (raw) => {
   if (['0', 'false', 'no', 'off', ''].includes(raw.toLowerCase())) return false;
   throw `must be true or false, got "${raw}"`;
 };
-/** "2GB", "512MB", "1.5G", or a byte count. */
+
+/**
+ * The smallest --memory any run can use: the process with onnxruntime loaded
+ * (~160 MB) plus the smallest blocks. Runs also check their own need up front
+ * (it grows with the number of job postings) and say how much they need.
+ */
+export const MIN_MEMORY_BYTES = 256 * 2 ** 20;
+
+/** "2GB", "512MB", "1.5G", or a byte count; at least MIN_MEMORY_BYTES, at most this machine's memory. */
 export const parseBytes: Parser<number> = (raw) => {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(raw.trim());
   if (!m) throw `must be a size such as 2GB or 512MB, got "${raw}"`;
   const mult = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
   const n = Math.floor(Number(m[1]) * mult);
-  if (n < 64 * 2 ** 20) throw `must be at least 64MB, got "${raw}"`;
+  if (n < MIN_MEMORY_BYTES) throw `must be at least ${MIN_MEMORY_BYTES / 2 ** 20}MB (the process alone needs about 160MB), got "${raw}"`;
+  if (n > totalmem()) throw `is more than this machine's ${Math.floor(totalmem() / 2 ** 30)}GB of memory, got "${raw}"`;
   return n;
 };
-/** "roles=2,skills=1.5": unspecified facets keep weight 1. */
+
+/** Positive weights are relative; this range keeps every product and sum finite and non-zero in float32. */
+export const WEIGHT_RANGE = { min: 1e-6, max: 1e6 };
+
+/** "roles=2,skills=1.5": unspecified facets keep weight 1; each facet at most once. */
 export const parseWeights: Parser<number[]> = (raw) => {
   const weights = FACETS.map(() => 1);
+  const seen = new Set<string>();
   for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [name, value] = part.split('=').map((s) => s.trim());
+    const [name, value, extra] = part.split('=').map((s) => s.trim());
     const f = FACETS.indexOf(name as (typeof FACETS)[number]);
     if (f < 0) throw `unknown facet "${name}" (facets: ${FACETS.join(', ')})`;
-    const w = Number(value);
-    if (value === undefined || value === '' || !Number.isFinite(w) || w < 0) throw `weight for ${name} must be a number >= 0, got "${value}"`;
+    if (seen.has(name)) throw `gives ${name} twice`;
+    seen.add(name);
+    const w = value !== undefined && extra === undefined && isDecimal(value) ? Number(value) : NaN;
+    if (!(w === 0 || (w >= WEIGHT_RANGE.min && w <= WEIGHT_RANGE.max))) {
+      throw `weight for ${name} must be 0 or a plain decimal between ${WEIGHT_RANGE.min.toFixed(6)} and ${WEIGHT_RANGE.max}, got "${value ?? ''}"`;
+    }
     weights[f] = w;
   }
   if (weights.every((w) => w === 0)) throw 'at least one weight must be > 0';
   return weights;
 };
-const url: Parser<string> = (raw) => {
-  let u: URL;
+const dbUrl: Parser<string> = (raw) => {
   try {
-    u = new URL(raw);
-  } catch {
-    throw `is not a valid URL (expected mysql://user:password@host:3306/database)`;
+    parseDbUrl(raw);
+  } catch (e) {
+    if (e instanceof DbUrlError) throw e.message;
+    throw e;
   }
-  if (u.protocol !== 'mysql:') throw `must start with mysql:// (got ${u.protocol}//)`;
-  if (!u.hostname) throw 'has no host';
-  if (!u.pathname || u.pathname === '/') throw 'has no database name (mysql://user@host:3306/DATABASE)';
   return raw;
 };
 const httpUrl: Parser<string> = (raw) => {
@@ -78,6 +98,16 @@ const httpUrl: Parser<string> = (raw) => {
     throw `must be an http(s) URL, got "${raw}"`;
   }
   return raw.replace(/\/+$/, '');
+};
+const duration = (min: number, max: number): Parser<number> => (raw) => {
+  const ms = parseDuration(raw);
+  if (!(ms >= min && ms <= max)) throw `must be a duration such as 90s, 10m or 36h (between ${min / 1000}s and ${max / 86_400_000}d), got "${raw}"`;
+  return ms;
+};
+const fraction: Parser<number> = (raw) => {
+  const v = parseFraction(raw);
+  if (Number.isNaN(v)) throw `must be a share such as 50% or 0.5, got "${raw}"`;
+  return v;
 };
 
 /** An IANA zone name such as Asia/Seoul (validated by Intl). */
@@ -102,12 +132,16 @@ const jobStatusList: Parser<string[]> = (raw) => {
   return list;
 };
 
+export const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/fitconnect';
+
 export const SETTINGS = {
-  databaseUrl: { env: 'DATABASE_URL', default: 'mysql://root@127.0.0.1:3306/fitconnect', parse: url } as Defaulted<string>,
+  databaseUrl: { env: 'DATABASE_URL', default: DEFAULT_DATABASE_URL, parse: dbUrl } as Defaulted<string>,
+  queryTimeout: { env: 'FITMATCH_QUERY_TIMEOUT', default: 600_000, parse: duration(1000, 86_400_000) } as Defaulted<number>,
   logFormat: { env: 'FITMATCH_LOG_FORMAT', parse: oneOf<LogFormat>('human', 'json') } as Setting<LogFormat>,
   verbose: { env: 'FITMATCH_VERBOSE', default: false, parse: bool } as Defaulted<boolean>,
   // match
   topK: { env: 'FITMATCH_TOP_K', default: 50, parse: int(1, 1000) } as Defaulted<number>,
+  reserve: { env: 'FITMATCH_RESERVE', default: 16, parse: int(8, 1000) } as Defaulted<number>,
   weights: { env: 'FITMATCH_WEIGHTS', default: FACETS.map(() => 1), parse: parseWeights } as Defaulted<number[]>,
   memory: { env: 'FITMATCH_MEMORY', default: 2 * 2 ** 30, parse: parseBytes } as Defaulted<number>,
   threads: { env: 'FITMATCH_THREADS', default: 2, parse: int(1, 256) } as Defaulted<number>,
@@ -117,6 +151,7 @@ export const SETTINGS = {
   includeExpired: { env: 'FITMATCH_INCLUDE_EXPIRED', default: false, parse: bool } as Defaulted<boolean>,
   includeDeleted: { env: 'FITMATCH_INCLUDE_DELETED', default: false, parse: bool } as Defaulted<boolean>,
   writeMode: { env: 'FITMATCH_WRITE_MODE', default: 'auto', parse: oneOf('auto', 'load-data', 'insert') } as Defaulted<'auto' | 'load-data' | 'insert'>,
+  maxShrink: { env: 'FITMATCH_MAX_SHRINK', default: 0.5, parse: fraction } as Defaulted<number>,
   // backfill / embedding providers
   provider: { env: 'FITMATCH_EMBED_PROVIDER', default: 'hash', parse: oneOf('hash', 'openai') } as Defaulted<'hash' | 'openai'>,
   embedModel: { env: 'FITMATCH_EMBED_MODEL', default: 'text-embedding-3-small', parse: str } as Defaulted<string>,
@@ -131,19 +166,11 @@ type Settings = typeof SETTINGS;
 type ValueOf<S> = S extends Setting<infer T> ? T : never;
 export type Config = { [K in keyof Settings]: Settings[K] extends Defaulted<infer T> ? T : ValueOf<Settings[K]> | undefined } & {
   db: DbSettings;
+  /** Where the database URL came from ('default': nothing set it, worth saying in the first log line). */
+  dbSource: DbSource;
 };
 /** Flags as strings or already-typed values, keyed by setting name. */
 export type Flags = Partial<Record<keyof Settings, string | number | boolean | undefined>>;
-
-export interface DbSettings {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  /** The URL with the password replaced by ***: the only form that is ever printed. */
-  display: string;
-}
 
 export class ConfigError extends FitmatchError {
   constructor(readonly problems: string[]) {
@@ -152,10 +179,11 @@ export class ConfigError extends FitmatchError {
   }
 }
 
-export function readDotenv(cwd: string): Record<string, string> {
+/** KEY=value pairs of ./.env (none when it does not exist), with its malformed lines as problems. */
+export function readDotenv(cwd: string): { values: Record<string, string>; problems: string[] } {
   const file = join(cwd, '.env');
-  if (!existsSync(file)) return {};
-  return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+  if (!existsSync(file)) return { values: {}, problems: [] };
+  return parseDotenv(readFileSync(file, 'utf8'));
 }
 
 export interface ConfigSources {
@@ -165,10 +193,17 @@ export interface ConfigSources {
   flags?: Flags;
 }
 
+export type DbSource = 'default' | '.env' | 'DATABASE_URL' | '--database-url';
+
 export function loadConfig(sources: ConfigSources = {}): Config {
-  const env = { ...(sources.cwd === null ? {} : readDotenv(sources.cwd ?? process.cwd())), ...stripEmpty(sources.env ?? process.env) };
+  const dotenv = sources.cwd === null ? { values: {}, problems: [] } : readDotenv(sources.cwd ?? process.cwd());
+  const processEnv = stripEmpty(sources.env ?? process.env);
+  const env: Record<string, string> = { ...dotenv.values, ...processEnv };
   const flags = sources.flags ?? {};
-  const problems: string[] = [];
+  // Before anything can fail: every place a password could come from is redacted, even from a URL that does not parse.
+  for (const raw of [dotenv.values.DATABASE_URL, processEnv.DATABASE_URL, flags.databaseUrl]) if (typeof raw === 'string') passwordForms(raw).forEach(registerSecret);
+  for (const raw of [dotenv.values.OPENAI_API_KEY, processEnv.OPENAI_API_KEY]) registerSecret(raw);
+  const problems: string[] = [...dotenv.problems];
   const out: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(SETTINGS) as [keyof Settings, Setting<unknown>][]) {
     const flag = flags[key];
@@ -186,31 +221,18 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     try {
       out[key] = setting.parse(raw);
     } catch (e) {
-      const shown = key === 'databaseUrl' ? redactUrl(raw) : key === 'openaiApiKey' ? '***' : raw;
-      problems.push(`${source} ${typeof e === 'string' ? e : String(e)}`.replace(raw, shown));
+      // Parsers of secret-bearing settings never put the value in their message.
+      problems.push(`${source} ${typeof e === 'string' ? e : String(e)}`);
     }
   }
-  if (out.openaiApiKey) registerSecret(out.openaiApiKey as string);
-  const db = out.databaseUrl ? parseDbUrl(out.databaseUrl as string) : undefined;
-  if (db) registerSecret(db.password);
   if (out.provider === 'openai' && !out.openaiApiKey && /api\.openai\.com/.test(String(out.openaiBaseUrl))) {
     problems.push('OPENAI_API_KEY is required for --provider openai against api.openai.com');
   }
   if (problems.length) throw new ConfigError(problems);
   out.logFormat ??= process.stderr.isTTY ? 'human' : 'json';
-  return { ...(out as Omit<Config, 'db'>), db: db! } as Config;
-}
-
-function parseDbUrl(raw: string): DbSettings {
-  const u = new URL(raw);
-  return {
-    host: u.hostname,
-    port: u.port ? Number(u.port) : 3306,
-    user: decodeURIComponent(u.username || 'root'),
-    password: decodeURIComponent(u.password),
-    database: decodeURIComponent(u.pathname.slice(1)),
-    display: redactUrl(raw),
-  };
+  const dbSource: DbSource =
+    flags.databaseUrl !== undefined ? '--database-url' : processEnv.DATABASE_URL !== undefined ? 'DATABASE_URL' : dotenv.values.DATABASE_URL !== undefined ? '.env' : 'default';
+  return { ...(out as Omit<Config, 'db' | 'dbSource'>), db: parseDbUrl(out.databaseUrl as string), dbSource } as Config;
 }
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());

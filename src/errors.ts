@@ -1,7 +1,7 @@
 /**
  * Exit codes are a contract with cron and CI (documented in README "Exit codes").
  * Commands log a human message, then throw a FitmatchError; the single top-level
- * catch in cli.ts turns it into the process exit code.
+ * catch in runCommand.ts turns it into the process exit code.
  */
 export const ExitCode = {
   OK: 0,
@@ -12,11 +12,16 @@ export const ExitCode = {
   INTERRUPTED: 5,
   FAILED: 6,
   NOT_MIGRATED: 7,
+  REFUSED: 8,
+  SKIPPED_ROWS: 9,
   CHECK_PENDING: 10,
   CHECK_DRIFT: 11,
   CHECK_APP_SCHEMA: 12,
   CHECK_UNSYNCED: 13,
   CHECK_JOURNAL: 14,
+  STATUS_STALE: 20,
+  STATUS_FAILED: 21,
+  STATUS_INCOMPLETE: 22,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -31,24 +36,51 @@ export class FitmatchError extends Error {
   }
 }
 
-/** Another process holds the lock this command needs. */
+/** Another process holds the lock this command needs; `who` says what it is for, in one line. */
 export class LockedError extends FitmatchError {
-  constructor(lockName: string) {
-    super(`another fitmatch process holds the lock "${lockName}"; try again when it has finished`, ExitCode.LOCKED);
+  constructor(lockName: string, who = 'another fitmatch process') {
+    super(`${who} holds the lock "${lockName}"; try again when it has finished`, ExitCode.LOCKED);
     this.name = 'LockedError';
   }
 }
 
-/** The run stopped at a batch boundary because of SIGINT/SIGTERM; `state` says what that left behind. */
+/**
+ * A stop requested by SIGINT/SIGTERM. The shutdown handler aborts with a bare one
+ * ("interrupted by SIGTERM"); commands re-throw it with what the stop left behind.
+ */
 export class InterruptedError extends FitmatchError {
-  constructor(what: string, state: string) {
-    super(`${what} interrupted by signal at a batch boundary: ${state}`, ExitCode.INTERRUPTED);
+  constructor(what: string, state?: string) {
+    super(state ? `${what} interrupted by signal at a batch boundary: ${state}` : what, ExitCode.INTERRUPTED);
     this.name = 'InterruptedError';
   }
 }
 
-/** mysql2/socket codes meaning the server went away mid-run (restart, network, failover). */
-const CONNECTION_LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR']);
+/** Whether `e` is the stop a signal asked for (its reason, or an InterruptedError thrown on its behalf). */
+export const isStop = (e: unknown, signal: AbortSignal): boolean => e instanceof InterruptedError || (signal.aborted && e === signal.reason);
+
+/** mysql2/socket codes meaning the server went away mid-run (restart, network, failover, frozen server). */
+const CONNECTION_LOST = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_CONNECTION_KILLED',
+  'ER_QUERY_INTERRUPTED',
+]);
+
+/** Whether `e` means the connection (or the server) is gone, as opposed to a statement the server refused. */
+export function isConnectionLost(e: unknown): boolean {
+  const err = e as { code?: string; fatal?: boolean; message?: string };
+  if (!err) return false;
+  if (err.code && CONNECTION_LOST.has(err.code)) return true;
+  // mysql2 marks errors that kill the connection fatal, e.g. "Can't add new command when connection is in closed state".
+  return err.fatal === true && !err.code?.startsWith('ER_ACCESS');
+}
 
 /**
  * Maps anything thrown to the exit-code contract. A dropped connection is exit 3
@@ -58,8 +90,13 @@ const CONNECTION_LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ECON
 export function toFitmatchError(e: unknown): FitmatchError | null {
   if (e instanceof FitmatchError) return e;
   const err = e as { code?: string; sqlMessage?: string; message?: string };
-  if (err?.code && CONNECTION_LOST.has(err.code)) {
-    return new FitmatchError(`lost the database connection (${err.code}): ${err.message}; published results and committed batches are intact, run again when the server is back`, ExitCode.DB_UNAVAILABLE, { cause: e });
+  if (isConnectionLost(e)) {
+    const why = err.code === 'PROTOCOL_SEQUENCE_TIMEOUT' ? 'a query got no answer within --query-timeout' : `${err.code ?? 'closed'}: ${err.message}`;
+    return new FitmatchError(
+      `lost the database connection (${why}); published results and committed batches are intact, run again when the server is back`,
+      ExitCode.DB_UNAVAILABLE,
+      { cause: e },
+    );
   }
   if (err?.sqlMessage !== undefined) {
     return new FitmatchError(`database error (${err.code}): ${err.sqlMessage}`, ExitCode.FAILED, { cause: e });

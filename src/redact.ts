@@ -1,17 +1,16 @@
 /**
- * Secrets (DB password, API keys) are registered once when config is loaded;
- * every line the logger prints and every error message passes through redact().
- * Driver errors can echo connection strings, so scrubbing at the edge is the
- * only reliable guarantee.
+ * Secrets (DB password, API keys) are registered when config is loaded, before
+ * anything can fail; every line the logger prints, every error message and every
+ * text fitmatch stores (match_runs.error, reports) passes through redact().
+ * Driver errors can echo connection strings, so scrubbing at the edge is the only
+ * reliable guarantee.
  */
 const secrets = new Set<string>();
 
+/** Registers a secret in every form it can take in output: as is, URL-encoded, JSON-escaped. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 1) {
-    secrets.add(value);
-    const encoded = encodeURIComponent(value);
-    if (encoded !== value) secrets.add(encoded);
-  }
+  if (!value) return;
+  for (const form of [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]) secrets.add(form);
 }
 
 export function redact(text: string): string {
@@ -21,7 +20,7 @@ export function redact(text: string): string {
   return out;
 }
 
-/** mysql://user:pass@host/db -> mysql://user:***@host/db */
-export function redactUrl(url: string): string {
-  return redact(url.replace(/^(\w+:\/\/[^:/@]*:)[^@]*@/, '$1***@'));
+/** For tests: forget every registered secret. */
+export function clearSecrets(): void {
+  secrets.clear();
 }

@@ -1,21 +1,26 @@
 import { systemClock } from './clock.js';
+import { quietly } from './cleanup.js';
 import { loadConfig, type Config, type Flags } from './config.js';
 import type { CommandContext } from './context.js';
 import { connect } from './db/connect.js';
-import { ExitCode, toFitmatchError } from './errors.js';
-import { createLogger, type Logger } from './log.js';
+import { ExitCode, InterruptedError, toFitmatchError } from './errors.js';
+import { createLogger, type Logger, type LogFormat } from './log.js';
 import { redact } from './redact.js';
 import { installShutdown } from './shutdown.js';
+
+/** The log format before config is loaded: what the flags or env ask for, else by TTY. */
+export function earlyLogFormat(flags: Flags, env: NodeJS.ProcessEnv = process.env): LogFormat {
+  const asked = flags.logFormat ?? env.FITMATCH_LOG_FORMAT;
+  if (asked === 'json' || asked === 'human') return asked;
+  return process.stderr.isTTY ? 'human' : 'json';
+}
 
 /**
  * The one place that turns a command into a process exit code: load config once,
  * connect, run, release in reverse order, map errors to their documented code.
  */
-export async function runCommand(
-  flags: Flags,
-  fn: (ctx: CommandContext) => Promise<void>,
-): Promise<number> {
-  let log: Logger = createLogger({ format: process.stderr.isTTY ? 'human' : 'json' });
+export async function runCommand(flags: Flags, fn: (ctx: CommandContext) => Promise<void>): Promise<number> {
+  let log: Logger = createLogger({ format: earlyLogFormat(flags) });
   let config: Config;
   try {
     config = loadConfig({ flags });
@@ -23,14 +28,16 @@ export async function runCommand(
   } catch (e) {
     return report(log, e);
   }
+  if (config.dbSource === 'default') log.info(`DATABASE_URL is not set: using the default database ${config.db.display}`);
   const shutdown = installShutdown(log);
   try {
-    const db = await connect(config.db);
+    const db = await connect(config.db, { queryTimeoutMs: config.queryTimeout });
     try {
+      if (shutdown.signal.aborted) throw new InterruptedError('stopped before the command started: nothing was done');
       await fn({ db, clock: systemClock, log, config, signal: shutdown.signal });
       return ExitCode.OK;
     } finally {
-      await db.close();
+      await quietly(log, 'close the database pool', () => db.close());
     }
   } catch (e) {
     return report(log, e);
@@ -39,7 +46,8 @@ export async function runCommand(
   }
 }
 
-function report(log: Logger, e: unknown): number {
+/** One error line per failure, with its exit code. */
+export function report(log: Logger, e: unknown): number {
   const known = toFitmatchError(e);
   if (known) {
     log.error(known.message, { exitCode: known.exitCode });

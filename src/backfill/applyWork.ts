@@ -39,7 +39,6 @@ export async function applyWork(
   ctx: CommandContext,
   s: BackfillSummary,
   keep: Record<EntityKind, Set<number>>,
-  stored: Record<EntityKind, Map<number, StoredMeta>>,
 ): Promise<Map<number, WorkItem>> {
   const { db, log, signal } = ctx;
   const tm = s.timingsMs;
@@ -68,7 +67,6 @@ export async function applyWork(
         const w = byRow.get(row.id)!;
         byRow.delete(row.id);
         planEntity(w, row, o, s, batches[w.kind], keep[w.kind]);
-        stored[w.kind].delete(w.key);
       }
       tm.parse = (tm.parse ?? 0) + Math.round(performance.now() - t0);
       if (!o.dryRun) {
@@ -114,11 +112,8 @@ function planEntity(w: WorkItem, row: SourcePayloadRow, o: WorkOptions, s: Backf
     } else if (r.reason !== 'missing') countReason(s.facetSkips, r.reason, `${w.kind} ${w.key}/${FACETS[f]}`);
   }
   if (valid === 0) {
+    // Not kept: a stored row goes with the removals after the complete pass, where the shrink guard sees it.
     countReason(s.rowSkips, 'no_valid_facet', row.id);
-    if (st) {
-      out.deletes.push(w.key);
-      counts.removed++;
-    }
     return;
   }
   vecs.forEach((v, f) => v && s.facetsWritten[FACETS[f]]++);

@@ -10,13 +10,15 @@ import { TABLES, readStoredMeta, readStoredVectors, type StoredMeta } from './em
 import { jobFacetTexts, talentFacetTexts, type FacetTexts } from './facetTexts.js';
 import type { EntityKind } from './planRows.js';
 import { readJobPage, readTalentPage } from './readTexts.js';
-import { removeUnkept } from './removeUnkept.js';
+import { plannedRemoval, removeUnkept } from './removeUnkept.js';
 import { countReason, type BackfillSummary } from './summary.js';
 import { writeBatch, type EmbeddingRow } from './writeEmbeddings.js';
 
 export interface EmbedTextOptions {
   full: boolean;
   dryRun: boolean;
+  maxShrink: number;
+  allowShrink: boolean;
   batchSize: number;
   statementBudget: number;
 }
@@ -134,5 +136,5 @@ async function embedKind(kind: EntityKind, opts: EmbedTextOptions, ctx: CommandC
     }
   }
   progress.stop();
-  if (!s.interrupted) await removeUnkept(db, t, stored, keep, opts.dryRun, s);
+  if (!s.interrupted) await removeUnkept(db, [plannedRemoval(t, stored, keep)], opts, s);
 }

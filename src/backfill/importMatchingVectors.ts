@@ -5,14 +5,16 @@ import { applyWork, type WorkItem } from './applyWork.js';
 import { inferDims } from './inferDims.js';
 import { classifyRow, offerWinner, type EntityKind, type Winner } from './planRows.js';
 import { readLengthHistograms, readMetaPage, sourceFingerprint } from './readMatchingVectors.js';
-import { cachedDims } from './runRecord.js';
-import { removeUnkept } from './removeUnkept.js';
+import { cachedDims } from './cachedDims.js';
+import { plannedRemoval, removeUnkept } from './removeUnkept.js';
 import { countReason, type BackfillSummary } from './summary.js';
 import { timed } from './timed.js';
 
 export interface ImportOptions {
   full: boolean;
   dryRun: boolean;
+  maxShrink: number;
+  allowShrink: boolean;
   dim?: number;
   /** Source rows per payload page / write batch. */
   batchSize: number;
@@ -69,12 +71,13 @@ export async function importMatchingVectors(opts: ImportOptions, ctx: CommandCon
   // Entities whose newest row had no valid facet have no stored row, so they are re-checked (not rewritten) every run.
   log.info(`${work.length} entit${work.length === 1 ? 'y' : 'ies'} to check (new, changed, or without a stored row)`);
 
-  const byRow = await applyWork(work, { ...opts, model, dims: dimList, readAhead: opts.streams }, ctx, s, keep, stored);
+  const byRow = await applyWork(work, { ...opts, model, dims: dimList, readAhead: opts.streams }, ctx, s, keep);
   // Rows that vanished between scan and fetch are simply not kept: the next run sees them gone.
   for (const w of byRow.values()) if (w.stored) keep[w.kind].add(w.key);
   if (!s.interrupted) {
     await timed(tm, 'remove', async () => {
-      for (const kind of ['talent', 'job'] as const) await removeUnkept(db, TABLES[kind], stored[kind], keep[kind], opts.dryRun, s);
+      const removals = (['talent', 'job'] as const).map((kind) => plannedRemoval(TABLES[kind], stored[kind], keep[kind]));
+      await removeUnkept(db, removals, opts, s);
     });
   }
   return { fingerprint, dimList };

@@ -21,6 +21,8 @@ export function classifyRow(r: SourceRowMeta): Classification {
   if (r.role === 'talent') {
     if (r.jobPostingId !== null) return { skip: 'talent_row_with_posting' };
     if (!r.hasProfile) return { skip: 'no_talent_profile' };
+    // match only ever matches users whose role is talent: importing others would store what is never used.
+    if (r.userRole !== 'talent') return { skip: 'user_not_talent' };
     if (r.talentDeleted) return { skip: 'talent_deleted' };
     return { kind: 'talent', key: r.userId };
   }

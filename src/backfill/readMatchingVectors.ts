@@ -10,6 +10,8 @@ export interface SourceRowMeta {
   id: number;
   userId: number;
   role: string;
+  /** users.role of the row's user ('talent', 'company', ...); null when the user is gone. */
+  userRole: string | null;
   jobPostingId: number | null;
   updatedAt: Date;
   hasProfile: boolean;
@@ -22,7 +24,7 @@ export interface SourceRowMeta {
 /** Keyset page of row metadata; never touches the JSON columns. */
 export async function readMetaPage(db: Db, afterId: number, limit: number): Promise<SourceRowMeta[]> {
   const [rows] = await db.pool.query<RowDataPacket[]>(
-    `SELECT mv.id, mv.user_id, mv.role, mv.job_posting_id, mv.updated_at,
+    `SELECT mv.id, mv.user_id, mv.role, u.role AS user_role, mv.job_posting_id, mv.updated_at,
             tp.user_id IS NOT NULL AS has_profile,
             (tp.deleted_at IS NOT NULL OR u.deleted_at IS NOT NULL) AS talent_deleted,
             jp.id IS NOT NULL AS has_posting, jp.deleted_at IS NOT NULL AS posting_deleted,
@@ -39,6 +41,7 @@ export async function readMetaPage(db: Db, afterId: number, limit: number): Prom
     id: Number(r.id),
     userId: Number(r.user_id),
     role: r.role,
+    userRole: r.user_role ?? null,
     jobPostingId: r.job_posting_id === null ? null : Number(r.job_posting_id),
     updatedAt: r.updated_at,
     hasProfile: !!r.has_profile,

@@ -1,10 +1,14 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { globalFlags } from '../cli.js';
 import { match } from '../commands/match.js';
+import { parseShard } from '../match/shardSpec.js';
+import { ExitCode, FitmatchError } from '../errors.js';
 import { runCommand } from '../runCommand.js';
+import { intArg } from './args.js';
 
 interface MatchFlags {
   topK?: string;
+  reserve?: string;
   weights?: string;
   memory?: string;
   threads?: string;
@@ -14,16 +18,22 @@ interface MatchFlags {
   includeExpired?: boolean;
   includeDeleted?: boolean;
   writeMode?: string;
+  maxShrink?: string;
+  allowShrink?: boolean;
   publish: boolean;
+  resume?: boolean;
+  shard?: string;
+  runKey?: string;
+  blockRows?: number;
 }
 
-export function registerMatch(program: Command): void {
-  program
-    .command('match')
-    .description('compute exact top-k matches in both directions and publish them atomically to match_results')
+/** Flags that decide what a run computes; `run` shares them. */
+export function addMatchOptions(cmd: Command): Command {
+  return cmd
     .option('--top-k <n>', 'results per talent and per job posting (env FITMATCH_TOP_K; default 50)')
+    .option('--reserve <n>', 'candidates kept beyond --top-k per subject, for exact incremental repairs (env FITMATCH_RESERVE; default 16, min 8)')
     .option('--weights <list>', 'facet weights, e.g. roles=2,skills=1.5,growth=0 (env FITMATCH_WEIGHTS; default 1 each)')
-    .option('--memory <size>', 'memory budget for embeddings and score blocks, e.g. 2GB (env FITMATCH_MEMORY; default 2GB)')
+    .option('--memory <size>', 'memory budget for embeddings and score blocks, e.g. 2GB (env FITMATCH_MEMORY; default 2GB, min 256MB)')
     .option('--threads <n>', 'compute threads (env FITMATCH_THREADS; default 2)')
     .option('--timezone <zone>', 'zone whose calendar date decides expired deadlines (env FITMATCH_TIMEZONE; default Asia/Seoul)')
     .option('--today <date>', 'compare deadlines with this date, YYYY-MM-DD, instead of today in --timezone (env FITMATCH_TODAY)')
@@ -31,24 +41,49 @@ export function registerMatch(program: Command): void {
     .option('--include-expired', 'also match postings whose deadline has passed (env FITMATCH_INCLUDE_EXPIRED)')
     .option('--include-deleted', 'also match soft-deleted users, profiles and postings (env FITMATCH_INCLUDE_DELETED)')
     .option('--write-mode <mode>', 'auto, load-data or insert (env FITMATCH_WRITE_MODE; default auto: LOAD DATA LOCAL when the server allows it)')
-    .option('--no-publish', 'compute and stage the results, but leave match_results unchanged')
+    .option('--max-shrink <share>', 'refuse to publish a set with this much fewer talents or postings with matches than the published one (env FITMATCH_MAX_SHRINK; default 50%)')
+    .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink');
+}
+
+export const matchFlags = (o: MatchFlags, cmd: Command) => ({
+  ...globalFlags(cmd),
+  topK: o.topK,
+  reserve: o.reserve,
+  weights: o.weights,
+  memory: o.memory,
+  threads: o.threads,
+  timezone: o.timezone,
+  today: o.today,
+  jobStatuses: o.jobStatuses,
+  includeExpired: o.includeExpired,
+  includeDeleted: o.includeDeleted,
+  writeMode: o.writeMode,
+  maxShrink: o.maxShrink,
+});
+
+export function registerMatch(program: Command): void {
+  addMatchOptions(
+    program.command('match').description('compute exact top-k matches in both directions and publish them atomically to match_results'),
+  )
+    .option('--resume', 'continue the newest one-process run that stopped before publishing (killed, interrupted, failed)')
+    .option('--shard <I/N>', 'be shard I of N (0-based) of a run shared by N processes; "auto": I from JOB_COMPLETION_INDEX, N from FITMATCH_SHARDS')
+    .option('--run-key <key>', 'names the run all shards share, e.g. the Kubernetes Job name (env FITMATCH_RUN_KEY)')
+    .addOption(new Option('--block-rows <n>', 'talents per block, the unit of work a crash can lose (default: sized from --memory)').argParser(intArg('--block-rows', 1)))
+    .option('--no-publish', 'compute and stage the run, but leave match_results unchanged (publish it later with `fitmatch publish --run-id N`)')
     .action(async (o: MatchFlags, cmd: Command) => {
-      const flags = {
-        ...globalFlags(cmd),
-        topK: o.topK,
-        weights: o.weights,
-        memory: o.memory,
-        threads: o.threads,
-        timezone: o.timezone,
-        today: o.today,
-        jobStatuses: o.jobStatuses,
-        includeExpired: o.includeExpired,
-        includeDeleted: o.includeDeleted,
-        writeMode: o.writeMode,
-      };
       const pause = Number(process.env.FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS ?? 0) || 0;
-      process.exitCode = await runCommand(flags, async (ctx) => {
-        await match({ publish: o.publish, pauseBeforePublishMs: pause }, ctx);
+      process.exitCode = await runCommand(matchFlags(o, cmd), async (ctx) => {
+        const runKey = o.runKey ?? process.env.FITMATCH_RUN_KEY;
+        const shard = o.shard === undefined ? undefined : parseShardOrUsage(o.shard);
+        await match({ publish: o.publish, resume: o.resume, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause }, ctx);
       });
     });
+}
+
+function parseShardOrUsage(raw: string) {
+  try {
+    return parseShard(raw, process.env);
+  } catch (e) {
+    throw new FitmatchError((e as Error).message, ExitCode.USAGE);
+  }
 }

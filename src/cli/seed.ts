@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import { globalFlags } from '../cli.js';
 import { seed, SEED_DEFAULTS } from '../commands/seed.js';
 import { runCommand } from '../runCommand.js';
+import { strictDecimal, strictInt } from '../config/numbers.js';
 
-const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
+const num = strictInt;
+const share = strictDecimal;
 
 export function registerSeed(program: Command): void {
   const d = SEED_DEFAULTS;
@@ -16,7 +18,7 @@ export function registerSeed(program: Command): void {
     .option('--jobs <n>', 'job postings', num, d.jobs)
     .option('--companies <n>', 'companies', num, d.companies)
     .option('--dim <n>', 'dimension of each facet vector (production: 1536)', num, d.dim)
-    .option('--dirty <share>', 'share of live talents/postings given a bad payload or row (0..1)', num, d.dirty)
+    .option('--dirty <share>', 'share of live talents/postings given a bad payload or row (0..1)', share, d.dirty)
     .option('--connections <n>', 'parallel insert connections', num, d.connections)
     .option('--reset', 'delete earlier seed data (only seed data) first')
     .option('--force', 'write even into a database holding data the seed did not create, or named like production')

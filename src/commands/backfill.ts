@@ -1,14 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { embedTexts } from '../backfill/embedTexts.js';
 import { importMatchingVectors } from '../backfill/importMatchingVectors.js';
-import { finishRun, startRun } from '../backfill/runRecord.js';
 import { formatSummary, newSummary, totalWrites, type BackfillSummary } from '../backfill/summary.js';
 import { maxAllowedPacket, statementBudget } from '../backfill/writeEmbeddings.js';
+import { quietly } from '../cleanup.js';
 import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
 import { createEmbedder } from '../embed/createEmbedder.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, isStop } from '../errors.js';
 import { assertMigrated } from '../migrate/migrator.js';
+import { redact } from '../redact.js';
+import { failStaleRuns, finishRun, startRun } from '../runRecord.js';
 
 export interface BackfillOptions {
   source: 'matching_vectors' | 'text';
@@ -19,49 +21,52 @@ export interface BackfillOptions {
   /** Source rows (or entities) per read/write batch. */
   batchSize?: number;
   reportJson?: string;
+  /** Remove stored embeddings even when that empties most of a table. */
+  allowShrink?: boolean;
 }
+
+const STOPPED = 'the batches already committed stay valid; run backfill again to continue where it stopped';
 
 /** Fills talent_embeddings / job_embeddings from matching_vectors or from text, incrementally. */
 export async function backfill(opts: BackfillOptions, ctx: CommandContext): Promise<BackfillSummary> {
-  const { db, log, clock } = ctx;
+  const { db, log, clock, config } = ctx;
   await assertMigrated(db);
-  const lock = await acquireLock(db, 'backfill', 0);
+  const lock = await acquireLock(db, 'backfill', { holder: 'another fitmatch backfill' });
   const s = newSummary(opts.source, { dryRun: !!opts.dryRun, full: !!opts.full });
-  const started = clock.now();
   const t0 = performance.now();
   let runId: number | null = null;
-  const params = { source: opts.source, full: !!opts.full, dim: opts.dim ?? null, batchSize: opts.batchSize ?? null, provider: opts.source === 'text' ? ctx.config.provider : undefined };
+  const params = { source: opts.source, full: !!opts.full, dim: opts.dim ?? null, batchSize: opts.batchSize ?? null, provider: opts.source === 'text' ? config.provider : undefined };
+  const guard = { maxShrink: config.maxShrink, allowShrink: !!opts.allowShrink };
   try {
+    const dead = await failStaleRuns(db.pool, clock, 'backfill');
+    if (dead.length) log.warn(`marked ${dead.length} backfill run(s) whose process died as failed: ${dead.join(', ')}`);
     const budget = statementBudget(await maxAllowedPacket(db));
-    if (!opts.dryRun) runId = await startRun(db, params, started);
+    if (!opts.dryRun) runId = await startRun(db.pool, clock, 'backfill', params);
     log.info(`backfill from ${opts.source}${opts.full ? ' (--full)' : ''}${opts.dryRun ? ' (--dry-run: nothing will be written)' : ''} into ${db.settings.display}`);
     let extra: Record<string, unknown> = {};
     if (opts.source === 'text') {
-      const embedder = createEmbedder(ctx.config, log);
-      await embedTexts({ full: !!opts.full, dryRun: !!opts.dryRun, batchSize: opts.batchSize ?? 200, statementBudget: budget }, ctx, embedder, s);
+      const embedder = createEmbedder(config, log);
+      await embedTexts({ full: !!opts.full, dryRun: !!opts.dryRun, batchSize: opts.batchSize ?? 200, statementBudget: budget, ...guard }, ctx, embedder, s);
     } else {
-      const r = await importMatchingVectors(
-        { full: !!opts.full, dryRun: !!opts.dryRun, dim: opts.dim, batchSize: opts.batchSize ?? 100, statementBudget: budget },
-        ctx,
-        s,
-      );
+      const r = await importMatchingVectors({ full: !!opts.full, dryRun: !!opts.dryRun, dim: opts.dim, batchSize: opts.batchSize ?? 100, statementBudget: budget, ...guard }, ctx, s);
       extra = { fingerprint: r.fingerprint, dimList: r.dimList, dimOverride: opts.dim ?? null };
     }
     s.timingsMs.total = Math.round(performance.now() - t0);
     for (const line of formatSummary(s)) log.info(line);
     log.event('backfill_summary', { summary: s });
-    if (opts.reportJson) writeFileSync(opts.reportJson, JSON.stringify(s, null, 2) + '\n');
+    if (opts.reportJson) writeFileSync(opts.reportJson, redact(JSON.stringify(s, null, 2)) + '\n');
     if (runId !== null) {
-      await finishRun(db, runId, { status: s.interrupted ? 'interrupted' : 'succeeded', counts: { ...s.entity, rowSkips: s.rowSkips, facetSkips: s.facetSkips, writes: totalWrites(s), ...extra }, timings: s.timingsMs, finishedAt: clock.now() });
+      await finishRun(db.pool, clock, runId, { status: s.interrupted ? 'interrupted' : 'succeeded', counts: { ...s.entity, rowSkips: s.rowSkips, facetSkips: s.facetSkips, writes: totalWrites(s), ...extra }, timings: s.timingsMs });
     }
-    if (s.interrupted) {
-      throw new InterruptedError('backfill', 'the batches already committed stay valid; run backfill again to continue where it stopped');
-    }
+    if (s.interrupted) throw new InterruptedError('backfill', STOPPED);
     return s;
   } catch (e) {
-    if (runId !== null && !(e instanceof InterruptedError)) {
-      await finishRun(db, runId, { status: 'failed', counts: s.entity, timings: s.timingsMs, error: String((e as Error)?.message ?? e), finishedAt: clock.now() }).catch(() => {});
+    const stopped = isStop(e, ctx.signal);
+    if (runId !== null && !s.interrupted) {
+      const status = stopped ? 'interrupted' : 'failed';
+      await quietly(log, 'record the run as stopped', () => finishRun(db.pool, clock, runId!, { status, counts: { ...s.entity }, timings: s.timingsMs, error: (e as Error)?.message ?? String(e) }));
     }
+    if (stopped && !s.interrupted) throw new InterruptedError('backfill', STOPPED);
     throw e;
   } finally {
     await lock.release();

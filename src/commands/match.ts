@@ -1,85 +1,231 @@
+import { quietly } from '../cleanup.js';
 import type { CommandContext } from '../context.js';
-import { acquireLock } from '../db/advisoryLock.js';
-import { assertMigrated } from '../migrate/migrator.js';
-import { InterruptedError, LockedError } from '../errors.js';
+import { acquireLock, type HeldLock } from '../db/advisoryLock.js';
+import { ExitCode, FitmatchError, InterruptedError, isStop } from '../errors.js';
+import { abandonRun, findStaleRuns, orphanStaging, pruneBookkeeping, shardLockPurpose } from '../match/cleanupRuns.js';
+import { createRun, loadSnapshot, type RunSettings } from '../match/createRun.js';
 import { defaultEngineFactory } from '../match/defaultEngine.js';
 import { resolveEligibility } from '../match/eligibility.js';
 import type { EngineFactory } from '../match/enginePort.js';
 import { formatMatchSummary, type MatchSummary } from '../match/matchSummary.js';
-import { runMatchPipeline } from '../match/matchPipeline.js';
-import { dropNextTable } from '../match/resultTables.js';
-import { chooseWritePath, type WriteMode } from '../match/resultWriter.js';
-import { failStaleRuns, finishRun, startRun } from '../match/runRecord.js';
+import { publishRun } from '../match/publishRun.js';
+import { chooseWritePath, ResultWriter } from '../match/resultWriter.js';
+import { latestResumable, runBlocks, runByKey, type RunRow } from '../match/runStore.js';
+import { runShard, type ShardResult } from '../match/runShard.js';
+import type { ShardSpec } from '../match/shardSpec.js';
+import { assertMigrated } from '../migrate/migrator.js';
+import { failStaleRuns, finishRun } from '../runRecord.js';
+import { abortableSleep } from '../shutdown.js';
+import { statementBudget } from '../backfill/writeEmbeddings.js';
 
 export interface MatchOptions {
-  /** Compute and stage, but leave match_results as it is (match_results_next is dropped). */
+  /** false: compute and stage, leave match_results as it is (`fitmatch publish` can publish it later). */
   publish?: boolean;
+  /** Continue the newest one-process run that stopped before publishing. */
+  resume?: boolean;
+  /** This process's part of a run shared by several (needs runKey). */
+  shard?: ShardSpec;
+  /** Names a run that several processes share. */
+  runKey?: string;
+  /** Publish even if the new set is much smaller than the published one. */
+  allowShrink?: boolean;
+  /** Talents per block (default: sized from --memory). */
+  blockRows?: number;
   /** Seconds one RENAME attempt may wait for readers' open transactions. */
   lockWaitSeconds?: number;
   publishAttempts?: number;
   /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause after staging, before publishing. */
   pauseBeforePublishMs?: number;
-  /** The compute engine; tests may pass a reference implementation. */
+  /** The compute engine; tests may pass an in-process or reference one. */
   engine?: EngineFactory;
 }
 
+/** Shared runs may wait this long for another publisher, rollback or incremental run to finish. */
+const PUBLISH_LOCK_WAIT_SECONDS = 120;
+/** A shared run with no live shard and no progress for this long is abandoned by later runs. */
+export const STALE_SHARED_RUN_MS = 48 * 3_600_000;
+
 /**
- * Exact top-k in both directions, staged in match_results_next and published
- * with one atomic RENAME. Holds the 'match' lock for the whole run; topK,
- * weights, memory, threads, eligibility and write mode come from ctx.config.
+ * A full run: the exact top-k in both directions. One process (the default)
+ * holds the match lock for the whole run; with --shard I/N --run-key KEY, N
+ * processes share one run and the last to finish publishes. Either way the run
+ * is cut into blocks whose output is durable before they are marked done, so a
+ * killed process re-run (or --resume) continues where it stopped.
  */
 export async function match(opts: MatchOptions, ctx: CommandContext): Promise<MatchSummary> {
   const { db, log, clock, config } = ctx;
   await assertMigrated(db);
-  const lock = await acquireLock(db, 'match', 0).catch((e) => {
-    if (e instanceof LockedError) log.error('another fitmatch match or rollback is running on this database');
-    throw e;
-  });
+  const shard = opts.shard ?? { index: 0, count: 1 };
+  if (shard.count > 1 && !opts.runKey) throw new FitmatchError('--shard needs --run-key: all shards of a run must name it the same way', ExitCode.USAGE);
+  if (opts.resume && opts.runKey) throw new FitmatchError('--resume continues a one-process run; a shared run continues by running the same --shard/--run-key command again', ExitCode.USAGE);
+  const shared = opts.runKey !== undefined;
+  const lost = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, lost.signal]);
+  const onLost = (e: Error) => lost.abort(e);
+  const t0 = performance.now();
+
+  const matchLock = shared ? null : await acquireLock(db, 'match', { holder: 'another fitmatch match, incremental run or rollback on this database', onLost });
+  let run: RunRow | null = null;
   try {
-    const stale = await failStaleRuns(db.pool, clock);
-    if (stale.length) log.warn(`marked ${stale.length} abandoned run(s) as failed: ${stale.join(', ')}`);
-    const eligibility = resolveEligibility(
-      { jobStatuses: config.jobStatuses, includeExpired: config.includeExpired, includeDeleted: config.includeDeleted, timezone: config.timezone, today: config.today },
-      clock.now(),
-    );
-    const write = await chooseWritePath(db.pool, config.writeMode as WriteMode);
-    const engine = { topK: config.topK, weights: config.weights, memoryBytes: config.memory, threads: config.threads };
-    const params = { ...engine, eligibility, writeMode: config.writeMode, writePath: write.path, publish: opts.publish !== false };
-    const runId = await startRun(db.pool, clock, params);
-    const started = clock.now();
-    const t0 = performance.now();
-    log.info(`match run ${runId}: top ${engine.topK}, eligibility as of ${eligibility.today} (${eligibility.timezone}), writing with ${write.path}`);
+    const write = await chooseWritePath(db.pool, config.writeMode);
+    const statementBytes = Math.min(4 * 2 ** 20, statementBudget(write.maxAllowedPacket));
+    const settings: RunSettings = {
+      topK: config.topK,
+      reserve: config.reserve,
+      weights: config.weights,
+      memoryBytes: config.memory,
+      eligibility: resolveEligibility(config, clock.now()),
+      blockRows: opts.blockRows,
+      writeMode: write.path,
+    };
+    run = matchLock ? await oneProcessRun(ctx, settings, !!opts.resume, statementBytes) : await sharedRun(ctx, settings, opts.runKey!, shard.count, statementBytes);
+    const where = shared ? `shard ${shard.index}/${shard.count} of run ${run.id} ("${run.runKey}")` : `run ${run.id}`;
+    if (run.status === 'succeeded') {
+      log.info(`${where}: the run is published already; nothing to do`);
+      return summaryOf(run, shard, null, null, t0);
+    }
+    const p = run.params;
+    log.info(`match ${where}: ${p.talents} talents × ${p.jobs} job postings, top ${p.topK} (+${p.reserve} kept for incremental runs), eligibility as of ${p.eligibility.today} (${p.eligibility.timezone}), blocks of ${p.blockRows}`);
+
+    const snapshot = await loadSnapshot(db, run.id);
+    const writer = () => new ResultWriter(db.pool, `match_results_r${run!.id}`, write.path, write.maxAllowedPacket);
+    const shardLock = await acquireLock(db, shardLockPurpose(run.id, shard.index), {
+      holder: `another process working on shard ${shard.index}/${shard.count} of run ${run.id}`,
+      onLost,
+    });
+    let work: ShardResult;
     try {
-      const r = await runMatchPipeline({
-        pool: db.pool,
-        log,
-        signal: ctx.signal,
-        runId,
-        computedAt: started.toISOString().slice(0, 19).replace('T', ' '),
-        eligibility,
-        engine,
-        factory: opts.engine ?? defaultEngineFactory,
-        write,
+      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, lock: shardLock, writer, statementBytes });
+    } finally {
+      await shardLock.release();
+    }
+    const waiting = [...new Set((await runBlocks(db.pool, run.id)).filter((b) => b.state === 'pending').map((b) => b.shard))];
+    if (waiting.length) {
+      log.info(`${where}: this shard is done; the run waits for shard(s) ${waiting.join(', ')} of ${shard.count} (it publishes when the last one finishes)`);
+      return summaryOf(run, shard, work, null, t0);
+    }
+    if (opts.pauseBeforePublishMs) {
+      log.event('match_publishing', { runId: run.id }, `run ${run.id}: all blocks done; publishing`);
+      await abortableSleep(opts.pauseBeforePublishMs, signal);
+    }
+    const lock = matchLock ?? (await acquireLock(db, 'match', { waitSeconds: PUBLISH_LOCK_WAIT_SECONDS, holder: 'another fitmatch match, incremental run or rollback (publish later with `fitmatch publish --run-key KEY`)', onLost }));
+    try {
+      const published = await publishRun({
+        db, log, signal, clock, run, snapshot, matchLock: lock, writer, statementBytes,
         publish: opts.publish !== false,
+        allowShrink: !!opts.allowShrink,
+        maxShrink: config.maxShrink,
         lockWaitSeconds: opts.lockWaitSeconds ?? 5,
         publishAttempts: opts.publishAttempts ?? 5,
-        pauseBeforePublishMs: opts.pauseBeforePublishMs ?? 0,
+        workTimings: { ...work.timings, totalMs: performance.now() - t0 },
       });
-      if (!r.published) await dropNextTable(db.pool);
-      const timings = { ...r.timings, totalMs: performance.now() - t0 };
-      const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-      const summary: MatchSummary = { runId, published: r.published, dims: r.dims, plan: r.plan, params, counts: r.counts, timings, peakRssMb };
-      await finishRun(db.pool, clock, runId, { status: 'succeeded', counts: { ...r.counts, plan: r.plan, dims: r.dims, peakRssMb }, timings });
+      if (published.published) await quietly(log, 'prune old runs', () => pruneBookkeeping(db.pool));
+      const summary = summaryOf({ ...run, counts: published.counts }, shard, work, published, t0);
+      if (!published.published) log.info(`run ${run.id} is computed and staged, not published (--no-publish): publish it with \`fitmatch publish --run-id ${run.id}\``);
       log.event('match_summary', { ...summary }, formatMatchSummary(summary));
       return summary;
-    } catch (e) {
-      const status = e instanceof InterruptedError ? 'interrupted' : 'failed';
-      await dropNextTable(db.pool).catch((d) => log.warn(`could not drop match_results_next: ${(d as Error).message}`));
-      await finishRun(db.pool, clock, runId, { status, counts: {}, timings: { totalMs: performance.now() - t0 }, error: (e as Error).message });
-      if (status === 'interrupted') log.warn(`match run ${runId} interrupted; match_results is unchanged`);
-      throw e;
+    } finally {
+      if (!matchLock) await lock.release();
     }
+  } catch (e) {
+    const stopped = isStop(e, ctx.signal);
+    if (run && !shared) {
+      const status = stopped ? 'interrupted' : 'failed';
+      await quietly(log, 'record the run as stopped', () => finishRun(db.pool, clock, run!.id, { status, error: (e as Error).message }));
+    }
+    if (stopped) {
+      throw new InterruptedError(
+        'match',
+        `nothing was published; match_results is unchanged.${run ? ` The finished blocks of run ${run.id} stay: ${shared ? 'run the same command again' : '`fitmatch match --resume`'} continues it` : ''}`,
+      );
+    }
+    throw e;
   } finally {
-    await lock.release();
+    await matchLock?.release();
   }
+}
+
+/** A new one-process run (superseding unfinished ones), or with --resume the newest unfinished one. */
+async function oneProcessRun(ctx: CommandContext, s: RunSettings, resume: boolean, statementBytes: number): Promise<RunRow> {
+  const { db, clock, log } = ctx;
+  const dead = await failStaleRuns(db.pool, clock, 'match');
+  if (dead.length) log.warn(`marked ${dead.length} run(s) whose process died as failed: ${dead.join(', ')}`);
+  let run = resume ? await latestResumable(db.pool) : null;
+  if (run) {
+    assertSameSettings(run, s, `run ${run.id}`);
+    log.info(`resuming run ${run.id} (started ${run.startedAt.toISOString()})`);
+    await db.pool.query("UPDATE match_runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = ?", [run.id]);
+  } else {
+    if (resume) log.info('nothing to resume: starting a new run');
+    run = await createRun(db, clock, s, { runKey: null, shards: 1, statementBytes });
+  }
+  for (const stale of await findStaleRuns(db, clock, { keep: run.id, olderThanMs: STALE_SHARED_RUN_MS, superseded: true })) {
+    await abandonRun(db.pool, clock, stale.id, stale.why);
+    log.info(`abandoned run ${stale.id}${stale.runKey ? ` ("${stale.runKey}")` : ''}: ${stale.why}; its staging is dropped`);
+  }
+  const orphans = await orphanStaging(db.pool);
+  if (orphans.length) {
+    await db.pool.query(`DROP TABLE IF EXISTS ${orphans.join(', ')}`);
+    log.info(`dropped ${orphans.length} staging table(s) no run owns: ${orphans.join(', ')}`);
+  }
+  return run;
+}
+
+/** The run named `key`: created by the first process to arrive, joined by the others. */
+async function sharedRun(ctx: CommandContext, s: RunSettings, key: string, shards: number, statementBytes: number): Promise<RunRow> {
+  const { db, clock, log } = ctx;
+  // One creator at a time; whoever holds this lock and finds a run still 'preparing' knows its creator died.
+  const create = await acquireLock(db, `create:${key}`, { waitSeconds: 120, holder: `another process creating run "${key}"` });
+  try {
+    let run = await runByKey(db.pool, key);
+    if (run?.status === 'preparing') {
+      await abandonRun(db.pool, clock, run.id, 'its creator died while preparing it');
+      await db.pool.query('UPDATE match_runs SET run_key = NULL WHERE id = ?', [run.id]);
+      run = null;
+    }
+    if (run && !['running', 'succeeded'].includes(run.status)) {
+      throw new FitmatchError(`run "${key}" is ${run.status}: start a new run with another --run-key`, ExitCode.USAGE);
+    }
+    if (run) {
+      if (run.shards !== shards) throw new FitmatchError(`run "${key}" was created with ${run.shards} shards; this process says ${shards}`, ExitCode.USAGE);
+      assertSameSettings(run, s, `run "${key}"`);
+      return run;
+    }
+    const created = await createRun(db, clock, s, { runKey: key, shards, statementBytes });
+    log.info(`created run ${created.id} ("${key}") for ${shards} shard(s)`);
+    // Without the match lock a one-process run may be alive: only shared runs are judged here.
+    for (const stale of (await findStaleRuns(db, clock, { keep: created.id, olderThanMs: STALE_SHARED_RUN_MS, superseded: false })).filter((r) => r.runKey !== null)) {
+      await abandonRun(db.pool, clock, stale.id, stale.why);
+      log.info(`abandoned run ${stale.id}${stale.runKey ? ` ("${stale.runKey}")` : ''}: ${stale.why}; its staging is dropped`);
+    }
+    return created;
+  } finally {
+    await create.release();
+  }
+}
+
+/** Every process of a run must agree on what it computes: a differing flag is a mistake, not a preference. */
+function assertSameSettings(run: RunRow, s: RunSettings, what: string): void {
+  const p = run.params;
+  const diff: string[] = [];
+  if (p.topK !== s.topK) diff.push(`--top-k ${p.topK} (this process: ${s.topK})`);
+  if (p.reserve !== s.reserve) diff.push(`--reserve ${p.reserve} (this process: ${s.reserve})`);
+  if (p.weights.join() !== s.weights.join()) diff.push(`--weights ${p.weights.join(',')} (this process: ${s.weights.join(',')})`);
+  if (diff.length) throw new FitmatchError(`${what} was created with ${diff.join(', ')}`, ExitCode.USAGE);
+}
+
+function summaryOf(run: RunRow, shard: ShardSpec, work: ShardResult | null, published: { published: boolean; timings: Record<string, number> } | null, t0: number): MatchSummary {
+  const p = run.params;
+  return {
+    runId: run.id,
+    runKey: run.runKey,
+    shard,
+    published: published?.published ?? run.status === 'succeeded',
+    dims: p.dims,
+    plan: { blockRows: p.blockRows, talentBlockRows: p.talentBlockRows, jobChunkRows: p.jobChunkRows, blocksDone: work?.blocksDone ?? 0, blocksAlreadyDone: work?.blocksAlreadyDone ?? 0 },
+    params: { topK: p.topK, reserve: p.reserve, weights: p.weights, eligibility: p.eligibility },
+    counts: (run.counts ?? {}) as MatchSummary['counts'],
+    timings: { ...(work?.timings ?? {}), ...(published?.timings ?? {}), totalMs: performance.now() - t0 },
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
 }

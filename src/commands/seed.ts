@@ -44,7 +44,7 @@ export async function seed(opts: SeedOptions, ctx: Pick<CommandContext, 'db' | '
   const o = resolveOptions(opts);
   const { db, log } = ctx;
   const started = Date.now();
-  const lock = await acquireLock(db, 'seed', 0);
+  const lock = await acquireLock(db, 'seed', { holder: 'another fitmatch seed' });
   try {
     await ensureAppSchema(db, log);
     const target = await inspectTarget(db);

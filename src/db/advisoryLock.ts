@@ -1,13 +1,28 @@
 import { createHash } from 'node:crypto';
 import type { PoolConnection } from 'mysql2/promise';
-import { LockedError } from '../errors.js';
+import { ExitCode, FitmatchError, LockedError } from '../errors.js';
 import type { Db } from './connect.js';
 
 export interface HeldLock {
   name: string;
   /** The dedicated connection the lock lives on; closing it releases the lock. */
   conn: PoolConnection;
+  /** Throws LockLostError unless this connection still holds the lock: call it before every write that relies on it. */
+  assertHeld(): Promise<void>;
+  /** Never throws: a dead connection has released the lock already. */
   release(): Promise<void>;
+}
+
+/** The lock's connection died (server restart, idle timeout, KILL): another process may now hold it. */
+export class LockLostError extends FitmatchError {
+  constructor(name: string, cause?: unknown) {
+    super(
+      `lost the lock "${name}" (its database connection closed${cause ? `: ${(cause as Error).message}` : ''}); stopped before writing anything more, so another process cannot be overwritten; run again`,
+      ExitCode.DB_UNAVAILABLE,
+      { cause },
+    );
+    this.name = 'LockLostError';
+  }
 }
 
 /** GET_LOCK names are server-wide and at most 64 characters on MySQL 8: scope by database, hash if long. */
@@ -16,31 +31,65 @@ export function lockName(database: string, purpose: string): string {
   return name.length <= 64 ? name : `fitmatch:${createHash('sha1').update(name).digest('hex')}`;
 }
 
+/** How often the lock's connection is used while the run works: idle-connection killers (wait_timeout, proxies) then leave it alone. */
+const KEEPALIVE_MS = 20_000;
+
+export interface AcquireOptions {
+  /** Seconds GET_LOCK may wait; 0 fails at once with LockedError (exit 4). */
+  waitSeconds?: number;
+  /** Who holds it, for the LockedError message ("a fitmatch match or rollback"). */
+  holder?: string;
+  /** Called once if the keepalive finds the lock gone, so the run can stop at its next boundary. */
+  onLost?: (e: LockLostError) => void;
+}
+
 /**
- * Takes a named advisory lock on one dedicated connection held for the whole run.
- * waitSeconds=0 fails at once with LockedError (exit code 4).
+ * Takes a named advisory lock on one dedicated connection held for the whole run,
+ * pings it so no idle timeout closes it, and lets the run check, before each
+ * write, that it still holds the lock (IS_USED_LOCK = CONNECTION_ID()).
  */
-export async function acquireLock(db: Db, purpose: string, waitSeconds = 0): Promise<HeldLock> {
+export async function acquireLock(db: Db, purpose: string, opts: AcquireOptions = {}): Promise<HeldLock> {
   const name = lockName(db.settings.database, purpose);
   const conn = await db.pool.getConnection();
   try {
-    const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS got', [name, waitSeconds]);
-    if ((rows as { got: number | null }[])[0]?.got !== 1) throw new LockedError(name);
+    const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS got', [name, opts.waitSeconds ?? 0]);
+    if ((rows as { got: number | null }[])[0]?.got !== 1) throw new LockedError(name, opts.holder);
   } catch (e) {
     conn.release();
     throw e;
   }
+  let lost: LockLostError | null = null;
   let released = false;
+  const check = async () => {
+    if (lost) throw lost;
+    try {
+      const [rows] = await conn.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS held', [name]);
+      if (Number((rows as { held: number | null }[])[0]?.held) !== 1) lost = new LockLostError(name);
+    } catch (e) {
+      lost = new LockLostError(name, e);
+    }
+    if (lost) throw lost;
+  };
+  const timer = setInterval(() => {
+    check().catch((e: LockLostError) => {
+      clearInterval(timer);
+      if (!released) opts.onLost?.(e);
+    });
+  }, KEEPALIVE_MS);
+  timer.unref();
   return {
     name,
     conn,
+    assertHeld: check,
     release: async () => {
       if (released) return;
       released = true;
+      clearInterval(timer);
       try {
         await conn.query('SELECT RELEASE_LOCK(?)', [name]);
-      } finally {
         conn.release();
+      } catch {
+        conn.destroy();
       }
     },
   };

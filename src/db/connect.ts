@@ -25,21 +25,52 @@ export function poolOptions(s: DbSettings, database: string | null = s.database)
     // Dates are stored without zone; reading them as UTC keeps them stable across machines.
     timezone: 'Z',
     supportBigNumbers: true,
-    connectionLimit: 8,
+    connectionLimit: 12,
+    connectTimeout: 10_000,
     enableKeepAlive: true,
   };
 }
 
+type QueryFn = (sql: unknown, values?: unknown) => Promise<unknown>;
+
+/**
+ * Gives every statement a client-side deadline: a frozen server (SIGSTOP, a hung
+ * failover) answers TCP keepalives from the kernel, so only a query timeout turns
+ * "hangs forever" into exit 3. Applied to the pool and to every connection taken
+ * from it, so no call site can forget it.
+ */
+function withQueryTimeout<T extends object>(target: T, timeoutMs: number): T {
+  const timed = (fn: QueryFn): QueryFn => (sql, values) => {
+    const opts = typeof sql === 'string' ? { sql } : (sql as Record<string, unknown>);
+    return fn({ timeout: timeoutMs, ...opts }, values);
+  };
+  return new Proxy(target, {
+    get(obj, prop, receiver) {
+      const v = Reflect.get(obj, prop, receiver);
+      if (typeof v !== 'function') return v;
+      if (prop === 'query' || prop === 'execute') return timed(v.bind(obj));
+      if (prop === 'getConnection') return async () => withQueryTimeout(await v.call(obj), timeoutMs);
+      return v.bind(obj);
+    },
+  });
+}
+
 /** Opens a pool and proves the server is reachable, so a bad URL fails fast with exit code 3. */
-export async function connect(settings: DbSettings): Promise<Db> {
-  const pool = mysql.createPool(poolOptions(settings));
+export async function connect(settings: DbSettings, opts: { queryTimeoutMs?: number } = {}): Promise<Db> {
+  const raw = mysql.createPool(poolOptions(settings));
+  // Timestamps the server fills in (CURRENT_TIMESTAMP) are UTC, like every Date fitmatch writes.
+  raw.pool.on('connection', (conn) => conn.query("SET time_zone = '+00:00'"));
+  const pool = withQueryTimeout(raw, opts.queryTimeoutMs ?? 600_000);
   const db: Db = {
     pool,
-    orm: drizzle(pool),
+    orm: drizzle(raw),
     settings,
     close: async () => {
       openPools.delete(db);
-      await pool.end();
+      // pool.end() says goodbye to the server and waits for it: a dead or frozen one would hang us here.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([raw.end().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 3000)))]);
+      clearTimeout(timer);
     },
   };
   openPools.add(db);
@@ -59,7 +90,7 @@ export function dbUnavailable(settings: DbSettings, e: unknown): FitmatchError {
     err.code === 'ER_ACCESS_DENIED_ERROR'
       ? ' (check the user and password in DATABASE_URL)'
       : err.code === 'ECONNREFUSED'
-        ? ' (is MySQL/MariaDB running? see README "Troubleshooting")'
+        ? ' (is MySQL/MariaDB running? see docs/troubleshooting.md)'
         : err.code === 'ER_BAD_DB_ERROR'
           ? ' (create the database first, or fix the name in DATABASE_URL)'
           : '';

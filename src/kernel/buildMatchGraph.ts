@@ -5,6 +5,14 @@ import { OnnxType, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './e
 export const NO_MATCH_SCORE = -4;
 
 /**
+ * Each facet's Gemm alpha. The same in both graphs, so a pair's facet cosine has
+ * the same float32 bits whichever graph (and block) computed it.
+ */
+export function gemmScales(weights: readonly number[]): number[] {
+  return weights.map((w) => (w > 0 ? Math.fround(w) : 1));
+}
+
+/**
  * One run scores a talent block (bq rows) against a job chunk (bc rows) and keeps,
  * inside the graph, the top kt jobs per talent and the top kj talents per job,
  * plus every facet cosine at those positions.
@@ -15,14 +23,9 @@ export const NO_MATCH_SCORE = -4;
  * The cosine outputs are scaled: divide by gemmScales(...)[f] to get the cosine.
  *
  * allPresent: every row on both sides has every weighted facet, so the denominator
- * is the constant sum of weights and folds into the Gemm alphas; this drops the
- * pq/pcT inputs and three full-matrix passes (MatMul, Div, Where).
+ * is constant and ranking by the numerator is the same; this drops the pq/pcT
+ * inputs and three full-matrix passes (MatMul, Div, Where).
  */
-export function gemmScales(weights: readonly number[], allPresent: boolean): number[] {
-  const sum = weights.reduce((a, w) => a + (w > 0 ? w : 0), 0);
-  return weights.map((w) => (w > 0 ? Math.fround(allPresent ? w / sum : w) : 1));
-}
-
 export function buildMatchGraph(weights: readonly number[], dims: readonly number[], allPresent = false): OnnxGraph {
   const facets = [...Array(FACET_COUNT).keys()].filter((f) => dims[f] > 0);
   const weighted = facets.filter((f) => weights[f] > 0);
@@ -34,7 +37,7 @@ export function buildMatchGraph(weights: readonly number[], dims: readonly numbe
   const fp = (name: string, shape: (number | string)[]): OnnxValueInfo => ({ name, elemType: OnnxType.FLOAT, shape });
   const i64 = (name: string, shape: (number | string)[]): OnnxValueInfo => ({ name, elemType: OnnxType.INT64, shape });
 
-  const scales = gemmScales(weights, allPresent);
+  const scales = gemmScales(weights);
   for (const f of facets) {
     inputs.push(fp(`q${f}`, ['bq', dims[f]]), fp(`c${f}`, ['bc', dims[f]]));
     const attrs = { transB: { int: 1 }, ...(scales[f] !== 1 ? { alpha: scales[f] } : {}) };

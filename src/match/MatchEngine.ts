@@ -3,44 +3,32 @@ import { FACET_COUNT } from '../facets.js';
 import { buildMatchGraph, gemmScales } from '../kernel/buildMatchGraph.js';
 import { encodeOnnxModel } from '../kernel/encodeOnnxModel.js';
 import { CandidateTable } from './CandidateTable.js';
-import { planBlocks, type BlockPlan } from './planBlocks.js';
+import type { BlockOutput, EngineLike, EngineSettings } from './enginePort.js';
 import { hasAll, JobSlices, sliceBlock } from './JobSlices.js';
-import type { EmbeddingBlock, ResultBatch } from './types.js';
-
-export interface MatchEngineOptions {
-  topK: number;
-  weights: readonly number[];
-  dims: readonly number[];
-  /** ORT intra-op threads (default 2). */
-  threads?: number;
-  /** Budget for planning block sizes (default 2 GiB). */
-  memoryBytes?: number;
-  /** Planning hint; unknown talent count plans as if unbounded. */
-  talentCount?: number;
-  /** Candidates kept beyond topK for tie re-ordering (default 8). */
-  slack?: number;
-  /** Means closer than this count as ties, broken by smaller id (default 1e-6). */
-  tieEpsilon?: number;
-  /** Override the planned block sizes (tests, benchmarks). */
-  talentBlockRows?: number;
-  jobChunkRows?: number;
-}
+import { facetCents } from './listRows.js';
+import type { SubjectLists } from './SubjectLists.js';
+import type { EmbeddingBlock } from './types.js';
 
 const F = FACET_COUNT;
+/**
+ * The graph's TopK keeps a few more than the lists hold: it ranks by float32
+ * scores, the lists by float64 means, and near the cut the two can disagree.
+ */
+const GRAPH_MARGIN = 4;
 
-export class MatchEngine {
+/**
+ * The onnxruntime engine: scores talent blocks against all jobs with the match
+ * graph, keeps each talent's list and every job's list (capacity topK + reserve),
+ * and hands out, per block, the talents' lists and the job lists' new entries.
+ */
+export class MatchEngine implements EngineLike {
   private jobs?: JobSlices;
   private j2t?: CandidateTable;
-  /** Tables kept for the next block or pass: first touches of fresh memory cost more than the merge itself. */
-  private spareT2j?: CandidateTable;
-  private spareJ2t?: CandidateTable;
-  private plan?: BlockPlan;
   private readonly cap: number;
   private readonly facets: Int32Array;
   private readonly weighted: Int32Array;
   private readonly weightOf: Float64Array;
-  /** 1 / gemmScales per facet, for the general and the full graph. */
-  private readonly invScales: { general: Float64Array; full: Float64Array };
+  private readonly invScale: Float64Array;
   private readonly invDen = new Float64Array(1 << F);
   private readonly requiredMask: number;
   private pqBuf = new Float32Array(0);
@@ -49,16 +37,15 @@ export class MatchEngine {
   private constructor(
     private readonly general: ort.InferenceSession,
     private readonly full: ort.InferenceSession,
-    private readonly opts: MatchEngineOptions,
+    private readonly opts: EngineSettings,
   ) {
-    this.cap = opts.topK + (opts.slack ?? 8);
+    this.cap = opts.topK + opts.reserve;
     const facets = [...Array(F).keys()].filter((f) => opts.dims[f] > 0);
     const weighted = facets.filter((f) => opts.weights[f] > 0);
     this.facets = Int32Array.from(facets);
     this.weighted = Int32Array.from(weighted);
     this.weightOf = Float64Array.from(weighted, (f) => opts.weights[f]);
-    const inv = (full: boolean) => Float64Array.from(gemmScales(opts.weights, full), (s) => 1 / s);
-    this.invScales = { general: inv(false), full: inv(true) };
+    this.invScale = Float64Array.from(gemmScales(opts.weights), (s) => 1 / s);
     this.requiredMask = weighted.reduce((m, f) => m | (1 << f), 0);
     for (let m = 0; m < 1 << F; m++) {
       let den = 0;
@@ -67,11 +54,11 @@ export class MatchEngine {
     }
   }
 
-  static async create(opts: MatchEngineOptions): Promise<MatchEngine> {
+  static async create(opts: EngineSettings): Promise<MatchEngine> {
     if (opts.weights.length !== F || opts.dims.length !== F) throw new Error(`weights and dims need ${F} entries`);
-    if (!(opts.topK >= 1)) throw new Error('topK must be >= 1');
+    if (!(opts.topK >= 1) || !(opts.reserve >= 0)) throw new Error('topK must be >= 1 and reserve >= 0');
     const sessionOptions: ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: opts.threads ?? 2,
+      intraOpNumThreads: opts.threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
@@ -81,71 +68,50 @@ export class MatchEngine {
     return new MatchEngine(await session(false), await session(true), opts);
   }
 
-  /** Block sizes in use; known after the first processTalentBlock (or planFor). */
-  planFor(jobCount: number): BlockPlan {
-    const o = this.opts;
-    this.plan ??= planBlocks({
-      memoryBytes: o.memoryBytes ?? 2 * 2 ** 30,
-      dims: o.dims,
-      talentCount: o.talentCount ?? Number.MAX_SAFE_INTEGER,
-      jobCount,
-      topK: o.topK,
-      slack: o.slack,
-    });
-    if (o.talentBlockRows) this.plan.talentBlockRows = o.talentBlockRows;
-    if (o.jobChunkRows) this.plan.jobChunkRows = o.jobChunkRows;
-    return this.plan;
+  setJobs(jobs: EmbeddingBlock): void {
+    this.jobs = new JobSlices(jobs, this.opts.jobChunkRows, this.opts.dims, this.requiredMask);
+    this.j2t = new CandidateTable(jobs.rows, this.cap);
   }
 
-  /** Complete talent_to_job rows for these talents; job_to_talent accumulates internally. */
-  async processTalentBlock(talents: EmbeddingBlock, jobChunks: readonly EmbeddingBlock[]): Promise<ResultBatch> {
-    const jobCount = jobChunks.reduce((n, c) => n + c.rows, 0);
-    const plan = this.planFor(jobCount);
-    if (!this.jobs) {
-      this.jobs = new JobSlices(jobChunks, plan.jobChunkRows, this.opts.dims, this.requiredMask);
-      this.j2t = reuse(this.spareJ2t, jobCount, this.cap);
-      this.spareJ2t = undefined;
-    } else if (!this.jobs.matches(jobChunks)) {
-      throw new Error('processTalentBlock must get the same job chunks on every call');
+  seedJobLists(lists: SubjectLists): void {
+    const { jobs, j2t } = this.ready();
+    for (let i = 0; i < lists.subjectIds.length; i++) {
+      const row = indexOf(jobs.jobs.ids, jobs.jobs.rows, lists.subjectIds[i]);
+      if (row >= 0) j2t.offerList(row, lists, i);
     }
-    // Taken, not shared: an overlapping call gets a table of its own.
-    const t2j = reuse(this.spareT2j, talents.rows, this.cap);
-    this.spareT2j = undefined;
-    for (let start = 0; start < talents.rows; start += plan.talentBlockRows) {
-      const rows = Math.min(plan.talentBlockRows, talents.rows - start);
+  }
+
+  async processBlock(talents: EmbeddingBlock): Promise<BlockOutput> {
+    const { jobs, j2t } = this.ready();
+    const t2j = new CandidateTable(talents.rows, this.cap);
+    const step = this.opts.talentBlockRows;
+    for (let start = 0; start < talents.rows; start += step) {
+      const rows = Math.min(step, talents.rows - start);
       const q = sliceBlock(talents, start, rows, this.opts.dims);
       const qFeeds = this.talentFeeds(q);
       const qFull = hasAll(q.mask, this.requiredMask);
-      for (const slice of this.jobs.slices) {
+      for (const slice of jobs.slices) {
         const full = qFull && slice.full;
         const feeds: Record<string, ort.Tensor> = { ...qFeeds, ...slice.feeds };
         if (full) delete feeds.pq, delete feeds.pcT;
-        feeds.kt = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.cap, slice.block.rows))), [1]);
-        feeds.kj = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.cap, rows))), [1]);
+        feeds.kt = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.cap + GRAPH_MARGIN, slice.block.rows))), [1]);
+        feeds.kj = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.cap + GRAPH_MARGIN, rows))), [1]);
         const out = await (full ? this.full : this.general).run(feeds);
-        this.collect(out, full ? this.invScales.full : this.invScales.general, q, start, slice.block, slice.offset, t2j);
+        this.collect(out, q, start, slice.block, slice.offset, t2j, j2t);
       }
     }
-    const batch = t2j.toResultBatch('talent_to_job', talents.ids, this.opts.topK, this.opts.tieEpsilon ?? 1e-6);
-    this.spareT2j = t2j;
-    return batch;
-  }
-
-  /**
-   * job_to_talent rows merged over all talent blocks processed so far. Ends the pass:
-   * the engine (and its warm sessions) can then start over with other jobs.
-   */
-  finishJobToTalent(): ResultBatch {
-    if (!this.jobs || !this.j2t) throw new Error('no talent block processed');
-    const out = this.j2t.toResultBatch('job_to_talent', this.jobs.ids, this.opts.topK, this.opts.tieEpsilon ?? 1e-6);
-    this.spareJ2t = this.j2t;
-    this.jobs = this.j2t = this.plan = undefined;
-    return out;
+    const range = { lo: talents.ids[0], hi: talents.ids[talents.rows - 1] };
+    return { t2j: t2j.toLists(talents.ids), j2tDiff: talents.rows ? j2t.toLists(jobs.jobs.ids, range) : t2j.toLists([]) };
   }
 
   async close(): Promise<void> {
     await this.general.release();
     await this.full.release();
+  }
+
+  private ready(): { jobs: JobSlices; j2t: CandidateTable } {
+    if (!this.jobs || !this.j2t) throw new Error('setJobs() must come first');
+    return { jobs: this.jobs, j2t: this.j2t };
   }
 
   private talentFeeds(q: EmbeddingBlock): Record<string, ort.Tensor> {
@@ -159,15 +125,7 @@ export class MatchEngine {
     return feeds;
   }
 
-  private collect(
-    out: ort.InferenceSession.OnnxValueMapType,
-    invScale: Float64Array,
-    q: EmbeddingBlock,
-    qOffset: number,
-    c: EmbeddingBlock,
-    cOffset: number,
-    t2j: CandidateTable,
-  ): void {
+  private collect(out: ort.InferenceSession.OnnxValueMapType, q: EmbeddingBlock, qOffset: number, c: EmbeddingBlock, cOffset: number, t2j: CandidateTable, j2t: CandidateTable): void {
     const t2jCos: Float32Array[] = [];
     const j2tCos: Float32Array[] = [];
     for (let f = 0; f < F; f++) {
@@ -175,7 +133,6 @@ export class MatchEngine {
       t2jCos.push(present ? (out[`t2jCos${f}`].data as Float32Array) : EMPTY);
       j2tCos.push(present ? (out[`j2tCos${f}`].data as Float32Array) : EMPTY);
     }
-
     const t2jIdx = low32(out.t2jIdx.data as BigInt64Array);
     const kt = out.t2jIdx.dims[1];
     for (let i = 0; i < q.rows; i++) {
@@ -184,11 +141,10 @@ export class MatchEngine {
         const col = t2jIdx[2 * at];
         const shared = q.mask[i] & c.mask[col];
         if (this.invDen[shared] === 0) continue;
-        const e = t2j.offer(qOffset + i, this.mean(t2jCos, invScale, at, shared), c.ids[col], shared);
-        if (e >= 0) this.copyCos(t2j.cos, e, t2jCos, invScale, at);
+        const e = t2j.offer(qOffset + i, this.mean(t2jCos, at, shared), c.ids[col]);
+        if (e >= 0) this.writeCents(t2j.cents, e, t2jCos, at, shared);
       }
     }
-    const j2t = this.j2t!;
     const j2tIdx = low32(out.j2tIdx.data as BigInt64Array);
     const kj = out.j2tIdx.dims[0];
     const bc = c.rows;
@@ -197,40 +153,45 @@ export class MatchEngine {
         const at = r * bc + col;
         const i = j2tIdx[2 * at];
         const shared = q.mask[i] & c.mask[col];
+        // Padding rows have mask 0, so they never reach the job lists.
         if (this.invDen[shared] === 0) continue;
-        const e = j2t.offer(cOffset + col, this.mean(j2tCos, invScale, at, shared), q.ids[i], shared);
-        if (e >= 0) this.copyCos(j2t.cos, e, j2tCos, invScale, at);
+        const e = j2t.offer(cOffset + col, this.mean(j2tCos, at, shared), q.ids[i]);
+        if (e >= 0) this.writeCents(j2t.cents, e, j2tCos, at, shared);
       }
     }
   }
 
-  /** Weighted mean cosine over the shared weighted facets, clamped to [-1, 1]. */
-  private mean(cos: Float32Array[], invScale: Float64Array, at: number, shared: number): number {
+  /** Weighted mean cosine over the shared weighted facets, in float64, clamped to [-1, 1]. */
+  private mean(cos: Float32Array[], at: number, shared: number): number {
     const weighted = this.weighted;
     let num = 0;
     for (let k = 0; k < weighted.length; k++) {
       const f = weighted[k];
-      if (shared & (1 << f)) num += this.weightOf[k] * (cos[f][at] * invScale[f]);
+      if (shared & (1 << f)) num += this.weightOf[k] * (cos[f][at] * this.invScale[f]);
     }
     const m = num * this.invDen[shared];
     return m > 1 ? 1 : m < -1 ? -1 : m;
   }
 
-  private copyCos(dst: Float32Array, entry: number, cos: Float32Array[], invScale: Float64Array, at: number): void {
-    const facets = this.facets;
-    for (let k = 0; k < facets.length; k++) {
-      const f = facets[k];
-      dst[entry * F + f] = cos[f][at] * invScale[f];
-    }
+  /** Facet scores of one entry: every shared facet (weighted or not), -1 elsewhere. */
+  private writeCents(dst: Int16Array, entry: number, cos: Float32Array[], at: number, shared: number): void {
+    for (let f = 0; f < F; f++) dst[entry * F + f] = shared & (1 << f) ? facetCents(cos[f][at] * this.invScale[f]) : -1;
   }
 }
 
 const EMPTY = new Float32Array(0);
 
-function reuse(table: CandidateTable | undefined, subjects: number, capacity: number): CandidateTable {
-  if (table?.subjects !== subjects) return new CandidateTable(subjects, capacity);
-  table.clear();
-  return table;
+/** Row of `id` in ascending ids[0..n), or -1. */
+function indexOf(ids: Float64Array, n: number, id: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ids[mid] < id) lo = mid + 1;
+    else if (ids[mid] > id) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
 }
 
 /** TopK indices (< 2^31) as the low words of the int64s: ORT's Node binding only ships for little-endian hosts. */

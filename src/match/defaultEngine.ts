@@ -1,6 +1,7 @@
 import { ExitCode, FitmatchError } from '../errors.js';
-import type { EngineFactory, EngineSettings } from './enginePort.js';
+import type { EngineFactory } from './enginePort.js';
 import { planBlocks, rowBytes } from './planBlocks.js';
+import { WorkerEngine } from './WorkerEngine.js';
 
 /**
  * Driver Buffers of in-flight reads, result text of in-flight writes, V8 heap
@@ -9,27 +10,58 @@ import { planBlocks, rowBytes } from './planBlocks.js';
  */
 const ioReserve = (memoryBytes: number) => Math.min(640 * 2 ** 20, Math.floor(memoryBytes * 0.3));
 
-/**
- * The onnxruntime engine behind the pipeline's port. The planner budgets one
- * talent block and the engine; the pipeline also holds a second block (read
- * during compute) and I/O buffers, so those come off the budget first.
- */
-function plan(s: EngineSettings & { talents: number; jobs: number }) {
-  const input = { memoryBytes: s.memoryBytes - ioReserve(s.memoryBytes), dims: s.dims, talentCount: s.talents, jobCount: s.jobs, topK: s.topK };
+export interface RunPlanInput {
+  memoryBytes: number;
+  dims: number[];
+  talents: number;
+  jobs: number;
+  topK: number;
+  reserve: number;
+}
+
+export interface RunPlan {
+  /** Talents per kernel call; also the default block size. */
+  talentBlockRows: number;
+  jobChunkRows: number;
+}
+
+function tryPlan(i: RunPlanInput): RunPlan {
+  const input = { memoryBytes: i.memoryBytes - ioReserve(i.memoryBytes), dims: i.dims, talentCount: Math.max(1, i.talents), jobCount: Math.max(1, i.jobs), topK: i.topK, reserve: i.reserve };
+  const first = planBlocks(input);
+  // The pipeline reads the next block while the engine works on this one: a second block comes off the budget.
+  const second = planBlocks({ ...input, memoryBytes: input.memoryBytes - first.talentBlockRows * rowBytes(i.dims) });
+  return { talentBlockRows: second.talentBlockRows, jobChunkRows: second.jobChunkRows };
+}
+
+/** Block sizes for --memory, or a usage error (exit 2) that says how much this data needs. */
+export function planRun(i: RunPlanInput): RunPlan {
   try {
-    const first = planBlocks(input);
-    const second = planBlocks({ ...input, memoryBytes: input.memoryBytes - first.talentBlockRows * rowBytes(s.dims) });
-    return { talentBlockRows: second.talentBlockRows, jobChunkRows: second.jobChunkRows };
-  } catch (e) {
-    throw new FitmatchError(`--memory ${s.memoryBytes} bytes is too small for ${s.jobs} job postings: ${(e as Error).message}`, ExitCode.USAGE);
+    return tryPlan(i);
+  } catch {
+    let lo = i.memoryBytes;
+    let hi = 2 * lo;
+    while (!fits({ ...i, memoryBytes: hi })) hi *= 2;
+    while (hi - lo > 16 * 2 ** 20) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (fits({ ...i, memoryBytes: mid })) hi = mid;
+      else lo = mid;
+    }
+    const mb = (b: number) => `${Math.ceil(b / 2 ** 20)}MB`;
+    throw new FitmatchError(
+      `--memory ${mb(i.memoryBytes)} is too small for ${i.jobs} job postings at dims ${i.dims.join('/')}: this run needs at least --memory ${mb(hi)}`,
+      ExitCode.USAGE,
+    );
   }
 }
 
-export const defaultEngineFactory: EngineFactory = {
-  plan,
-  // Loaded on first use: every other command starts without the onnxruntime native binding.
-  create: async (s, p) => {
-    const { MatchEngine } = await import('./MatchEngine.js');
-    return MatchEngine.create({ ...s, talentBlockRows: p.talentBlockRows, jobChunkRows: p.jobChunkRows });
-  },
-};
+function fits(i: RunPlanInput): boolean {
+  try {
+    tryPlan(i);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The onnxruntime engine in a worker thread; loaded on first use, so other commands never load the native binding. */
+export const defaultEngineFactory: EngineFactory = { create: (s) => WorkerEngine.create(s) };

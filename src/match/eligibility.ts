@@ -64,18 +64,12 @@ const TALENT_FROM =
   'FROM talent_embeddings te JOIN users u ON u.id = te.talent_user_id JOIN talent_profiles tp ON tp.user_id = te.talent_user_id';
 const JOB_FROM = 'FROM job_embeddings je JOIN job_postings jp ON jp.id = je.job_posting_id';
 
-/** Ids of eligible talents, ascending (read inside the run's snapshot; vectors are fetched by id). */
+/** Eligible talents with their embeddings' version, ascending (vectors are fetched by id later). */
 export function talentIdsQuery(e: Eligibility): SqlQuery {
-  return { sql: `SELECT te.talent_user_id AS id ${TALENT_FROM} WHERE ${talentWhere(e)} ORDER BY te.talent_user_id`, params: [] };
+  return { sql: `SELECT te.talent_user_id AS id, te.vectors_hash AS hash ${TALENT_FROM} WHERE ${talentWhere(e)} ORDER BY te.talent_user_id`, params: [] };
 }
 
 export function jobIdsQuery(e: Eligibility): SqlQuery {
   const w = jobWhere(e);
-  return { sql: `SELECT je.job_posting_id AS id ${JOB_FROM} WHERE ${w.sql} ORDER BY je.job_posting_id`, params: w.params };
-}
-
-/** The packed vectors (and their layout) of the given ids, ascending. */
-export function vectorsQuery(side: 'talent' | 'job', ids: number[]): SqlQuery {
-  const [table, key] = side === 'talent' ? ['talent_embeddings', 'talent_user_id'] : ['job_embeddings', 'job_posting_id'];
-  return { sql: `SELECT ${key} AS id, facet_dims, vectors FROM ${table} WHERE ${key} IN (?) ORDER BY ${key}`, params: [ids] };
+  return { sql: `SELECT je.job_posting_id AS id, je.vectors_hash AS hash ${JOB_FROM} WHERE ${w.sql} ORDER BY je.job_posting_id`, params: w.params };
 }

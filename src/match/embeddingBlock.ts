@@ -2,7 +2,7 @@ import { FACET_COUNT, facetBit } from '../facets.js';
 import { decodeFloat32 } from '../vectors/float32.js';
 import type { EmbeddingBlock } from './types.js';
 
-/** A block with room for `capacity` rows, allocated once and refilled (fresh allocations are slow). */
+/** A block with room for `capacity` rows. */
 export function allocBlock(capacity: number, dims: number[]): EmbeddingBlock {
   return {
     ids: new Float64Array(capacity),

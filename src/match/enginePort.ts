@@ -1,26 +1,34 @@
-import type { EmbeddingBlock, ResultBatch } from './types.js';
+import type { SubjectLists } from './SubjectLists.js';
+import type { EmbeddingBlock } from './types.js';
 
-/** What the match pipeline needs from the compute engine (src/match/MatchEngine.ts provides it). */
-export interface EngineLike {
-  processTalentBlock(talents: EmbeddingBlock, jobChunks: EmbeddingBlock[]): Promise<ResultBatch>;
-  finishJobToTalent(): ResultBatch;
-  close(): Promise<void>;
-}
-
+/** What a run fixes for its engine; every process of a run uses the same values. */
 export interface EngineSettings {
   topK: number;
+  /** Entries kept beyond topK in every list (the tie rule's slack and the incremental reserve). */
+  reserve: number;
   weights: number[];
   dims: number[];
   threads: number;
-  memoryBytes: number;
-}
-
-export interface BlockPlan {
+  /** Talents per kernel call (memory), and jobs per kernel slice. */
   talentBlockRows: number;
   jobChunkRows: number;
 }
 
+/** What one talent block yields: the talents' lists, and the entries it added to job lists. */
+export interface BlockOutput {
+  t2j: SubjectLists;
+  j2tDiff: SubjectLists;
+}
+
+/** What the pipeline needs from the compute engine (MatchEngine, in a worker thread by default). */
+export interface EngineLike {
+  setJobs(jobs: EmbeddingBlock): Promise<void> | void;
+  /** Job lists as a resumed shard left them (its finished blocks' diffs). */
+  seedJobLists(lists: SubjectLists): Promise<void> | void;
+  processBlock(talents: EmbeddingBlock): Promise<BlockOutput>;
+  close(): Promise<void>;
+}
+
 export interface EngineFactory {
-  create(s: EngineSettings, plan: BlockPlan): Promise<EngineLike>;
-  plan(s: EngineSettings & { talents: number; jobs: number }): BlockPlan;
+  create(s: EngineSettings): Promise<EngineLike>;
 }

@@ -1,10 +1,15 @@
+import type { ShardSpec } from './shardSpec.js';
+
 export interface MatchSummary {
   runId: number;
+  runKey: string | null;
+  shard: ShardSpec;
   published: boolean;
   dims: number[];
-  plan: { talentBlockRows: number; jobChunkRows: number; talentBlocks: number; jobChunks: number };
+  plan: { blockRows: number; talentBlockRows: number; jobChunkRows: number; blocksDone: number; blocksAlreadyDone: number };
   params: Record<string, unknown>;
-  counts: Record<string, number | number[]>;
+  counts: Record<string, number | number[] | boolean | Record<string, number>>;
+  /** ms; compute/read/persist are this process's, merge/index/publish the publish step's. */
   timings: Record<string, number>;
   /** The process's peak resident set so far (ru_maxrss). */
   peakRssMb: number;
@@ -16,20 +21,19 @@ export function gflops(talents: number, jobs: number, dims: number[], computeMs:
   return computeMs > 0 ? (2 * talents * jobs * d) / (computeMs * 1e6) : 0;
 }
 
-const sec = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
-const sum = (v: number | number[]) => (Array.isArray(v) ? v.reduce((a, b) => a + b, 0) : v);
+const sec = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)}s`;
+const sum = (v: unknown) => (Array.isArray(v) ? v.reduce((a: number, b: number) => a + b, 0) : Number(v ?? 0));
 
 export function formatMatchSummary(s: MatchSummary): string {
   const c = s.counts as Record<string, number>;
   const t = s.timings;
-  const rows = c.rowsTalentToJob + c.rowsJobToTalent;
-  const rate = t.writeMs > 0 ? Math.round(rows / (t.writeMs / 1000)) : 0;
-  const skipped = sum(s.counts.skippedWrongDim) + sum(s.counts.skippedInvalid);
+  const talentsWithout = c.eligibleTalents - c.talentsWithMatch;
+  const jobsWithout = c.eligibleJobs - c.jobsWithMatch;
   return [
-    `match run ${s.runId} ${s.published ? 'published' : 'computed (not published)'}:`,
-    `  eligible: ${c.eligibleTalents} talents × ${c.eligibleJobs} job postings (dims ${s.dims.join('/')})`,
-    `  rows: ${c.rowsTalentToJob} talent_to_job + ${c.rowsJobToTalent} job_to_talent; no match: ${c.talentsWithoutMatch} talents, ${c.jobsWithoutMatch} jobs`,
-    `  skipped blobs: ${skipped} (wrong dimension ${sum(s.counts.skippedWrongDim)}, zero/NaN ${sum(s.counts.skippedInvalid)}, unreadable rows ${c.skippedCorruptRows ?? 0}); entities with no usable facet: ${c.talentsWithoutUsableFacet} talents, ${c.jobsWithoutUsableFacet} jobs`,
-    `  time: read ${sec(t.readMs)}, compute ${sec(t.computeMs)} (${gflops(c.eligibleTalents, c.eligibleJobs, s.dims, t.computeMs).toFixed(0)} GFLOP/s), write ${sec(t.writeMs)} (${rate} rows/s), indexes ${sec(t.indexMs)}, publish ${sec(t.publishMs)}, total ${sec(t.totalMs)}; peak RSS ${s.peakRssMb} MB`,
+    `match run ${s.runId}${s.runKey ? ` ("${s.runKey}")` : ''} ${s.published ? 'published' : 'computed (not published)'}:`,
+    `  eligible: ${c.eligibleTalents} talents × ${c.eligibleJobs} job postings (dims ${s.dims.join('/')}); blocks ${c.blocks} of up to ${s.plan.blockRows} talents${c.shards > 1 ? ` over ${c.shards} shards` : ''}`,
+    `  rows: ${c.rowsTalentToJob} talent_to_job + ${c.rowsJobToTalent} job_to_talent; no match: ${talentsWithout} talents, ${jobsWithout} jobs`,
+    `  skipped blobs: ${sum(c.skippedWrongDim) + sum(c.skippedInvalid)} (wrong dimension ${sum(c.skippedWrongDim)}, zero/NaN ${sum(c.skippedInvalid)}, unreadable rows ${c.skippedCorruptRows ?? 0}); entities with no usable facet: ${c.talentsWithoutUsableFacet} talents, ${c.jobsWithoutUsableFacet} jobs${c.changedDuringRun ? `; ${c.changedDuringRun} embeddings changed during the run (the next incremental run recomputes them)` : ''}`,
+    `  time (this process): read jobs ${sec(t.jobsReadMs)}, read talents ${sec(t.readMs)}, compute ${sec(t.computeMs)} (${gflops(c.eligibleTalents, c.eligibleJobs, s.dims, t.computeMs).toFixed(0)} GFLOP/s), write ${sec(t.persistMs)}, merge ${sec(t.mergeMs)}, indexes ${sec(t.indexMs)}, publish ${sec(t.publishMs)}, total ${sec(t.totalMs)}; peak RSS ${s.peakRssMb} MB`,
   ].join('\n');
 }

@@ -7,8 +7,8 @@ export interface BlockPlanInput {
   talentCount: number;
   jobCount: number;
   topK: number;
-  /** Extra candidates kept per subject for tie re-ordering (default 8). */
-  slack?: number;
+  /** Candidates kept per subject beyond topK (the tie slack and incremental reserve). */
+  reserve: number;
 }
 
 export interface BlockPlan {
@@ -47,7 +47,7 @@ export function rowBytes(dims: readonly number[]): number {
  */
 export function planBlocks(input: BlockPlanInput): BlockPlan {
   const { memoryBytes, dims, talentCount, jobCount, topK } = input;
-  const cap = topK + (input.slack ?? 8);
+  const cap = topK + input.reserve;
   const row = rowBytes(dims);
   const cell = scratchBytesPerCell(dims);
   // Per talent row: the block (twice: the caller reads the next while the last is still referenced),

@@ -34,7 +34,7 @@ interface Dialect {
   rowSep: Buffer;
 }
 const TSV: Dialect = { open: '', sep: 0x09, nul: Buffer.from('\\N'), close: '\n', rowSep: Buffer.alloc(0) };
-const SQL: Dialect = { open: "('", sep: 0x2c, nul: Buffer.from('NULL'), close: "')", rowSep: Buffer.from(',') };
+const SQL: Dialect = { open: "('", sep: 0x2c, nul: Buffer.from('NULL'), close: ')', rowSep: Buffer.from(',') };
 /** Upper bound of one row's bytes: 13 columns, ids up to 20 digits, the timestamp. */
 const MAX_ROW_BYTES = 256;
 
@@ -42,9 +42,10 @@ const MAX_ROW_BYTES = 256;
  * Rows [from, to) as bytes, written digit by digit into one buffer: string
  * concatenation and number formatting were the write path's bottleneck.
  */
-function encodeRows(b: ResultBatch, from: number, to: number, runId: number, computedAt: string, d: Dialect): Buffer {
+function encodeRows(b: ResultBatch, from: number, to: number, d: Dialect): Buffer {
   const head = Buffer.from(`${d.open}${b.direction}${d.open ? "'" : ''}`, 'latin1');
-  const tail = Buffer.from(`${String.fromCharCode(d.sep)}${runId}${String.fromCharCode(d.sep)}${d.open ? "'" : ''}${computedAt}${d.close}`, 'latin1');
+  const quote = d.open ? "'" : '';
+  const close = Buffer.from(d.close, 'latin1');
   const buf = Buffer.allocUnsafe((to - from) * MAX_ROW_BYTES);
   const digits = new Uint8Array(24);
   let pos = 0;
@@ -57,8 +58,7 @@ function encodeRows(b: ResultBatch, from: number, to: number, runId: number, com
     } while (n > 0);
     while (k > 0) buf[pos++] = digits[--k];
   };
-  const score = (x: number) => {
-    const c = scoreCents(clampScore(x));
+  const cents = (c: number) => {
     uint(Math.floor(c / 100));
     const frac = c % 100;
     buf[pos++] = 46;
@@ -66,6 +66,8 @@ function encodeRows(b: ResultBatch, from: number, to: number, runId: number, com
     buf[pos++] = 48 + (frac % 10);
   };
   const t2j = b.direction === 'talent_to_job';
+  let when = '';
+  let whenBytes = Buffer.alloc(0);
   for (let i = from; i < to; i++) {
     if (i > from) pos += d.rowSep.copy(buf, pos);
     pos += head.copy(buf, pos);
@@ -76,24 +78,33 @@ function encodeRows(b: ResultBatch, from: number, to: number, runId: number, com
     buf[pos++] = d.sep;
     uint(b.ranks[i]);
     buf[pos++] = d.sep;
-    score(b.totals[i]);
+    cents(scoreCents(clampScore(b.totals[i])));
     for (let f = 0; f < FACET_COUNT; f++) {
       buf[pos++] = d.sep;
-      const v = b.facetScores[i * FACET_COUNT + f];
-      if (Number.isNaN(v)) pos += d.nul.copy(buf, pos);
-      else score(v);
+      const c = b.facetCents[i * FACET_COUNT + f];
+      if (c < 0) pos += d.nul.copy(buf, pos);
+      else cents(c);
     }
-    pos += tail.copy(buf, pos);
+    buf[pos++] = d.sep;
+    uint(b.runIds[i]);
+    buf[pos++] = d.sep;
+    // Rows of one subject share a timestamp: encode it once per change.
+    if (b.computedAt[i] !== when) {
+      when = b.computedAt[i];
+      whenBytes = Buffer.from(`${quote}${when}${quote}`, 'latin1');
+    }
+    pos += whenBytes.copy(buf, pos);
+    pos += close.copy(buf, pos);
   }
   return buf.subarray(0, pos);
 }
 
 /** Rows [from, to) as LOAD DATA text: tab-separated, \N for NULL, one row per line. */
-export function toTsv(b: ResultBatch, from: number, to: number, runId: number, computedAt: string): Buffer {
-  return encodeRows(b, from, to, runId, computedAt, TSV);
+export function toTsv(b: ResultBatch, from: number, to: number): Buffer {
+  return encodeRows(b, from, to, TSV);
 }
 
-/** Rows [from, to) as the VALUES list of a multi-row INSERT (numbers only, so inline values are safe). */
-export function toInsertValues(b: ResultBatch, from: number, to: number, runId: number, computedAt: string): string {
-  return encodeRows(b, from, to, runId, computedAt, SQL).toString('latin1');
+/** Rows [from, to) as the VALUES list of a multi-row INSERT (numbers and a timestamp only, so inline values are safe). */
+export function toInsertValues(b: ResultBatch, from: number, to: number): string {
+  return encodeRows(b, from, to, SQL).toString('latin1');
 }

@@ -1,28 +1,24 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { ExitCode, FitmatchError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { abortableSleep } from '../shutdown.js';
 
 export const LIVE = 'match_results';
-export const NEXT = 'match_results_next';
 export const PREVIOUS = 'match_results_previous';
 /**
  * A published set is match_results plus the two tables describing it: they are
- * always renamed together, so readers never see them disagree. The `_retired`
- * and `_swap` names are transient inside one RENAME; a crash can leave one
- * behind, cleaned at the next run.
+ * always renamed together, so readers never see them disagree.
  */
-const SET_TABLES = [LIVE, 'match_lists', 'match_published'] as const;
-const suffixed = (suffix: string) => SET_TABLES.map((t) => `${t}_${suffix}`);
+export const SET_TABLES = [LIVE, 'match_lists', 'match_published'] as const;
+type SetTable = (typeof SET_TABLES)[number];
 
-/** match_published's row for a run: what the app reads to know which run it serves and with which weights. */
-export interface PublishedState {
-  runId: number;
-  baseRunId: number;
-  topK: number;
-  /** Candidates beyond topK kept in match_lists; -1 when the set has no exact lists. */
-  reserve: number;
-  weights: readonly number[];
-}
+/**
+ * A run stages into tables named after it, so a process of an abandoned run
+ * that is still alive can never write into another run's set.
+ */
+export const staging = (table: SetTable, runId: number): string => `${table}_r${runId}`;
+/** Every name a set table can take besides its live one (for cleanup and `migrate --check`). */
+export const PUBLISHER_TABLE = /^match_(results|lists|published)_(previous|retired|swap|r\d+)$/;
 
 export async function tableExists(q: Pool | PoolConnection, name: string): Promise<boolean> {
   const [rows] = await q.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [name]);
@@ -30,8 +26,8 @@ export async function tableExists(q: Pool | PoolConnection, name: string): Promi
 }
 
 /** Secondary indexes of a table as "ADD [UNIQUE] INDEX name (cols)" clauses, from information_schema. */
-async function secondaryIndexes(pool: Pool, table: string): Promise<{ name: string; add: string }[]> {
-  const [rows] = await pool.query(
+async function secondaryIndexes(q: Pool | PoolConnection, table: string): Promise<{ name: string; add: string }[]> {
+  const [rows] = await q.query(
     `SELECT index_name AS name, non_unique AS nu, column_name AS col FROM information_schema.statistics
       WHERE table_schema = DATABASE() AND table_name = ? AND index_name <> 'PRIMARY' ORDER BY index_name, seq_in_index`,
     [table],
@@ -46,31 +42,51 @@ async function secondaryIndexes(pool: Pool, table: string): Promise<{ name: stri
 }
 
 /**
- * A fresh, empty match_results_next with match_results' columns and primary key.
- * Secondary indexes and foreign keys come after the bulk load (finishNextTable):
+ * A run's empty staging tables, with the live tables' columns and primary keys.
+ * Secondary indexes and foreign keys come after the bulk load (finishStaging):
  * building an index by sort is about twice as fast as maintaining it row by row.
+ * Idempotent: a retried or resumed run keeps what is already staged.
  */
-export async function createNextTable(pool: Pool): Promise<void> {
-  await pool.query(`DROP TABLE IF EXISTS ${[...suffixed('next'), ...suffixed('retired')].join(', ')}`);
-  for (const t of SET_TABLES) await pool.query(`CREATE TABLE ${t}_next LIKE ${t}`);
-  const indexes = await secondaryIndexes(pool, NEXT);
-  if (indexes.length) await pool.query(`ALTER TABLE ${NEXT} ${indexes.map((i) => `DROP INDEX \`${i.name}\``).join(', ')}`);
+export async function createStaging(pool: Pool, runId: number): Promise<void> {
+  for (const t of SET_TABLES) await pool.query(`CREATE TABLE IF NOT EXISTS ${staging(t, runId)} LIKE ${t}`);
+  const indexes = await secondaryIndexes(pool, staging(LIVE, runId));
+  if (indexes.length) await pool.query(`ALTER TABLE ${staging(LIVE, runId)} ${indexes.map((i) => `DROP INDEX \`${i.name}\``).join(', ')}`);
+}
+
+export async function dropStaging(q: Pool | PoolConnection, runId: number): Promise<void> {
+  await q.query(`DROP TABLE IF EXISTS ${SET_TABLES.map((t) => staging(t, runId)).join(', ')}`);
+}
+
+/** Deletes a block's rows from staging: what a crashed attempt at that block may have left. */
+export async function clearStagedTalents(pool: Pool, runId: number, firstId: number, lastId: number): Promise<void> {
+  await pool.query(`DELETE FROM ${staging(LIVE, runId)} WHERE direction = 'talent_to_job' AND talent_user_id BETWEEN ? AND ?`, [firstId, lastId]);
+  await pool.query(`DELETE FROM ${staging('match_lists', runId)} WHERE direction = 'talent_to_job' AND subject_id BETWEEN ? AND ?`, [firstId, lastId]);
 }
 
 /**
  * Adds match_results' secondary indexes and the two foreign keys to the loaded
- * table. CREATE TABLE ... LIKE copies no foreign keys; FK names are schema-wide
- * and survive RENAME, hence the run-id suffix. The FKs are added with
+ * staging table. CREATE TABLE ... LIKE copies no foreign keys; FK names are
+ * schema-wide and survive RENAME, hence the run-id suffix. The FKs are added with
  * foreign_key_checks=0 (otherwise MySQL rebuilds the whole table to validate);
- * integrity is kept by deleting rows of talents/postings deleted since they were
- * read, after the FKs exist (later deletes cascade).
+ * integrity is kept by deleting rows of talents/postings deleted since the run's
+ * snapshot, after the FKs exist (later deletes cascade).
  */
-export async function finishNextTable(conn: PoolConnection, pool: Pool, runId: number, talentIds: Float64Array, jobIds: Float64Array): Promise<number> {
-  const indexes = await secondaryIndexes(pool, LIVE);
+export async function finishStaging(conn: PoolConnection, runId: number, talentIds: Float64Array, jobIds: Float64Array): Promise<number> {
+  const table = staging(LIVE, runId);
+  const indexes = await secondaryIndexes(conn, LIVE);
+  // One ALTER adds them all: a repeat after a crash finds them there already.
+  if ((await secondaryIndexes(conn, table)).length === 0) await addIndexesAndKeys(conn, table, runId, indexes);
+  return (
+    (await deleteVanished(conn, table, runId, talentIds, 'users', 'talent_user_id', 'talent_to_job')) +
+    (await deleteVanished(conn, table, runId, jobIds, 'job_postings', 'job_posting_id', 'job_to_talent'))
+  );
+}
+
+async function addIndexesAndKeys(conn: PoolConnection, table: string, runId: number, indexes: { add: string }[]): Promise<void> {
   await conn.query('SET SESSION foreign_key_checks = 0');
   try {
     await conn.query(
-      `ALTER TABLE ${NEXT} ${[
+      `ALTER TABLE ${table} ${[
         ...indexes.map((i) => i.add),
         `ADD CONSTRAINT fk_mr_talent_r${runId} FOREIGN KEY (talent_user_id) REFERENCES users (id) ON DELETE CASCADE`,
         `ADD CONSTRAINT fk_mr_job_r${runId} FOREIGN KEY (job_posting_id) REFERENCES job_postings (id) ON DELETE CASCADE`,
@@ -79,10 +95,9 @@ export async function finishNextTable(conn: PoolConnection, pool: Pool, runId: n
   } finally {
     await conn.query('SET SESSION foreign_key_checks = 1');
   }
-  return (await deleteVanished(conn, talentIds, 'users', 'talent_user_id')) + (await deleteVanished(conn, jobIds, 'job_postings', 'job_posting_id'));
 }
 
-async function deleteVanished(conn: PoolConnection, ids: Float64Array, parent: string, column: string): Promise<number> {
+async function deleteVanished(conn: PoolConnection, table: string, runId: number, ids: Float64Array, parent: string, column: string, direction: string): Promise<number> {
   let deleted = 0;
   for (let i = 0; i < ids.length; i += 10_000) {
     const chunk = Array.from(ids.subarray(i, i + 10_000));
@@ -90,56 +105,26 @@ async function deleteVanished(conn: PoolConnection, ids: Float64Array, parent: s
     if ((rows as unknown[]).length === chunk.length) continue;
     const present = new Set((rows as { id: number }[]).map((r) => Number(r.id)));
     const gone = chunk.filter((id) => !present.has(id));
-    const [res] = await conn.query(`DELETE FROM ${NEXT} WHERE ${column} IN (?)`, [gone]);
+    const [res] = await conn.query(`DELETE FROM ${table} WHERE ${column} IN (?)`, [gone]);
     deleted += (res as { affectedRows: number }).affectedRows;
+    await conn.query(`DELETE FROM ${staging('match_lists', runId)} WHERE direction = ? AND subject_id IN (?)`, [direction, gone]);
   }
   return deleted;
 }
 
-export async function dropNextTable(pool: Pool): Promise<void> {
-  await pool.query(`DROP TABLE IF EXISTS ${suffixed('next').join(', ')}`);
-}
-
-export interface RenameOptions {
-  /** Seconds the RENAME may wait for readers' metadata locks before giving up one attempt. */
-  lockWaitSeconds: number;
-  attempts: number;
-  log: Logger;
-}
-
-/**
- * Runs one atomic multi-table RENAME with a short lock_wait_timeout: an open
- * transaction that read match_results holds a metadata lock, and a RENAME
- * waiting behind it would stall every new reader. Retries with backoff.
- */
-async function renameAtomically(conn: PoolConnection, renames: [string, string][], what: string, o: RenameOptions): Promise<void> {
-  await conn.query('SET SESSION lock_wait_timeout = ?', [o.lockWaitSeconds]);
-  const sql = `RENAME TABLE ${renames.map(([a, b]) => `${a} TO ${b}`).join(', ')}`;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await conn.query(sql);
-      return;
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'ER_LOCK_WAIT_TIMEOUT' || attempt >= o.attempts) {
-        if ((e as { code?: string }).code === 'ER_LOCK_WAIT_TIMEOUT') {
-          throw new FitmatchError(
-            `${what}: ${LIVE} stayed locked by another session's open transaction through ${attempt} attempts of ${o.lockWaitSeconds}s; nothing was changed`,
-            ExitCode.FAILED,
-            { cause: e },
-          );
-        }
-        throw e;
-      }
-      const delay = 250 * 2 ** (attempt - 1);
-      o.log.warn(`${what}: ${LIVE} is locked by an open transaction (attempt ${attempt}/${o.attempts}); retrying in ${delay} ms`);
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
+/** match_published's row: what the app reads to know which run it serves, with which weights and k. */
+export interface PublishedState {
+  runId: number;
+  baseRunId: number;
+  topK: number;
+  /** Candidates beyond topK kept in match_lists; -1 when the set has no exact lists. */
+  reserve: number;
+  weights: readonly number[];
 }
 
 const WEIGHT_COLUMNS = 'weight_roles, weight_skills, weight_growth, weight_career, weight_vision, weight_culture';
 
-/** Replaces the one row of `table` (match_published or a copy of it). */
+/** Replaces the one row of `table` (match_published or a staged copy of it). */
 export async function writePublishedState(q: Pool | PoolConnection, table: string, s: PublishedState): Promise<void> {
   await q.query(`DELETE FROM ${table}`);
   await q.query(`INSERT INTO ${table} (id, run_id, base_run_id, published_at, top_k, reserve, ${WEIGHT_COLUMNS}) VALUES (1, ?, ?, CURRENT_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?)`, [
@@ -151,9 +136,64 @@ export async function writePublishedState(q: Pool | PoolConnection, table: strin
   ]);
 }
 
-/** next -> live, live -> previous, previous -> dropped, for the whole set: readers see the old set or the new one, nothing in between. */
-export async function publishNext(conn: PoolConnection, o: RenameOptions, state: PublishedState): Promise<void> {
-  await writePublishedState(conn, 'match_published_next', state);
+export async function readPublishedState(q: Pool | PoolConnection, table = 'match_published'): Promise<(PublishedState & { publishedAt: Date }) | null> {
+  const [rows] = await q.query(`SELECT run_id, base_run_id, published_at, top_k, reserve, ${WEIGHT_COLUMNS} FROM ${table} WHERE id = 1`);
+  const r = (rows as Record<string, unknown>[])[0];
+  if (!r) return null;
+  return {
+    runId: Number(r.run_id),
+    baseRunId: Number(r.base_run_id),
+    publishedAt: r.published_at as Date,
+    topK: Number(r.top_k),
+    reserve: Number(r.reserve),
+    weights: WEIGHT_COLUMNS.split(', ').map((c) => Number(r[c])),
+  };
+}
+
+export interface RenameOptions {
+  /** Seconds the RENAME may wait for readers' metadata locks before giving up one attempt. */
+  lockWaitSeconds: number;
+  attempts: number;
+  log: Logger;
+  /** A stop request is honoured between attempts too: nothing is published after it. */
+  signal: AbortSignal;
+}
+
+/**
+ * Runs one atomic multi-table RENAME with a short lock_wait_timeout: an open
+ * transaction that read match_results holds a metadata lock, and a RENAME
+ * waiting behind it would stall every new reader. Retries with backoff.
+ */
+async function renameAtomically(conn: PoolConnection, renames: [string, string][], what: string, o: RenameOptions): Promise<void> {
+  await conn.query('SET SESSION lock_wait_timeout = ?', [o.lockWaitSeconds]);
+  const sql = `RENAME TABLE ${renames.map(([a, b]) => `${a} TO ${b}`).join(', ')}`;
+  for (let attempt = 1; ; attempt++) {
+    o.signal.throwIfAborted();
+    try {
+      await conn.query(sql);
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ER_LOCK_WAIT_TIMEOUT') throw e;
+      if (attempt >= o.attempts) {
+        throw new FitmatchError(
+          `${what}: ${LIVE} stayed locked by another session's open transaction through ${attempt} attempts of ${o.lockWaitSeconds}s; nothing was changed`,
+          ExitCode.FAILED,
+          { cause: e },
+        );
+      }
+      const delay = 250 * 2 ** (attempt - 1);
+      o.log.warn(`${what}: ${LIVE} is locked by an open transaction (attempt ${attempt}/${o.attempts}); retrying in ${delay} ms`);
+      await abortableSleep(delay, o.signal);
+    }
+  }
+}
+
+/**
+ * staged -> live, live -> previous, previous -> dropped, for the whole set, in
+ * one RENAME: readers see the old set or the new one, nothing in between. Run it
+ * on the connection that holds the match lock, right after checking the lock.
+ */
+export async function publishStaging(conn: PoolConnection, runId: number, o: RenameOptions): Promise<void> {
   const renames: [string, string][] = [];
   const retired: string[] = [];
   for (const t of SET_TABLES) {
@@ -161,8 +201,9 @@ export async function publishNext(conn: PoolConnection, o: RenameOptions, state:
       renames.push([`${t}_previous`, `${t}_retired`]);
       retired.push(`${t}_retired`);
     }
-    renames.push([t, `${t}_previous`], [`${t}_next`, t]);
+    renames.push([t, `${t}_previous`], [staging(t, runId), t]);
   }
+  await conn.query(`DROP TABLE IF EXISTS ${SET_TABLES.map((t) => `${t}_retired`).join(', ')}`);
   await renameAtomically(conn, renames, 'publish', o);
   if (!retired.length) return;
   try {
@@ -179,7 +220,7 @@ export async function publishNext(conn: PoolConnection, o: RenameOptions, state:
  * restored set says "unknown" rather than describing the other run.
  */
 export async function swapWithPrevious(conn: PoolConnection, o: RenameOptions): Promise<void> {
-  await conn.query(`DROP TABLE IF EXISTS ${suffixed('swap').join(', ')}`);
+  await conn.query(`DROP TABLE IF EXISTS ${SET_TABLES.map((t) => `${t}_swap`).join(', ')}`);
   const renames: [string, string][] = [];
   for (const t of SET_TABLES) {
     if (!(await tableExists(conn, `${t}_previous`))) await conn.query(`CREATE TABLE ${t}_previous LIKE ${t}`);

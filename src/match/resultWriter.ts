@@ -43,8 +43,6 @@ export class ResultWriter {
     private readonly table: string,
     private readonly path: WritePath,
     private readonly maxAllowedPacket: number,
-    private readonly runId: number,
-    private readonly computedAt: string,
     private readonly maxInFlight = 2,
   ) {}
 
@@ -52,10 +50,7 @@ export class ResultWriter {
     const step = this.path === 'load-data' ? LOAD_ROWS : Math.max(100, Math.floor((this.maxAllowedPacket * 0.8) / INSERT_ROW_BYTES));
     for (let from = 0; from < batch.length; from += step) {
       const to = Math.min(batch.length, from + step);
-      const payload =
-        this.path === 'load-data'
-          ? toTsv(batch, from, to, this.runId, this.computedAt)
-          : toInsertValues(batch, from, to, this.runId, this.computedAt);
+      const payload = this.path === 'load-data' ? toTsv(batch, from, to) : toInsertValues(batch, from, to);
       while (this.inFlight.length >= this.maxInFlight) await this.inFlight.shift();
       this.throwIfFailed();
       const p = this.send(payload, to - from, batch.direction).catch((e) => {

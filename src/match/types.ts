@@ -14,10 +14,10 @@ export interface EmbeddingBlock {
 }
 
 /**
- * Final results for one direction and a set of subjects, columnar.
+ * Published rows for one direction and a set of subjects, columnar.
  * Row i: subject subjectIds[i], candidate candidateIds[i], rank ranks[i] (1 = best),
- * total score_100 totals[i] (already clamped, not yet rounded),
- * facet f score_100 at facetScores[i*6+f] or NaN where the facet is not shared.
+ * total score_100 totals[i] (not yet rounded), facet f score_100 in hundredths
+ * at facetCents[i*6+f], -1 where the facet is not shared.
  */
 export interface ResultBatch {
   direction: 'talent_to_job' | 'job_to_talent';
@@ -26,5 +26,8 @@ export interface ResultBatch {
   candidateIds: Float64Array;
   ranks: Int32Array;
   totals: Float64Array;
-  facetScores: Float64Array;
+  facetCents: Int16Array;
+  /** Per row: the run that computed the row and when (UTC, 'YYYY-MM-DD HH:MM:SS'). */
+  runIds: Float64Array;
+  computedAt: string[];
 }

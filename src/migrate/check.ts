@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.js';
 import { FK_TARGETS } from '../db/appTables.js';
 import * as ownedSchema from '../schema/index.js';
+import { PUBLISHER_TABLE } from '../match/resultTables.js';
 import { OWNED_TABLES } from '../schema/owned.js';
 import { actualTables } from './actualSchema.js';
 import { APP_TABLES_READ, checkAppSchema } from './appSchema.js';
@@ -13,8 +14,6 @@ import { readMigrationState } from './migrator.js';
 import { readInfoSchema } from './readInfoSchema.js';
 import { checkSync, type DrizzleKitApi } from './syncCheck.js';
 
-/** The match publisher's working tables: expected to come and go, reported for information only. */
-const PUBLISHER_TABLES = ['match_results', 'match_lists', 'match_published'].flatMap((t) => [`${t}_next`, `${t}_previous`]);
 
 export interface CheckOptions {
   /** Migrations directory (default: the package's drizzle/). */
@@ -41,13 +40,16 @@ export async function collectFindings(db: Db, opts: CheckOptions = {}): Promise<
   const expected = expectedTables(schema);
   const ownedNames = [...new Set([...OWNED_TABLES, ...expected.map((t) => t.name)])];
   const appNames: string[] = [...new Set([...APP_TABLES_READ, ...FK_TARGETS.map((t) => t.table)])];
-  const rows = await readInfoSchema(db, [...ownedNames, ...appNames, ...PUBLISHER_TABLES]);
+  // The match publisher's working tables come and go: reported for information only.
+  const [all] = await db.pool.query('SELECT table_name AS n FROM information_schema.tables WHERE table_schema = DATABASE()');
+  const publisherTables = (all as { n: string }[]).map((r) => r.n).filter((n) => PUBLISHER_TABLE.test(n));
+  const rows = await readInfoSchema(db, [...ownedNames, ...appNames, ...publisherTables]);
   findings.push(...checkAppSchema({ tables: rows.tables.filter((t) => appNames.includes(t.table_name)), columns: rows.columns }));
 
   if (journalOk) findings.push(...pendingFindings(await readMigrationState(db, opts.dir)));
 
   findings.push(...diffSchema(expected, actualTables(rows)));
-  for (const t of rows.tables.filter((t) => PUBLISHER_TABLES.includes(t.table_name))) {
+  for (const t of rows.tables.filter((t) => publisherTables.includes(t.table_name))) {
     findings.push({ kind: 'info', message: `${t.table_name} exists (the match publisher's working table; not checked)`, details: { table: t.table_name } });
   }
   return findings;

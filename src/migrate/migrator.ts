@@ -66,7 +66,7 @@ export interface ApplyResult {
  * A GET_LOCK serialises concurrent migrates; the second waits, then finds nothing to do.
  */
 export async function applyMigrations(db: Db, opts: { dir?: string; lockWaitSeconds?: number; onStatement?: (tag: string, i: number, n: number) => void } = {}): Promise<ApplyResult> {
-  const lock = await acquireLock(db, 'migrate', opts.lockWaitSeconds ?? 60);
+  const lock = await acquireLock(db, 'migrate', { waitSeconds: opts.lockWaitSeconds ?? 60, holder: 'another fitmatch migrate' });
   try {
     const conn = lock.conn;
     await conn.query(CREATE_TABLE);

@@ -1,4 +1,4 @@
-import { bigint, datetime, double, index, int, mysqlEnum, mysqlTable, primaryKey, tinyint, varchar } from 'drizzle-orm/mysql-core';
+import { bigint, datetime, double, index, int, json, mysqlEnum, mysqlTable, primaryKey, tinyint, varchar } from 'drizzle-orm/mysql-core';
 import { longBlob, mediumBlob } from './columns.js';
 
 /**
@@ -20,6 +20,8 @@ export const matchRunBlocks = mysqlTable(
     endPos: int('end_pos').notNull(),
     state: mysqlEnum('state', ['pending', 'done']).notNull(),
     rowsWritten: int('rows_written'),
+    /** What reading and scoring the block found (skips, talents without a match), summed at publish. */
+    stats: json('stats'),
     host: varchar('host', { length: 255 }),
     pid: int('pid'),
     computeMs: int('compute_ms'),

@@ -121,8 +121,12 @@ describe('backfill --source matching_vectors on dirty data', () => {
     expect(s.timingsMs.inferDims).toBeGreaterThanOrEqual(0);
   });
 
-  it('--dim overrides the inferred dimension for every facet', async () => {
-    const s = await run(t, { dim: 3 });
+  it('--dim overrides the inferred dimension for every facet; removing most rows needs --allow-shrink', async () => {
+    const before = await keys(t, 'talent_embeddings');
+    const refused = await run(t, { dim: 3 }).catch((e) => e);
+    expect(refused).toMatchObject({ exitCode: ExitCode.REFUSED, message: expect.stringMatching(/talents with embeddings would drop from 4 to 1 .*jobs with embeddings would drop from 2 to 0/) });
+    expect(await keys(t, 'talent_embeddings')).toEqual(expect.arrayContaining(before));
+    const s = await run(t, { dim: 3, allowShrink: true });
     expect(s.dims.vision).toBe(3);
     // Only 3-long facets are valid now: talent 4 (vision [1,2,3]) and talent 9 (vision [1,2,2]).
     expect(await keys(t, 'talent_embeddings')).toEqual([4, 9]);

@@ -87,7 +87,8 @@ describe('backfill --source text with the hash provider', () => {
 
   it('switching source replaces text embeddings with matching_vectors ones', async () => {
     await t.exec(`INSERT INTO matching_vectors (user_id, role, vector_roles) VALUES (1, 'talent', '[1,0]')`);
-    const s = await backfill({ source: 'matching_vectors' }, ctxFor(t));
+    // Every posting loses its text embedding: on purpose here, hence --allow-shrink.
+    const s = await backfill({ source: 'matching_vectors', allowShrink: true }, ctxFor(t));
     expect(s.entity.talents).toMatchObject({ updated: 1 });
     expect(s.entity.jobs).toMatchObject({ removed: 1 });
     const [row] = (await t.exec('SELECT source FROM talent_embeddings WHERE talent_user_id = 1')) as { source: string }[];

@@ -1,6 +1,8 @@
 import { FACET_COUNT } from '../../src/facets.js';
+import { CandidateTable } from '../../src/match/CandidateTable.js';
 import type { EngineFactory } from '../../src/match/enginePort.js';
-import type { EmbeddingBlock, ResultBatch } from '../../src/match/types.js';
+import { facetCents } from '../../src/match/listRows.js';
+import type { EmbeddingBlock } from '../../src/match/types.js';
 
 /** One side's raw vectors as seeded: null where a facet is missing. */
 export type Entity = { id: number; vecs: (number[] | null)[] };
@@ -56,46 +58,54 @@ export function topKRef(subjects: Entity[], candidates: Entity[], w: number[], k
   return out;
 }
 
-function blockEntities(blocks: EmbeddingBlock[]): Entity[] {
+function blockEntities(b: EmbeddingBlock): Entity[] {
   const out: Entity[] = [];
-  for (const b of blocks) {
-    for (let r = 0; r < b.rows; r++) {
-      const vecs = b.facets.map((arr, f) => {
-        const d = arr.length / b.ids.length;
-        return b.mask[r] & (1 << f) ? Array.from(arr.subarray(r * d, (r + 1) * d)) : null;
-      });
-      out.push({ id: b.ids[r], vecs });
-    }
+  for (let r = 0; r < b.rows; r++) {
+    const vecs = b.facets.map((arr, f) => {
+      const d = arr.length / b.ids.length;
+      return b.mask[r] & (1 << f) ? Array.from(arr.subarray(r * d, (r + 1) * d)) : null;
+    });
+    out.push({ id: b.ids[r], vecs });
   }
   return out;
 }
 
-function toBatch(direction: ResultBatch['direction'], rows: RefRow[]): ResultBatch {
-  return {
-    direction,
-    length: rows.length,
-    subjectIds: Float64Array.from(rows.map((r) => r.subject)),
-    candidateIds: Float64Array.from(rows.map((r) => r.candidate)),
-    ranks: Int32Array.from(rows.map((r) => r.rank)),
-    totals: Float64Array.from(rows.map((r) => r.total)),
-    facetScores: Float64Array.from(rows.flatMap((r) => r.facets.map((x) => x ?? NaN))),
-  };
+/** Offers one pair to a subject's list: the reference's float64 mean and facet scores. */
+function offer(table: CandidateTable, s: number, candidate: number, r: { total: number; facets: (number | null)[] }): void {
+  const e = table.offer(s, r.total / 50 - 1, candidate);
+  if (e >= 0) r.facets.forEach((x, f) => (table.cents[e * FACET_COUNT + f] = x === null ? -1 : facetCents(x / 50 - 1)));
 }
 
-/** A slow, obviously-correct stand-in for MatchEngine, for pipeline tests only. */
-export const bruteForceEngine = (plan = { talentBlockRows: 3, jobChunkRows: 4 }): EngineFactory => ({
-  plan: () => plan,
+/**
+ * A slow, obviously-correct stand-in for MatchEngine, for pipeline tests only:
+ * every pair scored by scorePairRef in float64, through the same list tables.
+ */
+export const bruteForceEngine = (): EngineFactory => ({
   create: async (s) => {
-    const talents: Entity[] = [];
     let jobs: Entity[] = [];
+    let jobLists = new CandidateTable(0, s.topK + s.reserve);
     return {
-      processTalentBlock: async (block, chunks) => {
-        const t = blockEntities([block]);
-        talents.push(...t);
-        jobs = blockEntities(chunks);
-        return toBatch('talent_to_job', topKRef(t, jobs, s.weights, s.topK, true));
+      setJobs: (block) => {
+        jobs = blockEntities(block);
+        jobLists = new CandidateTable(jobs.length, s.topK + s.reserve);
       },
-      finishJobToTalent: () => toBatch('job_to_talent', topKRef(jobs, talents, s.weights, s.topK, false)),
+      seedJobLists: (lists) => {
+        for (let i = 0; i < lists.subjectIds.length; i++) jobLists.offerList(jobs.findIndex((j) => j.id === lists.subjectIds[i]), lists, i);
+      },
+      processBlock: async (block) => {
+        const talents = blockEntities(block);
+        const t2j = new CandidateTable(talents.length, s.topK + s.reserve);
+        talents.forEach((t, ti) =>
+          jobs.forEach((j, ji) => {
+            const r = scorePairRef(t, j, s.weights);
+            if (!r) return;
+            offer(t2j, ti, j.id, r);
+            offer(jobLists, ji, t.id, r);
+          }),
+        );
+        const range = { lo: talents[0]?.id ?? 0, hi: talents.at(-1)?.id ?? -1 };
+        return { t2j: t2j.toLists(talents.map((t) => t.id)), j2tDiff: jobLists.toLists(jobs.map((j) => j.id), range) };
+      },
       close: async () => undefined,
     };
   },

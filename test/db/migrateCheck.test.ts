@@ -87,10 +87,14 @@ describe('migrate --check against a migrated database', () => {
   });
 
   it('reports the publisher working tables as info only', async () => {
-    await t.exec('CREATE TABLE match_results_next LIKE match_results');
+    await t.exec('CREATE TABLE match_results_r42 LIKE match_results');
+    await t.exec('CREATE TABLE match_lists_previous LIKE match_lists');
     const { code, report } = await runCheck(t.db);
     expect(code).toBe(0);
-    expect(report.findings).toEqual([expect.objectContaining({ kind: 'info', exitCode: null, details: { table: 'match_results_next' } })]);
-    await t.exec('DROP TABLE match_results_next');
+    expect(report.findings).toEqual([
+      expect.objectContaining({ kind: 'info', exitCode: null, details: { table: 'match_lists_previous' } }),
+      expect.objectContaining({ kind: 'info', exitCode: null, details: { table: 'match_results_r42' } }),
+    ]);
+    await t.exec('DROP TABLE match_results_r42, match_lists_previous');
   });
 });

@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { match } from '../../src/commands/match.js';
+import { publish } from '../../src/commands/publish.js';
 import { poolOptions } from '../../src/db/connect.js';
 import { collectFindings } from '../../src/migrate/check.js';
 import { ExitCode, FitmatchError, InterruptedError } from '../../src/errors.js';
@@ -92,9 +93,13 @@ describe('publishing match results', () => {
     expect((err as FitmatchError).exitCode).toBe(ExitCode.FAILED);
     expect((err as Error).message).toMatch(/locked by another session's open transaction/);
     expect(await publishedRows(t)).toEqual(before);
-    expect(await tables(t)).toEqual(['match_results', 'match_results_previous']);
-    const [run] = (await t.exec("SELECT status, error FROM match_runs ORDER BY id DESC LIMIT 1")) as { status: string; error: string }[];
+    // The computed run stays staged: `fitmatch publish` (or the next run) takes it from there.
+    const [run] = (await t.exec("SELECT id, status, error FROM match_runs ORDER BY id DESC LIMIT 1")) as { id: number; status: string; error: string }[];
+    expect(await tables(t)).toEqual(['match_results', 'match_results_previous', `match_results_r${run.id}`]);
     expect(run.status).toBe('failed');
+    const published = await publish({ runId: run.id }, matchCtx(t));
+    expect(published.published).toBe(true);
+    expect(new Set((await publishedRows(t)).map((r) => r.runId))).toEqual(new Set([run.id]));
   });
 
   it('publishes once a blocking transaction ends during the retries', async () => {
@@ -114,18 +119,21 @@ describe('publishing match results', () => {
     const err = await match({ engine: bruteForceEngine(), pauseBeforePublishMs: 30_000 }, ctx).catch((e) => e);
     expect(err).toBeInstanceOf(InterruptedError);
     expect(await publishedRows(t)).toEqual(before);
-    expect(await tables(t)).toEqual(['match_results', 'match_results_previous']);
     const [run] = (await t.exec('SELECT id, status FROM match_runs ORDER BY id DESC LIMIT 1')) as { id: number; status: string }[];
     expect(run.status).toBe('interrupted');
+    // Every block was done: --resume has only the publish left to do.
+    const resumed = await match({ engine: bruteForceEngine(), resume: true }, matchCtx(t, { topK: '9' }));
+    expect(resumed).toMatchObject({ runId: run.id, published: true, plan: { blocksDone: 0 } });
   });
 
-  it('cleans up after a crashed run: stale staging table and a run left "running"', async () => {
-    await t.exec('CREATE TABLE match_results_next LIKE match_results');
-    await t.exec('ALTER TABLE match_results_next ADD CONSTRAINT fk_mr_talent_r999999 FOREIGN KEY (talent_user_id) REFERENCES users (id)');
-    await t.exec("INSERT INTO match_runs (kind, status, started_at) VALUES ('match', 'running', NOW())");
+  it('cleans up after a crashed run: its staging, a run left "running", staging nobody owns', async () => {
+    await t.exec("INSERT INTO match_runs (kind, status, started_at, params) VALUES ('match', 'running', NOW(), '{}')");
     const [stale] = (await t.exec('SELECT MAX(id) AS id FROM match_runs')) as { id: number }[];
+    await t.exec(`CREATE TABLE match_results_r${stale.id} LIKE match_results`);
+    await t.exec('CREATE TABLE match_results_r999999 LIKE match_results');
+    await t.exec('ALTER TABLE match_results_r999999 ADD CONSTRAINT fk_mr_talent_r999999 FOREIGN KEY (talent_user_id) REFERENCES users (id)');
     const s = await match({ engine: bruteForceEngine() }, matchCtx(t, { topK: '3' }));
-    expect(await runStatus(t, stale.id)).toBe('failed');
+    expect(await runStatus(t, stale.id)).toBe('abandoned');
     expect(await runStatus(t, s.runId)).toBe('succeeded');
     expect(await tables(t)).toEqual(['match_results', 'match_results_previous']);
   });
@@ -133,14 +141,13 @@ describe('publishing match results', () => {
   it('drops rows of a posting hard-deleted while the run was computing', async () => {
     const inner = bruteForceEngine();
     const deleting: EngineFactory = {
-      plan: inner.plan,
-      create: async (s, plan) => {
-        const e = await inner.create(s, plan);
+      create: async (s) => {
+        const e = await inner.create(s);
         return {
           ...e,
-          processTalentBlock: async (block, chunks) => {
+          processBlock: async (block) => {
             await t.exec('DELETE FROM job_postings WHERE id = 207');
-            return e.processTalentBlock(block, chunks);
+            return e.processBlock(block);
           },
         };
       },
@@ -159,6 +166,11 @@ describe('publishing match results', () => {
     expect(s.published).toBe(false);
     expect(s.counts.rowsTalentToJob).toBeGreaterThan(0);
     expect(await publishedRows(t)).toEqual(before);
-    expect(await tables(t)).toEqual(['match_results', 'match_results_previous']);
+    // Staged complete, both directions, ready for `fitmatch publish --run-id`.
+    expect(await tables(t)).toEqual(['match_results', 'match_results_previous', `match_results_r${s.runId}`]);
+    const staged = await publishedRows(t, `match_results_r${s.runId}`);
+    expect(new Set(staged.map((r) => r.direction))).toEqual(new Set(['talent_to_job', 'job_to_talent']));
+    await publish({ runId: s.runId }, matchCtx(t));
+    expect(await publishedRows(t)).toEqual(staged);
   });
 });

@@ -23,7 +23,7 @@ describe('fitmatch rollback', () => {
     const err = await rollback({}, ctx).catch((e) => e);
     expect(err).toBeInstanceOf(FitmatchError);
     expect((err as FitmatchError).exitCode).toBe(ExitCode.FAILED);
-    expect(ctx.log.lines.join('\n')).toMatch(/no previous result set/);
+    expect((err as Error).message).toMatch(/no previous result set/);
   });
 
   it('restores the previous run exactly, and a second rollback undoes the first', async () => {

@@ -74,7 +74,7 @@ describe('bin/fitmatch end to end', () => {
     const r = await fitmatch(['migrate', '--log-format', 'human'], { DATABASE_URL: 'postgres://u:hunter2secret@h/db', FITMATCH_TOP_K: '0', FITMATCH_MEMORY: 'lots' });
     expect(r.code).toBe(ExitCode.USAGE);
     expect(r.stderr).toContain('DATABASE_URL must start with mysql://');
-    expect(r.stderr).toContain('FITMATCH_TOP_K must be an integer between 1 and 1000');
+    expect(r.stderr).toContain('FITMATCH_TOP_K must be a whole number between 1 and 1000');
     expect(r.stderr).toContain('FITMATCH_MEMORY must be a size');
     expect(r.stderr + r.stdout).not.toContain('hunter2secret');
   });

@@ -6,7 +6,7 @@ import type { SourceRowMeta } from '../../src/backfill/readMatchingVectors.js';
 import { chunkRows, statementBudget, type EmbeddingRow } from '../../src/backfill/writeEmbeddings.js';
 
 const meta = (o: Partial<SourceRowMeta>): SourceRowMeta => ({
-  id: 1, userId: 1, role: 'talent', jobPostingId: null, updatedAt: new Date('2024-01-01'),
+  id: 1, userId: 1, role: 'talent', userRole: 'talent', jobPostingId: null, updatedAt: new Date('2024-01-01'),
   hasProfile: true, talentDeleted: false, hasPosting: false, postingDeleted: false, postingOwner: null, ...o,
 });
 

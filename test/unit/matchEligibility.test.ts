@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobIdsQuery, localDate, resolveEligibility, talentIdsQuery, vectorsQuery } from '../../src/match/eligibility.js';
+import { jobIdsQuery, localDate, resolveEligibility, talentIdsQuery } from '../../src/match/eligibility.js';
 
 describe('match eligibility', () => {
   it('takes the calendar date in the configured zone', () => {
@@ -13,7 +13,7 @@ describe('match eligibility', () => {
     expect(e).toMatchObject({ today: '2026-01-02', timezone: 'explicit' });
   });
 
-  it('builds parameterised id and vector queries', () => {
+  it('builds parameterised id queries that never read a vector blob', () => {
     const e = resolveEligibility({ jobStatuses: ['PUBLISHED', 'CLOSED'], includeExpired: false, includeDeleted: false, timezone: 'UTC' }, new Date('2026-03-01T00:00:00Z'));
     const j = jobIdsQuery(e);
     expect(j.params).toEqual(['PUBLISHED', 'CLOSED', '2026-03-01']);
@@ -25,6 +25,6 @@ describe('match eligibility', () => {
     const t = talentIdsQuery(e);
     expect(t.params).toEqual([]);
     expect(t.sql).toMatch(/u\.deleted_at IS NULL AND tp\.deleted_at IS NULL/);
-    expect(vectorsQuery('job', [3, 5]).params).toEqual([[3, 5]]);
+    expect(t.sql).toContain('te.facet_mask <> 0');
   });
 });

@@ -11,30 +11,39 @@ describe('match summary', () => {
   it('prints counts, timings, rates and skips for humans', () => {
     const s: MatchSummary = {
       runId: 7,
+      runKey: 'nightly-1',
+      shard: { index: 0, count: 2 },
       published: true,
       dims: [4, 4, 0, 0, 0, 0],
-      plan: { talentBlockRows: 10, jobChunkRows: 10, talentBlocks: 1, jobChunks: 1 },
+      plan: { blockRows: 10, talentBlockRows: 10, jobChunkRows: 10, blocksDone: 1, blocksAlreadyDone: 0 },
       params: {},
       counts: {
         eligibleTalents: 3,
         eligibleJobs: 2,
+        talentsWithMatch: 3,
+        jobsWithMatch: 1,
         rowsTalentToJob: 6,
         rowsJobToTalent: 6,
-        talentsWithoutMatch: 0,
-        jobsWithoutMatch: 0,
         talentsWithoutUsableFacet: 1,
         jobsWithoutUsableFacet: 0,
         skippedWrongDim: [1, 0, 0, 0, 0, 0],
         skippedInvalid: [0, 2, 0, 0, 0, 0],
+        skippedCorruptRows: 0,
+        blocks: 2,
+        shards: 2,
+        changedDuringRun: 4,
       },
-      timings: { readMs: 1000, computeMs: 500, writeMs: 2000, indexMs: 100, publishMs: 50, totalMs: 4000 },
+      timings: { readMs: 1000, computeMs: 500, persistMs: 2000, indexMs: 100, publishMs: 50, totalMs: 4000 },
       peakRssMb: 123,
     };
     const text = formatMatchSummary(s);
-    expect(text).toContain('match run 7 published');
+    expect(text).toContain('match run 7 ("nightly-1") published');
     expect(text).toContain('3 talents × 2 job postings');
+    expect(text).toContain('over 2 shards');
+    expect(text).toContain('no match: 0 talents, 1 jobs');
     expect(text).toContain('skipped blobs: 3 (wrong dimension 1, zero/NaN 2, unreadable rows 0)');
-    expect(text).toContain('write 2.0s (6 rows/s)');
+    expect(text).toContain('4 embeddings changed during the run');
+    expect(text).toContain('write 2.0s');
     expect(text).toContain('peak RSS 123 MB');
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MatchEngine } from '../../../src/match/MatchEngine.js';
-import { referenceTopK } from '../../../src/match/referenceTopK.js';
-import { concatBatches, expectSameResults, randomBlock, rng, split } from './randomBlocks.js';
+import { engineResults } from '../../helpers/engineResults.js';
+import { referenceTopK } from '../../helpers/referenceTopK.js';
+import { concatBlocks, expectSameResults, randomBlock, rng, split } from './randomBlocks.js';
 
 interface Case {
   name: string;
@@ -65,30 +66,26 @@ describe('MatchEngine vs brute-force reference', () => {
       const allJobs = randomBlock(rand, { rows: c.jobs, dims: c.dims, firstId: 5, idStep: 2, missing: c.missing, duplicates: c.duplicates });
       const talents = split(allTalents, c.talentBlocks, c.dims);
       const jobs = split(allJobs, c.jobChunks, c.dims);
+      const reserve = 8;
       const engine = await MatchEngine.create({
-        topK: c.topK, weights: c.weights, dims: c.dims, threads: 1,
-        talentBlockRows: c.talentBlockRows, jobChunkRows: c.jobChunkRows,
+        topK: c.topK, reserve, weights: c.weights, dims: c.dims, threads: 1,
+        talentBlockRows: c.talentBlockRows ?? 1000, jobChunkRows: c.jobChunkRows ?? 1000,
       });
-      const t2j = [];
-      for (const block of talents) t2j.push(await engine.processTalentBlock(block, jobs));
-      const j2t = engine.finishJobToTalent();
+      const got = await engineResults(engine, talents, concatBlocks(jobs, c.dims), c.topK, reserve);
       await engine.close();
 
       const ref = referenceTopK(talents, jobs, c.weights, c.dims, c.topK);
       expect(ref.t2j.length).toBeGreaterThan(0);
-      expectSameResults(concatBatches(t2j), ref.t2j);
-      expectSameResults(j2t, ref.j2t);
+      expectSameResults(got.t2j, ref.t2j);
+      expectSameResults(got.j2t, ref.j2t);
     });
   }
 
-  it('rejects different job chunks on a later block', async () => {
+  it('needs the jobs before a block', async () => {
     const dims = [2, 2, 2, 2, 2, 2];
-    const rand = rng(1);
-    const t = randomBlock(rand, { rows: 3, dims, firstId: 1 });
-    const j = randomBlock(rand, { rows: 3, dims, firstId: 1 });
-    const engine = await MatchEngine.create({ topK: 2, weights: [1, 1, 1, 1, 1, 1], dims, threads: 1 });
-    await engine.processTalentBlock(t, [j]);
-    await expect(engine.processTalentBlock(t, [{ ...j }])).rejects.toThrow(/same job chunks/);
+    const t = randomBlock(rng(1), { rows: 3, dims, firstId: 1 });
+    const engine = await MatchEngine.create({ topK: 2, reserve: 8, weights: [1, 1, 1, 1, 1, 1], dims, threads: 1, talentBlockRows: 10, jobChunkRows: 10 });
+    await expect(engine.processBlock(t)).rejects.toThrow(/setJobs/);
     await engine.close();
   });
 });

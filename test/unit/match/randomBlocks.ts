@@ -1,5 +1,6 @@
 import { FACET_COUNT } from '../../../src/facets.js';
 import type { EmbeddingBlock, ResultBatch } from '../../../src/match/types.js';
+import type { RefBatch } from '../../helpers/referenceTopK.js';
 import { expect } from 'vitest';
 
 /** Small deterministic PRNG (mulberry32). */
@@ -73,31 +74,25 @@ export function split(b: EmbeddingBlock, sizes: number[], dims: readonly number[
   return out;
 }
 
-export function concatBatches(batches: ResultBatch[]): ResultBatch {
-  const len = batches.reduce((n, b) => n + b.length, 0);
-  const out: ResultBatch = {
-    direction: batches[0].direction,
-    length: len,
-    subjectIds: new Float64Array(len),
-    candidateIds: new Float64Array(len),
-    ranks: new Int32Array(len),
-    totals: new Float64Array(len),
-    facetScores: new Float64Array(len * FACET_COUNT),
-  };
+/** One block holding the rows of several (the engine takes all jobs as one block). */
+export function concatBlocks(blocks: EmbeddingBlock[], dims: readonly number[]): EmbeddingBlock {
+  const rows = blocks.reduce((n, b) => n + b.rows, 0);
+  const out: EmbeddingBlock = { rows, ids: new Float64Array(rows), mask: new Uint8Array(rows), facets: dims.map((d) => new Float32Array(rows * d)) };
   let at = 0;
-  for (const b of batches) {
-    out.subjectIds.set(b.subjectIds, at);
-    out.candidateIds.set(b.candidateIds, at);
-    out.ranks.set(b.ranks, at);
-    out.totals.set(b.totals, at);
-    out.facetScores.set(b.facetScores, at * FACET_COUNT);
-    at += b.length;
+  for (const b of blocks) {
+    out.ids.set(b.ids.subarray(0, b.rows), at);
+    out.mask.set(b.mask.subarray(0, b.rows), at);
+    dims.forEach((d, f) => out.facets[f].set(b.facets[f].subarray(0, b.rows * d), at * d));
+    at += b.rows;
   }
   return out;
 }
 
-/** Row-by-row equality: ids and ranks exact, scores within tol, NaN where NaN. */
-export function expectSameResults(actual: ResultBatch, expected: ResultBatch, tol = 1e-4): void {
+/**
+ * Row-by-row equality with a float64 reference: ids and ranks exact, totals
+ * within tol, facet scores within rounding to hundredths, absent where absent.
+ */
+export function expectSameResults(actual: ResultBatch, expected: RefBatch, tol = 1e-4): void {
   expect(actual.direction).toBe(expected.direction);
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
@@ -107,10 +102,10 @@ export function expectSameResults(actual: ResultBatch, expected: ResultBatch, to
     expect(actual.candidateIds[i], where).toBe(expected.candidateIds[i]);
     expect(Math.abs(actual.totals[i] - expected.totals[i]), where).toBeLessThanOrEqual(tol);
     for (let f = 0; f < FACET_COUNT; f++) {
-      const a = actual.facetScores[i * FACET_COUNT + f];
+      const a = actual.facetCents[i * FACET_COUNT + f];
       const e = expected.facetScores[i * FACET_COUNT + f];
-      if (Number.isNaN(e)) expect(a, `${where} facet ${f}`).toBeNaN();
-      else expect(Math.abs(a - e), `${where} facet ${f}`).toBeLessThanOrEqual(tol);
+      if (Number.isNaN(e)) expect(a, `${where} facet ${f}`).toBe(-1);
+      else expect(Math.abs(a / 100 - e), `${where} facet ${f}`).toBeLessThanOrEqual(0.005 + tol);
     }
   }
 }

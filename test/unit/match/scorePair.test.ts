@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scorePair, combineFacetCosines } from '../../../src/match/scorePair.js';
-import { referenceTopK } from '../../../src/match/referenceTopK.js';
+import { referenceTopK } from '../../helpers/referenceTopK.js';
+import { engineResults } from '../../helpers/engineResults.js';
 import { MatchEngine } from '../../../src/match/MatchEngine.js';
 import type { EmbeddingBlock } from '../../../src/match/types.js';
 
@@ -87,22 +88,23 @@ describe('ties and no-match in top-k (reference and engine)', () => {
     expect([...j2t.subjectIds]).toEqual([4, 9, 20]);
   });
 
+  const settings = { weights: w, dims, threads: 1, talentBlockRows: 10, jobChunkRows: 10 };
+
   it('engine agrees', async () => {
-    const engine = await MatchEngine.create({ topK: 5, weights: w, dims, threads: 1 });
-    const t2j = await engine.processTalentBlock(talents, [jobs]);
-    const j2t = engine.finishJobToTalent();
+    const engine = await MatchEngine.create({ ...settings, topK: 5, reserve: 8 });
+    const { t2j, j2t } = await engineResults(engine, [talents], jobs, 5, 8);
     await engine.close();
     expect([...t2j.candidateIds]).toEqual([4, 9, 20]);
     expect([...t2j.ranks]).toEqual([1, 2, 3]);
     expect(t2j.totals[0]).toBeCloseTo(90, 4);
-    expect(t2j.facetScores[2]).toBeNaN();
+    expect(t2j.facetCents[2]).toBe(-1);
     expect([...j2t.subjectIds]).toEqual([4, 9, 20]);
     expect([...j2t.ranks]).toEqual([1, 1, 1]);
   });
 
   it('engine: topK 1 keeps the smaller id among identical jobs', async () => {
-    const engine = await MatchEngine.create({ topK: 1, weights: w, dims, threads: 1, slack: 0 });
-    const t2j = await engine.processTalentBlock(talents, [jobs]);
+    const engine = await MatchEngine.create({ ...settings, topK: 1, reserve: 0 });
+    const { t2j } = await engineResults(engine, [talents], jobs, 1, 0);
     await engine.close();
     expect([...t2j.candidateIds]).toEqual([4]);
   });

@@ -1,6 +1,10 @@
-import { FACET_COUNT } from '../facets.js';
-import { scorePair } from './scorePair.js';
-import type { EmbeddingBlock, ResultBatch } from './types.js';
+import { FACET_COUNT } from '../../src/facets.js';
+import { facetCents, TIE_EPSILON } from '../../src/match/listRows.js';
+import { scorePair } from '../../src/match/scorePair.js';
+import type { EmbeddingBlock, ResultBatch } from '../../src/match/types.js';
+
+/** Published rows plus the reference's unrounded facet scores (NaN = not shared), for tolerance checks. */
+export type RefBatch = ResultBatch & { facetScores: Float64Array };
 
 interface Row {
   subject: number;
@@ -17,7 +21,7 @@ function blockRows(blocks: readonly EmbeddingBlock[]) {
 
 /**
  * Brute-force float64 top-k in both directions, for tests: every pair scored by
- * scorePair, sorted by (mean desc, id asc) with means within tieEpsilon chained
+ * scorePair, sorted by (mean desc, id asc) with means within TIE_EPSILON chained
  * into one tie group ordered by id.
  */
 export function referenceTopK(
@@ -26,8 +30,7 @@ export function referenceTopK(
   weights: readonly number[],
   dims: readonly number[],
   topK: number,
-  tieEpsilon = 1e-6,
-): { t2j: ResultBatch; j2t: ResultBatch } {
+): { t2j: RefBatch; j2t: RefBatch } {
   const ts = blockRows(talents);
   const js = blockRows(jobs);
   const byTalent = new Map<number, Row[]>(ts.map((t) => [t.id, []]));
@@ -40,10 +43,10 @@ export function referenceTopK(
       byJob.get(j.id)!.push({ subject: j.id, candidate: t.id, mean: s.mean, facetScores: s.facetScores });
     }
   }
-  return { t2j: toBatch('talent_to_job', byTalent, topK, tieEpsilon), j2t: toBatch('job_to_talent', byJob, topK, tieEpsilon) };
+  return { t2j: toBatch('talent_to_job', byTalent, topK), j2t: toBatch('job_to_talent', byJob, topK) };
 }
 
-export function orderWithTies<T extends { mean: number; candidate: number }>(rows: T[], eps: number): T[] {
+export function orderWithTies<T extends { mean: number; candidate: number }>(rows: T[], eps = TIE_EPSILON): T[] {
   rows.sort((a, b) => b.mean - a.mean || a.candidate - b.candidate);
   const out: T[] = [];
   let start = 0;
@@ -55,23 +58,29 @@ export function orderWithTies<T extends { mean: number; candidate: number }>(row
   return out;
 }
 
-function toBatch(direction: ResultBatch['direction'], groups: Map<number, Row[]>, topK: number, eps: number): ResultBatch {
+function toBatch(direction: ResultBatch['direction'], groups: Map<number, Row[]>, topK: number): RefBatch {
   const rows: (Row & { rank: number })[] = [];
   for (const [, list] of [...groups].sort((a, b) => a[0] - b[0])) {
-    orderWithTies(list, eps)
+    orderWithTies(list)
       .slice(0, topK)
       .forEach((r, i) => rows.push({ ...r, rank: i + 1 }));
   }
   const F = FACET_COUNT;
-  const out: ResultBatch = {
+  const out: RefBatch = {
     direction,
     length: rows.length,
     subjectIds: Float64Array.from(rows, (r) => r.subject),
     candidateIds: Float64Array.from(rows, (r) => r.candidate),
     ranks: Int32Array.from(rows, (r) => r.rank),
     totals: Float64Array.from(rows, (r) => (r.mean + 1) * 50),
+    facetCents: new Int16Array(rows.length * F),
     facetScores: new Float64Array(rows.length * F),
+    runIds: new Float64Array(rows.length),
+    computedAt: rows.map(() => ''),
   };
-  rows.forEach((r, i) => out.facetScores.set(r.facetScores, i * F));
+  rows.forEach((r, i) => {
+    out.facetScores.set(r.facetScores, i * F);
+    r.facetScores.forEach((x, f) => (out.facetCents[i * F + f] = Number.isNaN(x) ? -1 : facetCents(x / 50 - 1)));
+  });
   return out;
 }

@@ -1,0 +1,40 @@
+import { Option, type Command } from 'commander';
+import { globalFlags } from '../cli.js';
+import { cleanup } from '../commands/cleanup.js';
+import { publish } from '../commands/publish.js';
+import { parseDuration } from '../config/numbers.js';
+import { runCommand } from '../runCommand.js';
+import { intArg } from './args.js';
+
+export function registerPublish(program: Command): void {
+  program
+    .command('publish')
+    .description('merge and publish a run whose blocks are all done (a shared run, or one computed with --no-publish)')
+    .option('--run-key <key>', 'the run to publish, by the key its shards share')
+    .addOption(new Option('--run-id <n>', 'the run to publish, by its match_runs id').argParser(intArg('--run-id', 1)))
+    .option('--max-shrink <share>', 'refuse a set with this much fewer talents or postings with matches (env FITMATCH_MAX_SHRINK; default 50%)')
+    .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink')
+    .action(async (o: { runKey?: string; runId?: number; maxShrink?: string; allowShrink?: boolean }, cmd: Command) => {
+      process.exitCode = await runCommand({ ...globalFlags(cmd), maxShrink: o.maxShrink }, async (ctx) => {
+        await publish({ runKey: o.runKey, runId: o.runId, allowShrink: o.allowShrink }, ctx);
+      });
+    });
+  program
+    .command('cleanup')
+    .description('abandon unpublished runs that will not finish, dropping their staging tables (never touches match_results)')
+    .addOption(
+      new Option('--older-than <duration>', 'abandon runs with no progress for this long, e.g. 48h').default('48h').argParser((raw) => {
+        const ms = parseDuration(raw);
+        if (Number.isNaN(ms)) throw new Error(`--older-than must be a duration such as 36h or 2d, got "${raw}"`);
+        return raw;
+      }),
+    )
+    .option('--run-key <key>', 'abandon this run now, whatever its age')
+    .addOption(new Option('--run-id <n>', 'abandon this run (by id) now, whatever its age').argParser(intArg('--run-id', 1)))
+    .option('--dry-run', 'say what would be cleaned, change nothing')
+    .action(async (o: { olderThan: string; runKey?: string; runId?: number; dryRun?: boolean }, cmd: Command) => {
+      process.exitCode = await runCommand(globalFlags(cmd), async (ctx) => {
+        await cleanup({ olderThanMs: parseDuration(o.olderThan), runKey: o.runKey, runId: o.runId, dryRun: o.dryRun }, ctx);
+      });
+    });
+}

@@ -1,0 +1,68 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/connect.js';
+import { startRun } from '../runRecord.js';
+import { planRunBlocks } from './blockPlan.js';
+import { planRun } from './defaultEngine.js';
+import type { Eligibility } from './eligibility.js';
+import { readSnapshot } from './readSnapshot.js';
+import { createStaging } from './resultTables.js';
+import { insertBlocks, readParts, runById, writeParts, type RunParams, type RunRow } from './runStore.js';
+import { decodeSnapshot, encodeSnapshot, type RunSnapshot } from './snapshotCodec.js';
+import { detectFacetDims } from './vectorReader.js';
+
+export interface RunSettings {
+  topK: number;
+  reserve: number;
+  weights: number[];
+  memoryBytes: number;
+  eligibility: Eligibility;
+  /** Talents per block; default: what --memory allows per kernel call (shards may lower it). */
+  blockRows?: number;
+  writeMode: string;
+}
+
+/**
+ * Fixes a run: its eligible sets and their versions (the snapshot), dims, block
+ * sizes and the blocks dealt to `shards`, and creates its staging tables. Every
+ * process of the run works from exactly this. Written as 'preparing' until
+ * complete, so a creator that dies half-way leaves a run the next one redoes.
+ */
+export async function createRun(db: Db, clock: Clock, s: RunSettings, o: { runKey: string | null; shards: number; statementBytes: number }): Promise<RunRow> {
+  const id = await startRun(db.pool, clock, 'match', { eligibility: s.eligibility }, { status: 'preparing', runKey: o.runKey, shards: o.shards });
+  const conn = await db.pool.getConnection();
+  let snapshot: RunSnapshot;
+  let dims: number[];
+  try {
+    snapshot = await readSnapshot(conn, s.eligibility);
+    dims = await detectFacetDims(conn);
+  } finally {
+    conn.release();
+  }
+  const plan = planRun({ memoryBytes: s.memoryBytes, dims, talents: snapshot.talents.ids.length, jobs: snapshot.jobs.ids.length, topK: s.topK, reserve: s.reserve });
+  const blockRows = s.blockRows ?? plan.talentBlockRows;
+  const params: RunParams = {
+    topK: s.topK,
+    reserve: s.reserve,
+    weights: s.weights,
+    dims,
+    eligibility: s.eligibility,
+    blockRows,
+    talentBlockRows: Math.min(blockRows, plan.talentBlockRows),
+    jobChunkRows: plan.jobChunkRows,
+    memoryBytes: s.memoryBytes,
+    writeMode: s.writeMode,
+    talents: snapshot.talents.ids.length,
+    jobs: snapshot.jobs.ids.length,
+  };
+  await writeParts(db.pool, id, 'snapshot', 0, encodeSnapshot(snapshot), o.statementBytes);
+  await insertBlocks(db.pool, id, planRunBlocks(snapshot.talents.ids.length, blockRows, o.shards));
+  await createStaging(db.pool, id);
+  await db.pool.query("UPDATE match_runs SET status = 'running', params = ? WHERE id = ?", [JSON.stringify(params), id]);
+  return (await runById(db.pool, id))!;
+}
+
+export async function loadSnapshot(db: Db, runId: number): Promise<RunSnapshot> {
+  const data = (await readParts(db.pool, runId, 'snapshot')).get(0);
+  if (!data) throw new Error(`run ${runId} has no snapshot (its bookkeeping was cleaned up)`);
+  return decodeSnapshot(data);
+}

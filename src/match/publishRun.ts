@@ -1,0 +1,162 @@
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { Clock } from '../clock.js';
+import type { HeldLock } from '../db/advisoryLock.js';
+import type { Db } from '../db/connect.js';
+import { ExitCode, FitmatchError } from '../errors.js';
+import { FACET_COUNT } from '../facets.js';
+import type { Logger } from '../log.js';
+import { finishRun } from '../runRecord.js';
+import { CandidateTable } from './CandidateTable.js';
+import { rowsFromLists } from './listRows.js';
+import { writeLists } from './listWriter.js';
+import { finishStaging, LIVE, publishStaging, staging, writePublishedState } from './resultTables.js';
+import type { ResultWriter } from './resultWriter.js';
+import { readParts, runBlocks, runById, updateRunCounts, type RunRow } from './runStore.js';
+import type { BlockStats } from './runShard.js';
+import { shrinkRefusal, type SetSize } from '../shrinkGuard.js';
+import type { RunSnapshot } from './snapshotCodec.js';
+import { decodeLists } from './SubjectLists.js';
+
+export interface PublishInput {
+  db: Db;
+  log: Logger;
+  signal: AbortSignal;
+  clock: Clock;
+  run: RunRow;
+  snapshot: RunSnapshot;
+  /** Held by the caller: publishing, rollback and incremental runs exclude each other. */
+  matchLock: HeldLock;
+  writer: () => ResultWriter;
+  statementBytes: number;
+  /** false: merge into staging only (`--no-publish`); `fitmatch publish` finishes it later. */
+  publish: boolean;
+  allowShrink: boolean;
+  maxShrink: number;
+  lockWaitSeconds: number;
+  publishAttempts: number;
+  /** The publishing process's own phase timings, recorded with the run's. */
+  workTimings?: Record<string, number>;
+}
+
+export interface PublishResult {
+  published: boolean;
+  counts: Record<string, unknown>;
+  timings: { mergeMs: number; indexMs: number; publishMs: number };
+}
+
+const now = () => performance.now();
+
+/**
+ * The one publish of a run whose blocks are all done: merges every block's
+ * job-list entries into the exact job lists (a total order, so the merge of
+ * partial lists equals one process's lists), stages the job_to_talent rows,
+ * builds indexes and foreign keys, refuses a set that shrank too much, and swaps
+ * the set in with one RENAME. Safe to repeat after a crash at any point.
+ */
+export async function publishRun(p: PublishInput): Promise<PublishResult> {
+  const t = { mergeMs: 0, indexMs: 0, publishMs: 0 };
+  const run = (await runById(p.db.pool, p.run.id))!;
+  if (run.status === 'succeeded') return { published: true, counts: run.counts ?? {}, timings: t };
+  let counts = run.counts ?? {};
+  if (counts.merged !== true) {
+    let s = now();
+    const rowsJobToTalent = await mergeJobLists(p);
+    t.mergeMs = now() - s;
+    p.signal.throwIfAborted();
+    s = now();
+    const conn = await p.db.pool.getConnection();
+    try {
+      counts = { ...(await sumBlocks(p.db.pool, run)), rowsJobToTalent, rowsDroppedForDeletedEntities: await finishStaging(conn, run.id, p.snapshot.talents.ids, p.snapshot.jobs.ids) };
+    } finally {
+      conn.release();
+    }
+    t.indexMs = now() - s;
+    Object.assign(counts, await setSizes(p.db.pool, staging(LIVE, run.id)), { merged: true });
+    await updateRunCounts(p.db.pool, run.id, counts);
+  }
+  if (!p.publish) return { published: false, counts, timings: t };
+
+  p.signal.throwIfAborted();
+  const published = await setSizes(p.db.pool, LIVE);
+  const next = { talents: Number(counts.talentsWithMatch), jobs: Number(counts.jobsWithMatch) };
+  const why = shrinkRefusal(published, next, p.maxShrink);
+  if (why && !p.allowShrink) {
+    throw new FitmatchError(
+      `refusing to publish run ${run.id}: ${why}. match_results is unchanged. If this is intended, publish it with \`fitmatch publish --run-id ${run.id} --allow-shrink\``,
+      ExitCode.REFUSED,
+    );
+  }
+  if (why) p.log.warn(`publishing run ${run.id} although ${why} (--allow-shrink)`);
+  const s = now();
+  await p.matchLock.assertHeld();
+  const conn = p.matchLock.conn;
+  await writePublishedState(conn, staging('match_published', run.id), { runId: run.id, baseRunId: run.id, topK: run.params.topK, reserve: run.params.reserve, weights: run.params.weights });
+  await publishStaging(conn, run.id, { lockWaitSeconds: p.lockWaitSeconds, attempts: p.publishAttempts, log: p.log, signal: p.signal });
+  t.publishMs = now() - s;
+  await finishRun(p.db.pool, p.clock, run.id, { status: 'succeeded', counts, timings: roundAll({ ...p.workTimings, ...t }) });
+  return { published: true, counts, timings: t };
+}
+
+/** Job lists of the whole run from every block's entries; staged as rows and lists. Returns the rows written. */
+async function mergeJobLists(p: PublishInput): Promise<number> {
+  const { run, snapshot } = p;
+  const jobIds = snapshot.jobs.ids;
+  const table = new CandidateTable(jobIds.length, run.params.topK + run.params.reserve);
+  const rowOf = new Map<number, number>();
+  jobIds.forEach((id, i) => rowOf.set(id, i));
+  for (const data of (await readParts(p.db.pool, run.id, 'j2t')).values()) {
+    const lists = decodeLists(data);
+    for (let i = 0; i < lists.subjectIds.length; i++) table.offerList(rowOf.get(lists.subjectIds[i])!, lists, i);
+  }
+  const lists = table.toLists(jobIds);
+  lists.runIds.fill(run.id);
+  lists.computedAt.fill(run.startedAt.getTime());
+  const rows = rowsFromLists('job_to_talent', lists, run.params.topK);
+  // A crashed merge may have staged some of them.
+  await p.db.pool.query(`DELETE FROM ${staging(LIVE, run.id)} WHERE direction = 'job_to_talent'`);
+  await p.db.pool.query(`DELETE FROM ${staging('match_lists', run.id)} WHERE direction = 'job_to_talent'`);
+  const writer = p.writer();
+  await writer.write(rows);
+  await writeLists(p.db.pool, staging('match_lists', run.id), 'job_to_talent', lists, p.statementBytes);
+  await writer.flush();
+  return rows.length;
+}
+
+/** Subjects with at least one row in each direction of a result table. */
+export async function setSizes(q: Pool | PoolConnection, table: string): Promise<SetSize & { talentsWithMatch: number; jobsWithMatch: number }> {
+  const [rows] = await q.query(
+    `SELECT (SELECT COUNT(DISTINCT talent_user_id) FROM ${table} WHERE direction = 'talent_to_job') AS t,
+            (SELECT COUNT(DISTINCT job_posting_id) FROM ${table} WHERE direction = 'job_to_talent') AS j`,
+  );
+  const r = (rows as { t: number; j: number }[])[0];
+  return { talents: Number(r.t), jobs: Number(r.j), talentsWithMatch: Number(r.t), jobsWithMatch: Number(r.j) };
+}
+
+/** The run's counts from its blocks' stats and the job side as the shards read it. */
+async function sumBlocks(pool: Pool, run: RunRow): Promise<Record<string, unknown>> {
+  const blocks = await runBlocks(pool, run.id);
+  const zero = () => new Array<number>(FACET_COUNT).fill(0);
+  const c = { talentsRead: 0, talentsWithoutUsableFacet: 0, changedDuringRun: 0, skippedWrongDim: zero(), skippedInvalid: zero(), skippedCorruptRows: 0, rowsTalentToJob: 0 };
+  for (const b of blocks) {
+    const s = b.stats as unknown as BlockStats;
+    c.talentsRead += s.read;
+    c.talentsWithoutUsableFacet += s.unusable;
+    c.changedDuringRun += s.changed;
+    c.skippedCorruptRows += s.corrupt;
+    c.rowsTalentToJob += b.rowsWritten ?? 0;
+    s.wrongDim.forEach((n, f) => (c.skippedWrongDim[f] += n));
+    s.invalid.forEach((n, f) => (c.skippedInvalid[f] += n));
+  }
+  const jobSide = (run.counts?.jobSide ?? {}) as { read?: number; unusable?: number; changed?: number };
+  return {
+    ...c,
+    eligibleTalents: c.talentsRead - c.talentsWithoutUsableFacet,
+    eligibleJobs: (jobSide.read ?? 0) - (jobSide.unusable ?? 0),
+    jobsWithoutUsableFacet: jobSide.unusable ?? 0,
+    changedDuringRun: c.changedDuringRun + (jobSide.changed ?? 0),
+    blocks: blocks.length,
+    shards: run.shards,
+  };
+}
+
+const roundAll = (t: Record<string, number>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)]));

@@ -1,0 +1,21 @@
+import type { PoolConnection } from 'mysql2/promise';
+import { jobIdsQuery, talentIdsQuery, type Eligibility, type SqlQuery } from './eligibility.js';
+import { sideFromRows, type RunSnapshot } from './snapshotCodec.js';
+
+/** Both eligible sets from one consistent snapshot, so eligibility cannot shift between them. */
+export async function readSnapshot(conn: PoolConnection, e: Eligibility): Promise<RunSnapshot> {
+  await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+  try {
+    const talents = await side(conn, talentIdsQuery(e));
+    const jobs = await side(conn, jobIdsQuery(e));
+    return { talents, jobs };
+  } finally {
+    await conn.query('COMMIT');
+  }
+}
+
+async function side(conn: PoolConnection, q: SqlQuery) {
+  const [rows] = await conn.query({ sql: q.sql, values: q.params, rowsAsArray: true });
+  return sideFromRows((rows as unknown as [number | string, string][]).map(([id, hash]) => ({ id: Number(id), hash })));
+}

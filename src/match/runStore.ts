@@ -1,0 +1,168 @@
+import { hostname } from 'node:os';
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import { parseJson, type RunStatus } from '../runRecord.js';
+import type { BlockSpec } from './blockPlan.js';
+import type { Eligibility } from './eligibility.js';
+
+type Q = Pool | PoolConnection;
+
+/** What a run fixed at its start: every process of the run works with exactly these. */
+export interface RunParams {
+  topK: number;
+  reserve: number;
+  weights: number[];
+  dims: number[];
+  eligibility: Eligibility;
+  /** Talents per block (the durable unit of work), per kernel call, and jobs per kernel slice. */
+  blockRows: number;
+  talentBlockRows: number;
+  jobChunkRows: number;
+  /** An incremental run's base: the run whose published state it changes. */
+  incrementalOf?: number;
+  [k: string]: unknown;
+}
+
+export interface RunRow {
+  id: number;
+  runKey: string | null;
+  shards: number;
+  status: RunStatus;
+  params: RunParams;
+  counts: Record<string, unknown> | null;
+  startedAt: Date;
+}
+
+const RUN_COLUMNS = 'id, run_key, shards, status, params, counts, started_at';
+const toRun = (r: Record<string, unknown>): RunRow => ({
+  id: Number(r.id),
+  runKey: (r.run_key as string | null) ?? null,
+  shards: Number(r.shards ?? 1),
+  status: r.status as RunStatus,
+  params: parseJson<RunParams>(r.params),
+  counts: parseJson<Record<string, unknown> | null>(r.counts),
+  startedAt: r.started_at as Date,
+});
+
+export async function runById(q: Q, id: number): Promise<RunRow | null> {
+  const [rows] = await q.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE id = ? AND kind = 'match'`, [id]);
+  return (rows as Record<string, unknown>[]).map(toRun)[0] ?? null;
+}
+
+export async function runByKey(q: Q, key: string): Promise<RunRow | null> {
+  const [rows] = await q.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE run_key = ? AND kind = 'match'`, [key]);
+  return (rows as Record<string, unknown>[]).map(toRun)[0] ?? null;
+}
+
+/** The newest one-process full run that stopped before publishing (what --resume continues). */
+export async function latestResumable(q: Q): Promise<RunRow | null> {
+  const [rows] = await q.query(
+    `SELECT ${RUN_COLUMNS} FROM match_runs
+      WHERE kind = 'match' AND run_key IS NULL AND status IN ('running', 'interrupted', 'failed')
+        AND JSON_EXTRACT(params, '$.incrementalOf') IS NULL
+      ORDER BY id DESC LIMIT 1`,
+  );
+  return (rows as Record<string, unknown>[]).map(toRun)[0] ?? null;
+}
+
+export async function updateRunCounts(q: Q, id: number, counts: Record<string, unknown>): Promise<void> {
+  await q.query('UPDATE match_runs SET counts = ? WHERE id = ?', [JSON.stringify(counts), id]);
+}
+
+/** What a shard found reading the jobs (every shard reads them all; the first to record it wins). */
+export async function recordJobSide(q: Q, runId: number, jobSide: Record<string, number>): Promise<void> {
+  await q.query("UPDATE match_runs SET counts = ? WHERE id = ? AND (counts IS NULL OR JSON_EXTRACT(counts, '$.jobSide') IS NULL)", [JSON.stringify({ jobSide }), runId]);
+}
+
+export async function insertBlocks(q: Q, runId: number, blocks: readonly BlockSpec[]): Promise<void> {
+  for (let i = 0; i < blocks.length; i += 1000) {
+    const rows = blocks.slice(i, i + 1000).map((b) => [runId, b.blockNo, b.shard, b.firstPos, b.endPos, 'pending']);
+    await q.query('INSERT INTO match_run_blocks (run_id, block_no, shard, first_pos, end_pos, state) VALUES ?', [rows]);
+  }
+}
+
+export interface BlockRow extends BlockSpec {
+  state: 'pending' | 'done';
+  rowsWritten: number | null;
+  stats: Record<string, unknown> | null;
+  computeMs: number | null;
+  host: string | null;
+  pid: number | null;
+  finishedAt: Date | null;
+}
+
+export async function runBlocks(q: Q, runId: number, shard?: number): Promise<BlockRow[]> {
+  const [rows] = await q.query(
+    `SELECT block_no, shard, first_pos, end_pos, state, rows_written, stats, compute_ms, host, pid, finished_at FROM match_run_blocks
+      WHERE run_id = ?${shard === undefined ? '' : ' AND shard = ?'} ORDER BY block_no`,
+    shard === undefined ? [runId] : [runId, shard],
+  );
+  return (rows as Record<string, unknown>[]).map((r) => ({
+    blockNo: Number(r.block_no),
+    shard: Number(r.shard),
+    firstPos: Number(r.first_pos),
+    endPos: Number(r.end_pos),
+    state: r.state as 'pending' | 'done',
+    rowsWritten: r.rows_written === null ? null : Number(r.rows_written),
+    stats: parseJson<Record<string, unknown> | null>(r.stats),
+    computeMs: r.compute_ms === null ? null : Number(r.compute_ms),
+    host: (r.host as string | null) ?? null,
+    pid: r.pid === null ? null : Number(r.pid),
+    finishedAt: (r.finished_at as Date | null) ?? null,
+  }));
+}
+
+/**
+ * Marks a block done together with its staged parts, in one transaction on the
+ * caller's connection: a block is done exactly when everything it produced is
+ * durable, and a crash in between leaves it pending (its rows are then replaced).
+ */
+export async function markBlockDone(
+  conn: PoolConnection,
+  runId: number,
+  b: { blockNo: number; rowsWritten: number; stats: Record<string, unknown>; computeMs: number },
+  parts: { kind: string; data: Buffer }[],
+  chunkBytes: number,
+): Promise<void> {
+  await conn.beginTransaction();
+  try {
+    for (const p of parts) await writeParts(conn, runId, p.kind, b.blockNo, p.data, chunkBytes);
+    const [res] = await conn.query(
+      "UPDATE match_run_blocks SET state = 'done', rows_written = ?, stats = ?, compute_ms = ?, host = ?, pid = ?, finished_at = CURRENT_TIMESTAMP(3) WHERE run_id = ? AND block_no = ? AND state = 'pending'",
+      [b.rowsWritten, JSON.stringify(b.stats), Math.round(b.computeMs), hostname().slice(0, 255), process.pid, runId, b.blockNo],
+    );
+    if ((res as { affectedRows: number }).affectedRows !== 1) throw new Error(`block ${b.blockNo} of run ${runId} is no longer pending`);
+    await conn.commit();
+  } catch (e) {
+    await conn.rollback().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Stores `data` under (run, kind, block) in packets of at most chunkBytes (under max_allowed_packet). */
+export async function writeParts(q: Q, runId: number, kind: string, blockNo: number, data: Buffer, chunkBytes: number): Promise<void> {
+  await q.query('DELETE FROM match_run_parts WHERE run_id = ? AND kind = ? AND block_no = ?', [runId, kind, blockNo]);
+  for (let seq = 0, at = 0; at < data.length || seq === 0; seq++, at += chunkBytes) {
+    await q.execute('INSERT INTO match_run_parts (run_id, kind, block_no, seq, data) VALUES (?, ?, ?, ?, ?)', [runId, kind, blockNo, seq, data.subarray(at, at + chunkBytes)]);
+  }
+}
+
+/** Every block's data of one kind, reassembled: block_no -> bytes. */
+export async function readParts(q: Q, runId: number, kind: string, blockNo?: number): Promise<Map<number, Buffer>> {
+  const [rows] = await q.query(
+    `SELECT block_no, seq, data FROM match_run_parts WHERE run_id = ? AND kind = ?${blockNo === undefined ? '' : ' AND block_no = ?'} ORDER BY block_no, seq`,
+    blockNo === undefined ? [runId, kind] : [runId, kind, blockNo],
+  );
+  const chunks = new Map<number, Buffer[]>();
+  for (const r of rows as { block_no: number; data: Buffer }[]) {
+    const list = chunks.get(Number(r.block_no)) ?? [];
+    list.push(r.data);
+    chunks.set(Number(r.block_no), list);
+  }
+  return new Map([...chunks].map(([b, list]) => [b, Buffer.concat(list)]));
+}
+
+/** Forgets a run's bookkeeping (blocks and parts), e.g. once it is abandoned or superseded. */
+export async function deleteRunBookkeeping(q: Q, runId: number, keepKinds: string[] = []): Promise<void> {
+  await q.query(`DELETE FROM match_run_parts WHERE run_id = ?${keepKinds.length ? ' AND kind NOT IN (?)' : ''}`, keepKinds.length ? [runId, keepKinds] : [runId]);
+  await q.query('DELETE FROM match_run_blocks WHERE run_id = ?', [runId]);
+}

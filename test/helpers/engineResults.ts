@@ -1,0 +1,33 @@
+import { CandidateTable } from '../../src/match/CandidateTable.js';
+import type { EngineLike } from '../../src/match/enginePort.js';
+import { rowsFromLists } from '../../src/match/listRows.js';
+import { concatLists, type SubjectLists } from '../../src/match/SubjectLists.js';
+import type { EmbeddingBlock, ResultBatch } from '../../src/match/types.js';
+
+/**
+ * Runs talent blocks through an engine the way a run does: talents' lists per
+ * block, and the job lists merged from every block's new entries (as publish
+ * merges them), both turned into published rows.
+ */
+export async function engineResults(
+  engine: EngineLike,
+  talentBlocks: EmbeddingBlock[],
+  jobs: EmbeddingBlock,
+  topK: number,
+  reserve: number,
+): Promise<{ t2j: ResultBatch; j2t: ResultBatch; t2jLists: SubjectLists; j2tLists: SubjectLists }> {
+  await engine.setJobs(jobs);
+  const t2j: SubjectLists[] = [];
+  const diffs: SubjectLists[] = [];
+  for (const b of talentBlocks) {
+    const out = await engine.processBlock(b);
+    t2j.push(out.t2j);
+    diffs.push(out.j2tDiff);
+  }
+  const table = new CandidateTable(jobs.rows, topK + reserve);
+  const row = new Map(Array.from(jobs.ids.subarray(0, jobs.rows), (id, i) => [id, i]));
+  for (const d of diffs) for (let i = 0; i < d.subjectIds.length; i++) table.offerList(row.get(d.subjectIds[i])!, d, i);
+  const t2jLists = concatLists(t2j);
+  const j2tLists = table.toLists(jobs.ids.subarray(0, jobs.rows));
+  return { t2j: rowsFromLists('talent_to_job', t2jLists, topK), j2t: rowsFromLists('job_to_talent', j2tLists, topK), t2jLists, j2tLists };
+}
