@@ -125,8 +125,8 @@ async function benchShape(o: Required<Omit<KernelBenchOptions, 'pythons' | 'shap
   const kernelTime = async (allPresent: boolean) => {
     const kernel = await ort.InferenceSession.create(encodeOnnxModel(buildMatchGraph(weights, dims, allPresent)), sessionOptions);
     const feeds: Record<string, ort.Tensor> = {
-      kt: new ort.Tensor('int64', BigInt64Array.of(BigInt(o.k + 8)), [1]),
-      kj: new ort.Tensor('int64', BigInt64Array.of(BigInt(o.k + 8)), [1]),
+      kt: new ort.Tensor('int64', BigInt64Array.of(BigInt(o.k + 16 + 4)), [1]),
+      kj: new ort.Tensor('int64', BigInt64Array.of(BigInt(o.k + 16 + 4)), [1]),
     };
     if (!allPresent) {
       feeds.pq = new ort.Tensor('float32', new Float32Array(o.q * 6).fill(1), [o.q, 6]);
@@ -144,13 +144,11 @@ async function benchShape(o: Required<Omit<KernelBenchOptions, 'pythons' | 'shap
   const kernelRun = await kernelTime(true);
   const kernelGeneral = await kernelTime(false);
 
-  const opts = { topK: o.k, weights, dims, threads: o.threads, talentBlockRows: o.q, jobChunkRows: o.c };
+  const opts = { topK: o.k, reserve: 16, weights, dims, threads: o.threads, talentBlockRows: o.q, jobChunkRows: o.c };
   // One engine for all repeats, as in production (many blocks per engine): warm sessions and arena.
   const engine = await MatchEngine.create(opts);
-  const engineTime = await median(o.repeats, async () => {
-    await engine.processTalentBlock(talents, [jobs]);
-    engine.finishJobToTalent();
-  });
+  engine.setJobs(jobs);
+  const engineTime = await median(o.repeats, () => engine.processBlock(talents));
   await engine.close();
   const g = (s: number) => (2 * o.q * o.c * d) / s / 1e9;
   o.log(

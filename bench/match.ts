@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type { Pool } from 'mysql2/promise';
 import { FACETS } from '../src/facets.js';
 import { formatDims, packVectors } from '../src/vectors/packedVectors.js';
-import { createNextTable, dropNextTable, finishNextTable } from '../src/match/resultTables.js';
+import { createStaging, dropStaging, finishStaging } from '../src/match/resultTables.js';
 import { chooseWritePath, ResultWriter, type WritePath } from '../src/match/resultWriter.js';
 import type { ResultBatch } from '../src/match/types.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/testDb.js';
@@ -121,27 +121,29 @@ async function measureWriteRates(t: TestDatabase, talents: number, jobs: number,
     candidateIds: Float64Array.from({ length: rows }, (_, i) => 1 + ((i * 7919) % jobs)),
     ranks: Int32Array.from({ length: rows }, (_, i) => 1 + (i % 50)),
     totals: Float64Array.from({ length: rows }, (_, i) => 50 + (i % 5000) / 100),
-    facetScores: Float64Array.from({ length: rows * 6 }, (_, i) => (i % 7 === 6 ? NaN : 40 + (i % 6000) / 100)),
+    facetCents: Int16Array.from({ length: rows * 6 }, (_, i) => (i % 7 === 6 ? -1 : 4000 + (i % 6000))),
+    runIds: new Float64Array(rows),
+    computedAt: new Array<string>(rows).fill('2026-01-01 00:00:00'),
   };
   if (rows / 50 > talents || jobs < 50) throw new Error('write-rate sample needs more talents/jobs');
   const out = {} as Record<WritePath, number>;
   for (const mode of ['load-data', 'insert'] as const) {
     const path = await chooseWritePath(t.db.pool, mode).catch(() => null);
     if (!path) continue;
-    await createNextTable(t.db.pool);
-    const w = new ResultWriter(t.db.pool, 'match_results_next', path.path, path.maxAllowedPacket, 0, '2026-01-01 00:00:00');
+    await createStaging(t.db.pool, 0);
+    const w = new ResultWriter(t.db.pool, 'match_results_r0', path.path, path.maxAllowedPacket);
     const s = performance.now();
     await w.write(batch);
     await w.flush();
     // Rows/s including the index and FK build that follows the load in a real run.
     const conn = await t.db.pool.getConnection();
     try {
-      await finishNextTable(conn, t.db.pool, 0, new Float64Array(0), new Float64Array(0));
+      await finishStaging(conn, 0, new Float64Array(0), new Float64Array(0));
     } finally {
       conn.release();
     }
     out[mode] = Math.round(rows / ((performance.now() - s) / 1000));
-    await dropNextTable(t.db.pool);
+    await dropStaging(t.db.pool, 0);
   }
   return out;
 }
