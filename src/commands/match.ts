@@ -36,6 +36,8 @@ export interface MatchOptions {
   publishAttempts?: number;
   /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause after staging, before publishing. */
   pauseBeforePublishMs?: number;
+  /** Test hook (env FITMATCH_TEST_BLOCK_DELAY_MS): pause after each block. */
+  blockDelayMs?: number;
   /** The compute engine; tests may pass an in-process or reference one. */
   engine?: EngineFactory;
 }
@@ -95,7 +97,7 @@ export async function match(opts: MatchOptions, ctx: CommandContext): Promise<Ma
     });
     let work: ShardResult;
     try {
-      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, lock: shardLock, writer, statementBytes });
+      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, lock: shardLock, writer, statementBytes, blockDelayMs: opts.blockDelayMs });
     } finally {
       await shardLock.release();
     }
@@ -119,8 +121,12 @@ export async function match(opts: MatchOptions, ctx: CommandContext): Promise<Ma
         publishAttempts: opts.publishAttempts ?? 5,
         workTimings: { ...work.timings, totalMs: performance.now() - t0 },
       });
-      if (published.published) await quietly(log, 'prune old runs', () => pruneBookkeeping(db.pool));
       const summary = summaryOf({ ...run, counts: published.counts }, shard, work, published, t0);
+      if (published.published && !published.publishedNow) {
+        log.info(`${where}: another shard published the run a moment ago; nothing left to do`);
+        return summary;
+      }
+      if (published.published) await quietly(log, 'prune old runs', () => pruneBookkeeping(db.pool));
       if (!published.published) log.info(`run ${run.id} is computed and staged, not published (--no-publish): publish it with \`fitmatch publish --run-id ${run.id}\``);
       log.event('match_summary', { ...summary }, formatMatchSummary(summary));
       return summary;

@@ -28,7 +28,7 @@ export async function publish(opts: PublishOptions, ctx: CommandContext): Promis
   if (!run) throw new FitmatchError(`${name} does not exist`, ExitCode.USAGE);
   if (run.status === 'succeeded') {
     log.info(`${name} (id ${run.id}) is published already; nothing to do`);
-    return { runId: run.id, published: true, counts: run.counts ?? {}, timings: { mergeMs: 0, indexMs: 0, publishMs: 0 } };
+    return { runId: run.id, published: true, publishedNow: false, counts: run.counts ?? {}, timings: { mergeMs: 0, indexMs: 0, publishMs: 0 } };
   }
   if (!['running', 'interrupted', 'failed'].includes(run.status)) throw new FitmatchError(`${name} is ${run.status} and cannot be published`, ExitCode.USAGE);
   const pending = (await runBlocks(db.pool, run.id)).filter((b) => b.state === 'pending');

@@ -40,6 +40,8 @@ export interface PublishInput {
 
 export interface PublishResult {
   published: boolean;
+  /** false when another process had published the run already. */
+  publishedNow: boolean;
   counts: Record<string, unknown>;
   timings: { mergeMs: number; indexMs: number; publishMs: number };
 }
@@ -56,7 +58,7 @@ const now = () => performance.now();
 export async function publishRun(p: PublishInput): Promise<PublishResult> {
   const t = { mergeMs: 0, indexMs: 0, publishMs: 0 };
   const run = (await runById(p.db.pool, p.run.id))!;
-  if (run.status === 'succeeded') return { published: true, counts: run.counts ?? {}, timings: t };
+  if (run.status === 'succeeded') return { published: true, publishedNow: false, counts: run.counts ?? {}, timings: t };
   let counts = run.counts ?? {};
   if (counts.merged !== true) {
     let s = now();
@@ -74,7 +76,7 @@ export async function publishRun(p: PublishInput): Promise<PublishResult> {
     Object.assign(counts, await setSizes(p.db.pool, staging(LIVE, run.id)), { merged: true });
     await updateRunCounts(p.db.pool, run.id, counts);
   }
-  if (!p.publish) return { published: false, counts, timings: t };
+  if (!p.publish) return { published: false, publishedNow: false, counts, timings: t };
 
   p.signal.throwIfAborted();
   const published = await setSizes(p.db.pool, LIVE);
@@ -94,7 +96,7 @@ export async function publishRun(p: PublishInput): Promise<PublishResult> {
   await publishStaging(conn, run.id, { lockWaitSeconds: p.lockWaitSeconds, attempts: p.publishAttempts, log: p.log, signal: p.signal });
   t.publishMs = now() - s;
   await finishRun(p.db.pool, p.clock, run.id, { status: 'succeeded', counts, timings: roundAll({ ...p.workTimings, ...t }) });
-  return { published: true, counts, timings: t };
+  return { published: true, publishedNow: true, counts, timings: t };
 }
 
 /** Job lists of the whole run from every block's entries; staged as rows and lists. Returns the rows written. */
