@@ -59,7 +59,13 @@ function withQueryTimeout<T extends object>(target: T, timeoutMs: number): T {
 export async function connect(settings: DbSettings, opts: { queryTimeoutMs?: number } = {}): Promise<Db> {
   const raw = mysql.createPool(poolOptions(settings));
   // Timestamps the server fills in (CURRENT_TIMESTAMP) are UTC, like every Date fitmatch writes.
-  raw.pool.on('connection', (conn) => conn.query("SET time_zone = '+00:00'"));
+  // READ COMMITTED: no gap locks, so shards writing neighbouring blocks of one staging table never deadlock.
+  // (Callbacks so that a connection dying right away reports through its first real query, not an unhandled event.)
+  const ignore = () => undefined;
+  raw.pool.on('connection', (conn) => {
+    conn.query("SET time_zone = '+00:00'", ignore);
+    conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', ignore);
+  });
   const pool = withQueryTimeout(raw, opts.queryTimeoutMs ?? 600_000);
   const db: Db = {
     pool,

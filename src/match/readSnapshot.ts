@@ -4,7 +4,8 @@ import { sideFromRows, type RunSnapshot } from './snapshotCodec.js';
 
 /** Both eligible sets from one consistent snapshot, so eligibility cannot shift between them. */
 export async function readSnapshot(conn: PoolConnection, e: Eligibility): Promise<RunSnapshot> {
-  await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  // For this transaction only: the pool's sessions read committed.
+  await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
   await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
   try {
     const talents = await side(conn, talentIdsQuery(e));
