@@ -22,6 +22,8 @@ interface MatchFlags {
   allowShrink?: boolean;
   publish: boolean;
   resume?: boolean;
+  incremental?: boolean;
+  maxChange?: string;
   shard?: string;
   runKey?: string;
   blockRows?: number;
@@ -59,6 +61,7 @@ export const matchFlags = (o: MatchFlags, cmd: Command) => ({
   includeDeleted: o.includeDeleted,
   writeMode: o.writeMode,
   maxShrink: o.maxShrink,
+  maxChange: o.maxChange,
 });
 
 export function registerMatch(program: Command): void {
@@ -66,6 +69,8 @@ export function registerMatch(program: Command): void {
     program.command('match').description('compute exact top-k matches in both directions and publish them atomically to match_results'),
   )
     .option('--resume', 'continue the newest one-process run that stopped before publishing (killed, interrupted, failed)')
+    .option('--incremental', 'update the published set for what changed since its run, exactly, in time proportional to the change (falls back to a full run when it cannot)')
+    .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)')
     .option('--shard <I/N>', 'be shard I of N (0-based) of a run shared by N processes; "auto": I from JOB_COMPLETION_INDEX, N from FITMATCH_SHARDS')
     .option('--run-key <key>', 'names the run all shards share, e.g. the Kubernetes Job name (env FITMATCH_RUN_KEY)')
     .addOption(new Option('--block-rows <n>', 'talents per block, the unit of work a crash can lose (default: sized from --memory)').argParser(intArg('--block-rows', 1)))
@@ -76,7 +81,7 @@ export function registerMatch(program: Command): void {
       process.exitCode = await runCommand(matchFlags(o, cmd), async (ctx) => {
         const runKey = o.runKey ?? process.env.FITMATCH_RUN_KEY;
         const shard = o.shard === undefined ? undefined : parseShardOrUsage(o.shard);
-        await match({ publish: o.publish, resume: o.resume, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx);
+        await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx);
       });
     });
 }

@@ -1,15 +1,16 @@
 import { quietly } from '../cleanup.js';
 import type { CommandContext } from '../context.js';
-import { acquireLock, type HeldLock } from '../db/advisoryLock.js';
-import { ExitCode, FitmatchError, InterruptedError, isStop } from '../errors.js';
-import { abandonRun, findStaleRuns, orphanStaging, pruneBookkeeping, shardLockPurpose } from '../match/cleanupRuns.js';
+import { acquireLock, lockName, type HeldLock } from '../db/advisoryLock.js';
+import { ExitCode, FitmatchError, InterruptedError, isStop, LockedError } from '../errors.js';
+import { abandonRun, findStaleRuns, orphanStaging, pruneBookkeeping, shardLockPurpose, shardsAlive } from '../match/cleanupRuns.js';
+import { runIncremental } from '../match/incremental/runIncremental.js';
 import { createRun, loadSnapshot, type RunSettings } from '../match/createRun.js';
 import { defaultEngineFactory } from '../match/defaultEngine.js';
 import { resolveEligibility } from '../match/eligibility.js';
 import type { EngineFactory } from '../match/enginePort.js';
-import { formatMatchSummary, type MatchSummary } from '../match/matchSummary.js';
+import { formatIncrementalSummary, formatMatchSummary, type MatchSummary } from '../match/matchSummary.js';
 import { publishRun } from '../match/publishRun.js';
-import { chooseWritePath, ResultWriter } from '../match/resultWriter.js';
+import { chooseWritePath, ResultWriter, type WritePath } from '../match/resultWriter.js';
 import { latestResumable, runBlocks, runByKey, type RunRow } from '../match/runStore.js';
 import { runShard, type ShardResult } from '../match/runShard.js';
 import type { ShardSpec } from '../match/shardSpec.js';
@@ -23,6 +24,8 @@ export interface MatchOptions {
   publish?: boolean;
   /** Continue the newest one-process run that stopped before publishing. */
   resume?: boolean;
+  /** Bring the published set up to date with what changed since its run, or fall back to a full run. */
+  incremental?: boolean;
   /** This process's part of a run shared by several (needs runKey). */
   shard?: ShardSpec;
   /** Names a run that several processes share. */
@@ -60,6 +63,9 @@ export async function match(opts: MatchOptions, ctx: CommandContext): Promise<Ma
   const shard = opts.shard ?? { index: 0, count: 1 };
   if (shard.count > 1 && !opts.runKey) throw new FitmatchError('--shard needs --run-key: all shards of a run must name it the same way', ExitCode.USAGE);
   if (opts.resume && opts.runKey) throw new FitmatchError('--resume continues a one-process run; a shared run continues by running the same --shard/--run-key command again', ExitCode.USAGE);
+  if (opts.incremental && (opts.runKey || opts.resume || opts.publish === false)) {
+    throw new FitmatchError('--incremental is a one-process run that publishes: it cannot be combined with --shard/--run-key, --resume or --no-publish', ExitCode.USAGE);
+  }
   const shared = opts.runKey !== undefined;
   const lost = new AbortController();
   const signal = AbortSignal.any([ctx.signal, lost.signal]);
@@ -80,6 +86,10 @@ export async function match(opts: MatchOptions, ctx: CommandContext): Promise<Ma
       blockRows: opts.blockRows,
       writeMode: write.path,
     };
+    if (opts.incremental) {
+      const inc = await incrementalRun(ctx, opts, settings, matchLock!, signal, write, statementBytes);
+      if (inc) return inc;
+    }
     run = matchLock ? await oneProcessRun(ctx, settings, !!opts.resume, statementBytes) : await sharedRun(ctx, settings, opts.runKey!, shard.count, statementBytes);
     const where = shared ? `shard ${shard.index}/${shard.count} of run ${run.id} ("${run.runKey}")` : `run ${run.id}`;
     if (run.status === 'succeeded') {
@@ -149,6 +159,39 @@ export async function match(opts: MatchOptions, ctx: CommandContext): Promise<Ma
   } finally {
     await matchLock?.release();
   }
+}
+
+/** The incremental run, or null (logged) when it has to fall back to a full run. */
+async function incrementalRun(ctx: CommandContext, opts: MatchOptions, s: RunSettings, lock: HeldLock, signal: AbortSignal, write: { path: WritePath; maxAllowedPacket: number }, statementBytes: number): Promise<MatchSummary | null> {
+  const { db, log, clock, config } = ctx;
+  const busy = await liveSharedRun(db);
+  if (busy !== null) throw new LockedError(lockName(db.settings.database, shardLockPurpose(busy, 0)), `shard processes of run ${busy}`);
+  const t0 = performance.now();
+  const r = await runIncremental({
+    db, log, signal, clock, matchLock: lock, factory: opts.engine ?? defaultEngineFactory, write, statementBytes,
+    settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility, memoryBytes: s.memoryBytes, threads: config.threads, maxChange: config.maxChange },
+  });
+  if ('fallback' in r) {
+    log.warn(`incremental run not possible: ${r.fallback}; running a full run instead`);
+    return null;
+  }
+  const summary: MatchSummary = {
+    runId: r.runId, runKey: null, shard: { index: 0, count: 1 }, published: true, dims: [],
+    plan: { blockRows: 0, talentBlockRows: 0, jobChunkRows: 0, blocksDone: 0, blocksAlreadyDone: 0 },
+    params: { incremental: true, topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility },
+    counts: r.counts as MatchSummary['counts'], timings: { ...r.timings, totalMs: performance.now() - t0 },
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  log.event('match_summary', { ...summary }, formatIncrementalSummary(summary));
+  await quietly(log, 'prune old runs', () => pruneBookkeeping(db.pool));
+  return summary;
+}
+
+/** A shared run some shard is working on right now, if any: an incremental run must not overlap a full one. */
+async function liveSharedRun(db: CommandContext['db']): Promise<number | null> {
+  const [rows] = await db.pool.query("SELECT id, shards FROM match_runs WHERE kind = 'match' AND status = 'running' AND run_key IS NOT NULL");
+  for (const r of rows as { id: number; shards: number }[]) if (await shardsAlive(db.pool, db.settings.database, Number(r.id), Number(r.shards))) return Number(r.id);
+  return null;
 }
 
 /** A new one-process run (superseding unfinished ones), or with --resume the newest unfinished one. */

@@ -102,6 +102,8 @@ export class CandidateTable {
       }
       if (e === start) continue;
       out.subjectIds[o] = subjectIds[s];
+      // A range is part of a list, never all of it.
+      out.complete[o] = !range && this.counts[s] < cap ? 1 : 0;
       out.offsets[o++] = start;
     }
     out.offsets[subjects] = entries;

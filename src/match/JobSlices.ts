@@ -5,13 +5,15 @@ import type { EmbeddingBlock } from './types.js';
 const F = FACET_COUNT;
 
 /**
- * MLAS (ORT's GEMM) picks its K blocking from N: with N <= 64 columns it sums a
- * dot product in other chunks, so the same pair gets other float32 bits. Slices
- * are padded with empty rows to more than 64, so a pair's cosine does not depend
- * on which slice, block, shard or incremental run computed it (measured: bit-equal
- * for any N > 64, any M, any column position, 1 or 2 threads).
+ * A pair's cosine must have the same float32 bits whichever slice, block, shard
+ * or incremental run computes it, or runs that split the work differently would
+ * disagree. MLAS (ORT's GEMM) sums a dot product in K-chunks whose size depends
+ * on the columns one thread computes: with 64 or fewer it uses other chunks, and
+ * with few rows it splits the columns among threads. Measured bit-equal (any
+ * M >= 2, any column position) when every slice has at least 128 columns per
+ * thread; fewer, or a single row (a GEMV path), gives other bits.
  */
-export const MIN_SLICE_ROWS = 65;
+export const minSliceRows = (threads: number): number => 128 * Math.max(1, threads);
 
 /** Rows [start, start+rows) of a block as views (no copy). */
 export function sliceBlock(b: EmbeddingBlock, start: number, rows: number, dims: readonly number[]): EmbeddingBlock {
@@ -25,7 +27,7 @@ export function sliceBlock(b: EmbeddingBlock, start: number, rows: number, dims:
 }
 
 /** A copy of `b` with empty rows (mask 0: never a match) appended up to `rows`. */
-function padBlock(b: EmbeddingBlock, rows: number, dims: readonly number[]): EmbeddingBlock {
+export function padBlock(b: EmbeddingBlock, rows: number, dims: readonly number[]): EmbeddingBlock {
   const out: EmbeddingBlock = {
     rows,
     ids: new Float64Array(rows),
@@ -56,15 +58,24 @@ export function hasAll(mask: Uint8Array, required: number): boolean {
   return true;
 }
 
-/** All jobs cut into slices of at most maxRows rows, each with its kernel inputs. */
+/** How many rows each slice gets: even slices of about maxRows, none below minRows (a lone small one is padded). */
+export function sliceSizes(rows: number, maxRows: number, minRows: number): number[] {
+  if (rows === 0) return [];
+  const count = Math.max(1, Math.min(Math.ceil(rows / maxRows), Math.floor(rows / minRows)));
+  const base = Math.floor(rows / count);
+  return Array.from({ length: count }, (_, i) => base + (i < rows % count ? 1 : 0));
+}
+
+/** All jobs cut into slices, each with its kernel inputs. */
 export class JobSlices {
   readonly slices: JobSlice[] = [];
 
-  constructor(readonly jobs: EmbeddingBlock, maxRows: number, dims: readonly number[], requiredMask: number) {
-    for (let offset = 0; offset < jobs.rows; offset += maxRows) {
-      const real = Math.min(maxRows, jobs.rows - offset);
+  constructor(readonly jobs: EmbeddingBlock, maxRows: number, dims: readonly number[], requiredMask: number, threads: number) {
+    const minRows = minSliceRows(threads);
+    let offset = 0;
+    for (const real of sliceSizes(jobs.rows, maxRows, minRows)) {
       const view = sliceBlock(jobs, offset, real, dims);
-      const block = real < MIN_SLICE_ROWS ? padBlock(view, MIN_SLICE_ROWS, dims) : view;
+      const block = real < minRows ? padBlock(view, minRows, dims) : view;
       const pcT = new Float32Array(F * block.rows);
       for (let j = 0; j < block.rows; j++) {
         for (let f = 0; f < F; f++) pcT[f * block.rows + j] = block.mask[j] & (1 << f) ? 1 : 0;
@@ -74,6 +85,7 @@ export class JobSlices {
         if (dims[f] > 0) feeds[`c${f}`] = new ort.Tensor('float32', block.facets[f], [block.rows, dims[f]]);
       }
       this.slices.push({ block, real, offset, feeds, full: hasAll(block.mask, requiredMask) });
+      offset += real;
     }
   }
 }

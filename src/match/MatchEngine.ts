@@ -4,7 +4,7 @@ import { buildMatchGraph, gemmScales } from '../kernel/buildMatchGraph.js';
 import { encodeOnnxModel } from '../kernel/encodeOnnxModel.js';
 import { CandidateTable } from './CandidateTable.js';
 import type { BlockOutput, EngineLike, EngineSettings } from './enginePort.js';
-import { hasAll, JobSlices, sliceBlock } from './JobSlices.js';
+import { hasAll, JobSlices, padBlock, sliceBlock } from './JobSlices.js';
 import { facetCents } from './listRows.js';
 import type { SubjectLists } from './SubjectLists.js';
 import type { EmbeddingBlock } from './types.js';
@@ -69,7 +69,7 @@ export class MatchEngine implements EngineLike {
   }
 
   setJobs(jobs: EmbeddingBlock): void {
-    this.jobs = new JobSlices(jobs, this.opts.jobChunkRows, this.opts.dims, this.requiredMask);
+    this.jobs = new JobSlices(jobs, this.opts.jobChunkRows, this.opts.dims, this.requiredMask, this.opts.threads);
     this.j2t = new CandidateTable(jobs.rows, this.cap);
   }
 
@@ -87,7 +87,9 @@ export class MatchEngine implements EngineLike {
     const step = this.opts.talentBlockRows;
     for (let start = 0; start < talents.rows; start += step) {
       const rows = Math.min(step, talents.rows - start);
-      const q = sliceBlock(talents, start, rows, this.opts.dims);
+      // One row takes a GEMV path with other float32 bits (see minSliceRows): never score a lone talent.
+      const view = sliceBlock(talents, start, rows, this.opts.dims);
+      const q = rows > 1 ? view : padBlock(view, 2, this.opts.dims);
       const qFeeds = this.talentFeeds(q);
       const qFull = hasAll(q.mask, this.requiredMask);
       for (const slice of jobs.slices) {
@@ -95,7 +97,7 @@ export class MatchEngine implements EngineLike {
         const feeds: Record<string, ort.Tensor> = { ...qFeeds, ...slice.feeds };
         if (full) delete feeds.pq, delete feeds.pcT;
         feeds.kt = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.cap + GRAPH_MARGIN, slice.block.rows))), [1]);
-        feeds.kj = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.cap + GRAPH_MARGIN, rows))), [1]);
+        feeds.kj = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.cap + GRAPH_MARGIN, q.rows))), [1]);
         const out = await (full ? this.full : this.general).run(feeds);
         this.collect(out, q, start, slice.block, slice.offset, t2j, j2t);
       }

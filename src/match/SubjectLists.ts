@@ -19,6 +19,12 @@ export interface SubjectLists {
   /** Per subject: the run that computed its list, and when (epoch ms); 0 where not tracked. */
   runIds: Float64Array;
   computedAt: Float64Array;
+  /**
+   * Per subject: 1 when the list holds every candidate the subject has (fewer than
+   * fit), 0 when it is the exact best prefix of a longer ranking: then a candidate
+   * not in it ranks below its last entry.
+   */
+  complete: Uint8Array;
 }
 
 export function allocLists(subjects: number, entries: number): SubjectLists {
@@ -30,6 +36,7 @@ export function allocLists(subjects: number, entries: number): SubjectLists {
     cents: new Int16Array(entries * F),
     runIds: new Float64Array(subjects),
     computedAt: new Float64Array(subjects),
+    complete: new Uint8Array(subjects),
   };
 }
 
@@ -49,6 +56,7 @@ export function concatLists(parts: readonly SubjectLists[]): SubjectLists {
     out.subjectIds.set(p.subjectIds, s);
     out.runIds.set(p.runIds, s);
     out.computedAt.set(p.computedAt, s);
+    out.complete.set(p.complete, s);
     for (let i = 0; i < subjectCount(p); i++) out.offsets[s + i] = e + p.offsets[i];
     out.candidateIds.set(p.candidateIds, e);
     out.means.set(p.means, e);
@@ -72,6 +80,7 @@ export function pickSubjects(l: SubjectLists, indexes: ArrayLike<number>): Subje
     out.subjectIds[k] = l.subjectIds[i];
     out.runIds[k] = l.runIds[i];
     out.computedAt[k] = l.computedAt[i];
+    out.complete[k] = l.complete[i];
     out.offsets[k] = e;
     out.candidateIds.set(l.candidateIds.subarray(from, to), e);
     out.means.set(l.means.subarray(from, to), e);
@@ -82,19 +91,20 @@ export function pickSubjects(l: SubjectLists, indexes: ArrayLike<number>): Subje
   return out;
 }
 
-const MAGIC = 0x314c4d46; // "FML1"
+const MAGIC = 0x324c4d46; // "FML2"
 const HEADER = 16;
+const bytesFor = (n: number, m: number) => HEADER + 8 * 3 * n + 8 * 2 * m + 4 * (n + 1) + 2 * F * m + n;
 
 /** Bytes of a list set: a header, then the arrays (float64 first so every view is aligned). */
 export function encodeLists(l: SubjectLists): Buffer {
   const n = subjectCount(l);
   const m = entryCount(l);
-  const buf = Buffer.alloc(HEADER + 8 * (3 * n) + 8 * (2 * m) + 4 * (n + 1) + 2 * F * m);
+  const buf = Buffer.alloc(bytesFor(n, m));
   buf.writeUInt32LE(MAGIC, 0);
   buf.writeUInt32LE(n, 4);
   buf.writeUInt32LE(m, 8);
   let at = HEADER;
-  for (const a of [l.subjectIds, l.runIds, l.computedAt, l.candidateIds, l.means, l.offsets, l.cents]) {
+  for (const a of [l.subjectIds, l.runIds, l.computedAt, l.candidateIds, l.means, l.offsets, l.cents, l.complete]) {
     const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     buf.set(bytes, at);
     at += a.byteLength;
@@ -109,7 +119,7 @@ export function decodeLists(src: Uint8Array): SubjectLists {
   if (view.getUint32(0, true) !== MAGIC) throw new Error('list data has an unknown format');
   const n = view.getUint32(4, true);
   const m = view.getUint32(8, true);
-  const expected = HEADER + 8 * 3 * n + 8 * 2 * m + 4 * (n + 1) + 2 * F * m;
+  const expected = bytesFor(n, m);
   if (src.byteLength !== expected) throw new Error(`list data has ${src.byteLength} bytes, its header says ${expected}`);
   const copy = new Uint8Array(expected);
   copy.set(src);
@@ -127,5 +137,6 @@ export function decodeLists(src: Uint8Array): SubjectLists {
   const means = f64(m);
   const offsets = take((b, o, len) => new Int32Array(b, o, len), n + 1, 4);
   const cents = take((b, o, len) => new Int16Array(b, o, len), F * m, 2);
-  return { subjectIds, offsets, candidateIds, means, cents, runIds, computedAt };
+  const complete = take((b, o, len) => new Uint8Array(b, o, len), n, 1);
+  return { subjectIds, offsets, candidateIds, means, cents, runIds, computedAt, complete };
 }

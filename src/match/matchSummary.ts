@@ -37,3 +37,14 @@ export function formatMatchSummary(s: MatchSummary): string {
     `  time (this process): read jobs ${sec(t.jobsReadMs)}, read talents ${sec(t.readMs)}, compute ${sec(t.computeMs)} (${gflops(c.eligibleTalents, c.eligibleJobs, s.dims, t.computeMs).toFixed(0)} GFLOP/s), write ${sec(t.persistMs)}, merge ${sec(t.mergeMs)}, indexes ${sec(t.indexMs)}, publish ${sec(t.publishMs)}, total ${sec(t.totalMs)}; peak RSS ${s.peakRssMb} MB`,
   ].join('\n');
 }
+
+export function formatIncrementalSummary(s: MatchSummary): string {
+  const c = s.counts as Record<string, number>;
+  const t = s.timings;
+  return [
+    `incremental run ${s.runId} published:`,
+    `  changed: talents +${c.talentsAdded} ~${c.talentsChanged} -${c.talentsRemoved}, postings +${c.jobsAdded} ~${c.jobsChanged} -${c.jobsRemoved}`,
+    `  lists: ${c.talentListsRepaired + c.jobListsRepaired} repaired from their reserve, ${c.talentListsRecomputed + c.jobListsRecomputed} recomputed (${c.listsRecomputedForLostReserve} because they lost more than their reserve), ${c.subjectsRewritten} subjects' rows rewritten, ${c.subjectsReserveOnly} reserve-only`,
+    `  time: read ${sec(t.readMs)}, compute ${sec(t.computeMs)}, lists ${sec(t.listsMs)}, write ${sec(t.writeMs)}, total ${sec(t.totalMs)}; ${c.rowsWritten} rows written`,
+  ].join('\n');
+}

@@ -6,9 +6,9 @@ import { ExitCode, FitmatchError } from '../errors.js';
 import { FACET_COUNT } from '../facets.js';
 import type { Logger } from '../log.js';
 import { finishRun } from '../runRecord.js';
-import { CandidateTable } from './CandidateTable.js';
 import { rowsFromLists } from './listRows.js';
-import { writeLists } from './listWriter.js';
+import { mergeLists } from './mergeLists.js';
+import { writeLists } from './listStore.js';
 import { finishStaging, LIVE, publishStaging, staging, writePublishedState } from './resultTables.js';
 import type { ResultWriter } from './resultWriter.js';
 import { readParts, runBlocks, runById, updateRunCounts, type RunRow } from './runStore.js';
@@ -102,15 +102,8 @@ export async function publishRun(p: PublishInput): Promise<PublishResult> {
 /** Job lists of the whole run from every block's entries; staged as rows and lists. Returns the rows written. */
 async function mergeJobLists(p: PublishInput): Promise<number> {
   const { run, snapshot } = p;
-  const jobIds = snapshot.jobs.ids;
-  const table = new CandidateTable(jobIds.length, run.params.topK + run.params.reserve);
-  const rowOf = new Map<number, number>();
-  jobIds.forEach((id, i) => rowOf.set(id, i));
-  for (const data of (await readParts(p.db.pool, run.id, 'j2t')).values()) {
-    const lists = decodeLists(data);
-    for (let i = 0; i < lists.subjectIds.length; i++) table.offerList(rowOf.get(lists.subjectIds[i])!, lists, i);
-  }
-  const lists = table.toLists(jobIds);
+  const parts = [...(await readParts(p.db.pool, run.id, 'j2t')).values()].map(decodeLists);
+  const lists = mergeLists(snapshot.jobs.ids, parts, run.params.topK + run.params.reserve);
   lists.runIds.fill(run.id);
   lists.computedAt.fill(run.startedAt.getTime());
   const rows = rowsFromLists('job_to_talent', lists, run.params.topK);

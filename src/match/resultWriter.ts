@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Pool } from 'mysql2/promise';
+import type { Pool, PoolConnection } from 'mysql2/promise';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { RESULT_COLUMNS, toInsertValues, toTsv } from './resultRows.js';
 import type { ResultBatch } from './types.js';
@@ -29,8 +29,8 @@ export async function chooseWritePath(pool: Pool, mode: WriteMode): Promise<{ pa
 
 /**
  * Writes result batches to `table` with at most `maxInFlight` statements running,
- * so the caller can compute the next block while earlier ones are written.
- * Each batch is turned into text at once: the engine may reuse its arrays.
+ * so the caller can compute the next block while earlier ones are written. On a
+ * single connection (inside a transaction) statements simply queue.
  */
 export class ResultWriter {
   private readonly inFlight: Promise<void>[] = [];
@@ -39,7 +39,7 @@ export class ResultWriter {
   writeMs = 0;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly pool: Pool | PoolConnection,
     private readonly table: string,
     private readonly path: WritePath,
     private readonly maxAllowedPacket: number,

@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import { abortableSleep } from '../shutdown.js';
 import { allocBlock, emptySkips, trimBlock, type BlobSkips } from './embeddingBlock.js';
 import type { EngineFactory, EngineLike } from './enginePort.js';
-import { writeLists } from './listWriter.js';
+import { writeLists } from './listStore.js';
 import { rowsFromLists } from './listRows.js';
 import { clearStagedTalents, staging } from './resultTables.js';
 import type { ResultWriter } from './resultWriter.js';

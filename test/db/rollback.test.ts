@@ -34,7 +34,7 @@ describe('fitmatch rollback', () => {
     expect(rowsB).not.toEqual(rowsA);
 
     const r1 = await rollback({}, matchCtx(t));
-    expect(r1).toEqual({ restoredRunId: a.runId, unpublishedRunId: b.runId });
+    expect(r1).toEqual({ restoredRunId: a.runId, unpublishedRunId: b.runId, how: 'swap' });
     expect(await publishedRows(t)).toEqual(rowsA);
     expect(await status(t, b.runId)).toBe('rolled_back');
     expect(await publishedState(t)).toMatchObject({ run_id: a.runId, top_k: 2, weight_roles: 1 });

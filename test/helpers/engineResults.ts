@@ -1,4 +1,4 @@
-import { CandidateTable } from '../../src/match/CandidateTable.js';
+import { mergeLists } from '../../src/match/mergeLists.js';
 import type { EngineLike } from '../../src/match/enginePort.js';
 import { rowsFromLists } from '../../src/match/listRows.js';
 import { concatLists, type SubjectLists } from '../../src/match/SubjectLists.js';
@@ -24,10 +24,7 @@ export async function engineResults(
     t2j.push(out.t2j);
     diffs.push(out.j2tDiff);
   }
-  const table = new CandidateTable(jobs.rows, topK + reserve);
-  const row = new Map(Array.from(jobs.ids.subarray(0, jobs.rows), (id, i) => [id, i]));
-  for (const d of diffs) for (let i = 0; i < d.subjectIds.length; i++) table.offerList(row.get(d.subjectIds[i])!, d, i);
   const t2jLists = concatLists(t2j);
-  const j2tLists = table.toLists(jobs.ids.subarray(0, jobs.rows));
+  const j2tLists = mergeLists(jobs.ids.slice(0, jobs.rows), diffs, topK + reserve);
   return { t2j: rowsFromLists('talent_to_job', t2jLists, topK), j2t: rowsFromLists('job_to_talent', j2tLists, topK), t2jLists, j2tLists };
 }

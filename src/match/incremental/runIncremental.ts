@@ -1,0 +1,200 @@
+import type { Clock } from '../../clock.js';
+import type { HeldLock } from '../../db/advisoryLock.js';
+import type { Db } from '../../db/connect.js';
+import type { Logger } from '../../log.js';
+import { finishRun, startRun } from '../../runRecord.js';
+import { loadSnapshot } from '../createRun.js';
+import { planRun } from '../defaultEngine.js';
+import { emptySkips } from '../embeddingBlock.js';
+import type { EngineFactory, EngineLike } from '../enginePort.js';
+import type { Eligibility } from '../eligibility.js';
+import { readLists } from '../listStore.js';
+import { mergeLists } from '../mergeLists.js';
+import { readSnapshot } from '../readSnapshot.js';
+import { readPublishedState, type PublishedState } from '../resultTables.js';
+import type { WritePath } from '../resultWriter.js';
+import { runById, writeParts } from '../runStore.js';
+import { encodeSnapshot, type RunSnapshot } from '../snapshotCodec.js';
+import { emptyLists, encodeLists, type SubjectLists } from '../SubjectLists.js';
+import { detectFacetDims } from '../vectorReader.js';
+import { applyChanges } from './applyChanges.js';
+import { changeShare, diffSide } from './diffSnapshots.js';
+import { repairLists } from './repairLists.js';
+import { engineFor, readAll, scoreTalents, subset, type PassContext } from './scorePasses.js';
+import { splitByRows } from './splitByRows.js';
+
+export interface IncrementalInput {
+  db: Db;
+  log: Logger;
+  signal: AbortSignal;
+  clock: Clock;
+  matchLock: HeldLock;
+  factory: EngineFactory;
+  write: { path: WritePath; maxAllowedPacket: number };
+  statementBytes: number;
+  settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number };
+}
+
+export type IncrementalResult =
+  | { fallback: string }
+  | { runId: number; counts: Record<string, unknown>; timings: Record<string, number> };
+
+const now = () => performance.now();
+
+/**
+ * `match --incremental`: brings the published set up to date with what changed
+ * since the run it came from, exactly as a full run would publish it now, in
+ * time proportional to the change. Returns why it cannot (the caller then runs
+ * a full run) when there is no exact base or the change is too large.
+ */
+export async function runIncremental(p: IncrementalInput): Promise<IncrementalResult> {
+  const t0 = now();
+  const { db, log, settings: s } = p;
+  const state = await readPublishedState(db.pool);
+  if (!state) return { fallback: 'nothing is published yet' };
+  if (state.reserve < 0) return { fallback: 'the published set has no exact lists to repair (it predates them)' };
+  const base = await runById(db.pool, state.runId);
+  if (!base) return { fallback: `the published run ${state.runId} is not in match_runs` };
+  const differs = baseDiffers(base.params, state, s);
+  if (differs) return { fallback: differs };
+  let baseSnapshot: RunSnapshot;
+  try {
+    baseSnapshot = await loadSnapshot(db, state.runId);
+  } catch {
+    return { fallback: `the snapshot of the published run ${state.runId} is gone` };
+  }
+  const conn = await db.pool.getConnection();
+  let cur: RunSnapshot;
+  let dims: number[];
+  try {
+    cur = await readSnapshot(conn, s.eligibility);
+    dims = await detectFacetDims(conn);
+  } finally {
+    conn.release();
+  }
+  if (dims.join() !== base.params.dims.join()) return { fallback: `facet dimensions changed (${base.params.dims.join('/')} -> ${dims.join('/')})` };
+  const dt = diffSide(baseSnapshot.talents, cur.talents);
+  const dj = diffSide(baseSnapshot.jobs, cur.jobs);
+  const share = Math.max(changeShare(dt), changeShare(dj));
+  if (share > s.maxChange) return { fallback: `${(share * 100).toFixed(1)}% of one side changed, more than --max-change ${(s.maxChange * 100).toFixed(0)}%` };
+
+  const params = { topK: s.topK, reserve: s.reserve, weights: s.weights, dims, eligibility: s.eligibility, incrementalOf: state.runId, baseRunId: state.baseRunId };
+  const runId = await startRun(db.pool, p.clock, 'match', params);
+  const startedAt = p.clock.now().getTime();
+  log.info(
+    `incremental run ${runId} on top of run ${state.runId}: talents +${dt.added.length} ~${dt.changed.length} -${dt.removed.length}, ` +
+      `postings +${dj.added.length} ~${dj.changed.length} -${dj.removed.length}`,
+  );
+  const timings = { readMs: 0, computeMs: 0, listsMs: 0, writeMs: 0, totalMs: 0 };
+  const plan = planRun({ memoryBytes: s.memoryBytes, dims, talents: cur.talents.ids.length, jobs: cur.jobs.ids.length, topK: s.topK, reserve: s.reserve });
+  const c: PassContext = {
+    pool: db.pool,
+    factory: p.factory,
+    settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, dims, threads: s.threads, talentBlockRows: plan.talentBlockRows, jobChunkRows: plan.jobChunkRows },
+    skips: emptySkips(),
+    signal: p.signal,
+    timings,
+  };
+  const cap = s.topK + s.reserve;
+  let ts = now();
+  const oldT2j = await readLists(db.pool, 'match_lists', 'talent_to_job');
+  const oldJ2t = await readLists(db.pool, 'match_lists', 'job_to_talent');
+  timings.listsMs += now() - ts;
+
+  const tPlus = [...dt.added, ...dt.changed].sort((a, b) => a - b);
+  const jPlus = [...dj.added, ...dj.changed].sort((a, b) => a - b);
+  const staleTalents = new Set([...dt.removed, ...dt.changed.map((i) => cur.talents.ids[i])]);
+  const staleJobs = new Set([...dj.removed, ...dj.changed.map((i) => cur.jobs.ids[i])]);
+
+  let engineA: EngineLike | null = null;
+  const engines: EngineLike[] = [];
+  try {
+    const allJobsEngine = async () => {
+      engineA ??= await engineFor(c, await readAll(c, 'job', cur.jobs));
+      engines.push(engineA);
+      return engineA;
+    };
+    // Pass A: new and changed talents against every posting.
+    const a = tPlus.length ? await scoreTalents(c, await allJobsEngine(), subset(cur.talents, tPlus), plan.talentBlockRows) : { t2j: none(), j2tParts: [] };
+    const freshForJobs = mergeLists(cur.jobs.ids, a.j2tParts, cap);
+    const jobRepair = repairLists({ old: oldJ2t, subjects: ids(cur.jobs.ids, dj.unchanged), stale: staleTalents, fresh: freshForJobs, capacity: cap, topK: s.topK });
+
+    // Pass B: every unchanged talent against new and changed postings, and those whose list could not be repaired.
+    const rj = new Set(jobRepair.invalid);
+    const jobsB = [...jPlus, ...dj.unchanged.filter((i) => rj.has(cur.jobs.ids[i]))].sort((x, y) => x - y);
+    let b = { t2j: none(), j2tParts: [] as SubjectLists[] };
+    if (jobsB.length) {
+      const engineB = await engineFor(c, await readAll(c, 'job', subset(cur.jobs, jobsB)));
+      engines.push(engineB);
+      b = await scoreTalents(c, engineB, subset(cur.talents, dt.unchanged), plan.talentBlockRows);
+    }
+    const jobsBIds = ids(cur.jobs.ids, jobsB);
+    const rebuiltJobs = mergeLists(jobsBIds, [...b.j2tParts, freshForJobs], cap);
+    const talentRepair = repairLists({ old: oldT2j, subjects: ids(cur.talents.ids, dt.unchanged), stale: staleJobs, fresh: b.t2j, ignoreFresh: rj, capacity: cap, topK: s.topK });
+
+    // Pass C: talents whose list lost more than its reserve, against every posting.
+    const rt = new Set(talentRepair.invalid);
+    const tC = dt.unchanged.filter((i) => rt.has(cur.talents.ids[i]));
+    const cPass = tC.length ? await scoreTalents(c, await allJobsEngine(), subset(cur.talents, tC), plan.talentBlockRows) : { t2j: none() };
+
+    ts = now();
+    const t2jNew = [a.t2j, talentRepair.repaired, cPass.t2j];
+    const j2tNew = [rebuiltJobs, jobRepair.repaired];
+    const touchedT = [...ids(cur.talents.ids, tPlus), ...tC.map((i) => cur.talents.ids[i])];
+    const touchedJ = jobsBIds;
+    const t2j = splitByRows('talent_to_job', t2jNew, oldT2j, [...dt.removed, ...touchedT], s.topK, runId, startedAt);
+    const j2t = splitByRows('job_to_talent', j2tNew, oldJ2t, [...dj.removed, ...touchedJ], s.topK, runId, startedAt);
+    await writeUndo(p, runId, state, { t2j: t2j.touchedOld, j2t: j2t.touchedOld }, { t2j: t2j.touchedIds, j2t: j2t.touchedIds }, cur);
+    await p.matchLock.assertHeld();
+    const rows = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, topK: s.topK, published: { ...state, runId } }, p.write, p.statementBytes);
+    timings.writeMs = now() - ts;
+    timings.totalMs = now() - t0;
+    const counts = {
+      incremental: true,
+      talentsAdded: dt.added.length, talentsChanged: dt.changed.length, talentsRemoved: dt.removed.length,
+      jobsAdded: dj.added.length, jobsChanged: dj.changed.length, jobsRemoved: dj.removed.length,
+      talentListsRepaired: talentRepair.repaired.subjectIds.length, talentListsRecomputed: tC.length + tPlus.length, talentListsUnaffected: talentRepair.unchanged,
+      jobListsRepaired: jobRepair.repaired.subjectIds.length, jobListsRecomputed: jobsB.length, jobListsUnaffected: jobRepair.unchanged,
+      listsRecomputedForLostReserve: rt.size + rj.size,
+      subjectsRewritten: t2j.change.rewrite.subjectIds.length + j2t.change.rewrite.subjectIds.length,
+      subjectsReserveOnly: t2j.change.listOnly.subjectIds.length + j2t.change.listOnly.subjectIds.length,
+      rowsWritten: rows,
+      eligibleTalents: cur.talents.ids.length, eligibleJobs: cur.jobs.ids.length,
+    };
+    await finishRun(db.pool, p.clock, runId, { status: 'succeeded', counts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) });
+    return { runId, counts, timings };
+  } catch (e) {
+    await finishRun(db.pool, p.clock, runId, { status: p.signal.aborted ? 'interrupted' : 'failed', error: (e as Error).message }).catch(() => undefined);
+    throw e;
+  } finally {
+    for (const e of new Set(engines)) await e.close();
+  }
+}
+
+const none = (): SubjectLists => emptyLists();
+const ids = (all: Float64Array, indexes: readonly number[]): Float64Array => Float64Array.from(indexes, (i) => all[i]);
+
+/** Incremental runs repair the published lists: only with the settings they were computed with. */
+function baseDiffers(base: { eligibility: Eligibility }, state: PublishedState, s: IncrementalInput['settings']): string | null {
+  if (state.topK !== s.topK) return `--top-k ${s.topK} differs from the published run's ${state.topK}`;
+  if (state.reserve !== s.reserve) return `--reserve ${s.reserve} differs from the published run's ${state.reserve}`;
+  if (state.weights.join() !== s.weights.join()) return `--weights ${s.weights.join(',')} differ from the published run's ${state.weights.join(',')}`;
+  const e = base.eligibility;
+  if (e.jobStatuses.join() !== s.eligibility.jobStatuses.join() || e.includeExpired !== s.eligibility.includeExpired || e.includeDeleted !== s.eligibility.includeDeleted) {
+    return 'the eligibility flags (--job-statuses, --include-expired, --include-deleted) differ from the published run';
+  }
+  return null;
+}
+
+/**
+ * What rollback needs to restore the set as it was: the old lists of every
+ * subject this run touches (a subject with none had no list), the old
+ * match_published row; and the snapshot the next incremental run diffs against.
+ */
+async function writeUndo(p: IncrementalInput, runId: number, state: PublishedState, old: Record<'t2j' | 'j2t', SubjectLists>, touched: Record<'t2j' | 'j2t', number[]>, cur: RunSnapshot): Promise<void> {
+  const b = p.statementBytes;
+  await writeParts(p.db.pool, runId, 'snapshot', 0, encodeSnapshot(cur), b);
+  await writeParts(p.db.pool, runId, 'undo_t2j', 0, encodeLists(old.t2j), b);
+  await writeParts(p.db.pool, runId, 'undo_j2t', 0, encodeLists(old.j2t), b);
+  await writeParts(p.db.pool, runId, 'undo_state', 0, Buffer.from(JSON.stringify({ published: state, touched })), b);
+}

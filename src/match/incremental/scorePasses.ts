@@ -1,0 +1,74 @@
+import type { Pool } from 'mysql2/promise';
+import { allocBlock, emptySkips, trimBlock, type BlobSkips } from '../embeddingBlock.js';
+import type { EngineFactory, EngineLike, EngineSettings } from '../enginePort.js';
+import { HASH_BYTES, type SideSnapshot } from '../snapshotCodec.js';
+import { concatLists, emptyLists, type SubjectLists } from '../SubjectLists.js';
+import type { EmbeddingBlock } from '../types.js';
+import { VectorReader } from '../vectorReader.js';
+
+/** The entities at `indexes` of a snapshot side, as a snapshot of their own. */
+export function subset(side: SideSnapshot, indexes: readonly number[]): SideSnapshot {
+  const ids = new Float64Array(indexes.length);
+  const hashes = new Uint8Array(indexes.length * HASH_BYTES);
+  indexes.forEach((i, k) => {
+    ids[k] = side.ids[i];
+    hashes.set(side.hashes.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES), k * HASH_BYTES);
+  });
+  return { ids, hashes };
+}
+
+export interface PassContext {
+  pool: Pool;
+  factory: EngineFactory;
+  settings: EngineSettings;
+  skips: BlobSkips;
+  signal: AbortSignal;
+  timings: { readMs: number; computeMs: number };
+}
+
+export async function readAll(c: PassContext, side: 'talent' | 'job', snap: SideSnapshot): Promise<EmbeddingBlock> {
+  const t0 = performance.now();
+  const block = allocBlock(snap.ids.length, c.settings.dims);
+  await new VectorReader(c.pool, side, c.settings.dims, c.skips).read(snap, 0, snap.ids.length, block);
+  c.timings.readMs += performance.now() - t0;
+  return trimBlock(block);
+}
+
+/** An engine scoring against `jobs` (handed over to it). */
+export async function engineFor(c: PassContext, jobs: EmbeddingBlock): Promise<EngineLike> {
+  const engine = await c.factory.create(c.settings);
+  await engine.setJobs(jobs);
+  return engine;
+}
+
+/**
+ * Streams `talents` through `engine` in blocks (the next block read while one is
+ * scored): every talent's list against the engine's jobs, and the entries these
+ * talents added to the engine's job lists, block by block (merge with mergeLists).
+ */
+export async function scoreTalents(c: PassContext, engine: EngineLike, talents: SideSnapshot, blockRows: number): Promise<{ t2j: SubjectLists; j2tParts: SubjectLists[] }> {
+  const t2j: SubjectLists[] = [];
+  const j2tParts: SubjectLists[] = [];
+  const read = async (from: number) => {
+    const t0 = performance.now();
+    const to = Math.min(talents.ids.length, from + blockRows);
+    const block = allocBlock(to - from, c.settings.dims);
+    await new VectorReader(c.pool, 'talent', c.settings.dims, c.skips).read(talents, from, to, block);
+    c.timings.readMs += performance.now() - t0;
+    return trimBlock(block);
+  };
+  let next: Promise<EmbeddingBlock> | null = talents.ids.length ? read(0) : null;
+  for (let from = 0; next; from += blockRows) {
+    const block = await next;
+    next = from + blockRows < talents.ids.length ? read(from + blockRows) : null;
+    next?.catch(() => undefined);
+    c.signal.throwIfAborted();
+    if (!block.rows) continue;
+    const t0 = performance.now();
+    const out = await engine.processBlock(block);
+    c.timings.computeMs += performance.now() - t0;
+    t2j.push(out.t2j);
+    j2tParts.push(out.j2tDiff);
+  }
+  return { t2j: t2j.length ? concatLists(t2j) : emptyLists(), j2tParts };
+}

@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backfill } from '../../src/commands/backfill.js';
+import { match } from '../../src/commands/match.js';
+import { rollback } from '../../src/commands/rollback.js';
+import { readLists } from '../../src/match/listStore.js';
+import { seed } from '../../src/commands/seed.js';
+import type { Flags } from '../../src/config.js';
+import { resultSet } from '../e2e/shardData.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
+import { ctxFor } from './backfillHelpers.js';
+import { matchCtx } from './matchHelpers.js';
+import { rng } from './matchSeed.js';
+
+const DIM = 16;
+const FACET_COLUMNS = ['vector_roles', 'vector_skills', 'vector_growth', 'vector_career', 'vector_vision', 'vector_culture'];
+
+/**
+ * After any sequence of changes to the app's data, backfill && match --incremental
+ * must publish exactly what a full run publishes on the same data: compared row
+ * for row (scores, ranks, ties) with a full run staged by --no-publish.
+ */
+describe('match --incremental', () => {
+  let t: TestDatabase;
+  let day = 0;
+  const today = () => `2026-01-${String(1 + day).padStart(2, '0')}`;
+  const r = rng(2024);
+  const vec = () => JSON.stringify(Array.from({ length: DIM }, () => Number(r().toFixed(6))));
+  const pick = <T>(xs: T[]): T => xs[Math.floor((r() + 0.5) * xs.length) % xs.length];
+  let nextUser = 0;
+  let company = 0;
+
+  const ctx = (flags: Flags = {}) => matchCtx(t, { today: today(), topK: '6', reserve: '8', ...flags });
+  const incremental = (flags: Flags = {}) => match({ incremental: true }, ctx(flags));
+  const stagedFull = async (flags: Flags = {}) => {
+    const s = await match({ publish: false }, ctx(flags));
+    return resultSet(t, `match_results_r${s.runId}`);
+  };
+  const ids = async (sql: string) => ((await t.exec(sql)) as { id: number }[]).map((x) => Number(x.id));
+
+  beforeAll(async () => {
+    t = await createTestDatabase('match_incr');
+    const c = ctxFor(t);
+    await seed({ seed: 5, talents: 260, jobs: 70, companies: 6, dim: DIM, dirty: 0.08, timezone: 'Asia/Seoul' }, c);
+    await backfill({ source: 'matching_vectors' }, c);
+    [{ id: nextUser }] = (await t.exec('SELECT MAX(id) + 1000 AS id FROM users')) as { id: number }[];
+    nextUser = Number(nextUser);
+    [{ id: company }] = (await t.exec('SELECT MIN(id) AS id FROM companies')) as { id: number }[];
+    await match({}, ctx());
+  }, 120_000);
+  afterAll(async () => t?.drop());
+
+  async function newTalent(): Promise<number> {
+    const id = nextUser++;
+    await t.exec("INSERT INTO users (id, email, password_hash, role) VALUES (?, ?, 'x', 'talent')", [id, `incr${id}@seed.fitmatch.invalid`]);
+    await t.exec('INSERT INTO talent_profiles (user_id, is_submitted) VALUES (?, 1)', [id]);
+    await t.exec(`INSERT INTO matching_vectors (user_id, role, ${FACET_COLUMNS.join(', ')}) VALUES (?, 'talent', ?, ?, ?, ?, ?, ?)`, [id, ...FACET_COLUMNS.map(vec)]);
+    return id;
+  }
+
+  async function newPosting(): Promise<number> {
+    const [{ owner }] = (await t.exec('SELECT owner_user_id AS owner FROM companies WHERE id = ?', [company])) as { owner: number }[];
+    const [res] = [(await t.exec(
+      "INSERT INTO job_postings (company_id, title, career_level, education_level, employment_type, location_city, status) VALUES (?, 'new', 'a', 'a', 'f', '서울', 'PUBLISHED')",
+      [company],
+    )) as { insertId: number }];
+    await t.exec(`INSERT INTO matching_vectors (user_id, role, job_posting_id, ${FACET_COLUMNS.join(', ')}) VALUES (?, 'company', ?, ?, ?, ?, ?, ?, ?)`, [owner, res.insertId, ...FACET_COLUMNS.map(vec)]);
+    return res.insertId;
+  }
+
+  /**
+   * The repaired lists (what later increments build on) are exact: each is the
+   * full run's list or its best prefix, and flagged complete only when it is all of it.
+   */
+  async function expectListsArePrefixes(round: number): Promise<void> {
+    const [{ id: staged }] = (await t.exec("SELECT MAX(id) AS id FROM match_runs WHERE kind = 'match'")) as { id: number }[];
+    for (const dir of ['talent_to_job', 'job_to_talent'] as const) {
+      const inc = await readLists(t.db.pool, 'match_lists', dir);
+      const full = await readLists(t.db.pool, `match_lists_r${staged}`, dir);
+      expect(Array.from(inc.subjectIds), `round ${round} ${dir}`).toEqual(Array.from(full.subjectIds));
+      for (let i = 0; i < inc.subjectIds.length; i++) {
+        const [a, b] = [inc.offsets[i], inc.offsets[i + 1]];
+        const ours = Array.from(inc.candidateIds.subarray(a, b));
+        const theirs = Array.from(full.candidateIds.subarray(full.offsets[i], full.offsets[i + 1]));
+        const where = `round ${round} ${dir} subject ${inc.subjectIds[i]}`;
+        expect(ours, where).toEqual(theirs.slice(0, ours.length));
+        expect(Array.from(inc.means.subarray(a, b)), where).toEqual(Array.from(full.means.subarray(full.offsets[i], full.offsets[i] + ours.length)));
+        if (inc.complete[i]) expect(ours.length, where).toBe(theirs.length);
+      }
+    }
+  }
+
+  /** One random round of the kinds of change the app makes. */
+  async function mutate(): Promise<string[]> {
+    const did: string[] = [];
+    const talents = await ids("SELECT u.id FROM users u JOIN talent_profiles p ON p.user_id = u.id WHERE u.role = 'talent'");
+    const postings = await ids('SELECT id FROM job_postings');
+    const vectorRows = async (role: string) => ids(`SELECT id FROM matching_vectors WHERE role = '${role}'`);
+    const steps: [string, () => Promise<void>][] = [
+      ['new talents', async () => void (await newTalent(), await newTalent())],
+      ['new posting', async () => void (await newPosting())],
+      ['changed talent facets', async () => {
+        for (let i = 0; i < 3; i++) await t.exec(`UPDATE matching_vectors SET ${pick(FACET_COLUMNS)} = ?, updated_at = updated_at + INTERVAL 1 SECOND WHERE id = ?`, [vec(), pick(await vectorRows('talent'))]);
+      }],
+      ['changed posting facets', async () => {
+        await t.exec(`UPDATE matching_vectors SET ${pick(FACET_COLUMNS)} = ?, updated_at = updated_at + INTERVAL 1 SECOND WHERE id = ?`, [vec(), pick(await vectorRows('company'))]);
+      }],
+      ['soft-deleted or restored users and profiles', async () => {
+        await t.exec('UPDATE users SET deleted_at = IF(deleted_at IS NULL, NOW(), NULL) WHERE id = ?', [pick(talents)]);
+        await t.exec('UPDATE talent_profiles SET deleted_at = IF(deleted_at IS NULL, NOW(), NULL) WHERE user_id = ?', [pick(talents)]);
+      }],
+      ['soft-deleted or restored posting', async () => {
+        await t.exec('UPDATE job_postings SET deleted_at = IF(deleted_at IS NULL, NOW(), NULL) WHERE id = ?', [pick(postings)]);
+      }],
+      ['status changes', async () => {
+        await t.exec("UPDATE job_postings SET status = IF(status = 'PUBLISHED', 'CLOSED', 'PUBLISHED') WHERE id = ?", [pick(postings)]);
+      }],
+      ['deadlines crossing today', async () => {
+        await t.exec('UPDATE job_postings SET deadline_date = ? WHERE id = ?', [today(), pick(postings)]);
+        day++; // everything due "today" expires now
+      }],
+      ['hard deletes', async () => {
+        const mine = await ids(`SELECT id FROM users WHERE email LIKE 'incr%'`);
+        if (mine.length) {
+          const id = pick(mine);
+          await t.exec('DELETE FROM talent_profiles WHERE user_id = ?', [id]);
+          await t.exec('DELETE FROM users WHERE id = ?', [id]);
+        }
+        const posts = await ids("SELECT id FROM job_postings WHERE title = 'new'");
+        if (posts.length) await t.exec('DELETE FROM job_postings WHERE id = ?', [pick(posts)]);
+      }],
+    ];
+    for (const [name, step] of steps) {
+      if (r() + 0.5 < 0.45) continue;
+      await step();
+      did.push(name);
+    }
+    return did;
+  }
+
+  it('after random rounds of changes, backfill && match --incremental publishes exactly what a full run publishes', async () => {
+    const seen = new Set<string>();
+    const totals = { repaired: 0, recomputed: 0, reserveOnly: 0 };
+    for (let round = 0; round < 8; round++) {
+      const did = await mutate();
+      did.forEach((d) => seen.add(d));
+      await backfill({ source: 'matching_vectors', allowShrink: true }, ctxFor(t));
+      const s = await incremental();
+      expect(s.params.incremental, `round ${round} (${did.join(', ')}) fell back to a full run`).toBe(true);
+      const c = s.counts as Record<string, number>;
+      totals.repaired += c.talentListsRepaired + c.jobListsRepaired;
+      totals.recomputed += c.listsRecomputedForLostReserve;
+      totals.reserveOnly += c.subjectsReserveOnly;
+      expect(await resultSet(t), `round ${round}: ${did.join(', ')}`).toEqual(await stagedFull());
+      await expectListsArePrefixes(round);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(7);
+    expect(totals.repaired).toBeGreaterThan(0);
+  });
+
+  it('lists that lose more than their reserve are recomputed whole, still exactly', async () => {
+    const open = await ids("SELECT id FROM job_postings WHERE status = 'PUBLISHED' AND deleted_at IS NULL AND (deadline_date IS NULL OR deadline_date >= '2026-01-20')");
+    const talents = await ids("SELECT talent_user_id AS id FROM talent_embeddings ORDER BY 1 LIMIT 60");
+    await t.exec("UPDATE job_postings SET status = 'CLOSED' WHERE id IN (?)", [open.slice(0, Math.ceil(open.length * 0.75))]);
+    await t.exec('UPDATE users SET deleted_at = NOW() WHERE id IN (?)', [talents]);
+    const s = await incremental({ maxChange: '100%' });
+    expect(s.params.incremental).toBe(true);
+    expect(s.counts.listsRecomputedForLostReserve).toBeGreaterThan(0);
+    expect(await resultSet(t)).toEqual(await stagedFull());
+    await t.exec('UPDATE users SET deleted_at = NULL WHERE id IN (?)', [talents]);
+    await t.exec("UPDATE job_postings SET status = 'PUBLISHED' WHERE id IN (?)", [open.slice(0, Math.ceil(open.length * 0.75))]);
+    const back = await incremental({ maxChange: '100%' });
+    expect(back.params.incremental).toBe(true);
+    expect(await resultSet(t)).toEqual(await stagedFull());
+  });
+
+  it('with nothing changed, publishes the same set again', async () => {
+    const before = await resultSet(t);
+    const s = await incremental();
+    expect(s.counts).toMatchObject({ subjectsRewritten: 0, rowsWritten: 0 });
+    expect(await resultSet(t)).toEqual(before);
+  });
+
+  it('rollback undoes an incremental run exactly; the run before it is published again', async () => {
+    const before = await resultSet(t);
+    const [{ run_id: beforeRun }] = (await t.exec('SELECT run_id FROM match_published')) as { run_id: number }[];
+    await newTalent();
+    await t.exec("UPDATE job_postings SET status = 'CLOSED' WHERE id = ?", [pick(await ids("SELECT id FROM job_postings WHERE status = 'PUBLISHED' AND deleted_at IS NULL"))]);
+    await backfill({ source: 'matching_vectors' }, ctxFor(t));
+    const s = await incremental();
+    expect(await resultSet(t)).not.toEqual(before);
+    const rb = await rollback({}, ctx());
+    expect(rb).toMatchObject({ how: 'increment', unpublishedRunId: s.runId, restoredRunId: Number(beforeRun) });
+    expect(await resultSet(t)).toEqual(before);
+    // The next incremental run starts from the restored state and catches up again.
+    const again = await incremental();
+    expect(again.params.incremental).toBe(true);
+    expect(await resultSet(t)).toEqual(await stagedFull());
+  });
+
+  it('falls back to a full run, and says why, when the weights differ from the published run', async () => {
+    const c = ctx({ weights: 'roles=2' });
+    const s = await match({ incremental: true, allowShrink: true }, c);
+    expect(s.params.incremental).toBeUndefined();
+    expect(c.log.lines.join('\n')).toMatch(/incremental run not possible: --weights .* differ from the published run's .*; running a full run instead/);
+  });
+
+  it('falls back when more than --max-change of one side changed', async () => {
+    await incremental({ weights: 'roles=2', maxChange: '100%' }).catch(() => undefined);
+    for (let i = 0; i < 10; i++) await newPosting();
+    await backfill({ source: 'matching_vectors' }, ctxFor(t));
+    const c = ctx({ weights: 'roles=2', maxChange: '5%' });
+    const s = await match({ incremental: true }, c);
+    expect(s.params.incremental).toBeUndefined();
+    expect(c.log.lines.join('\n')).toMatch(/of one side changed, more than --max-change 5%/);
+  });
+});
