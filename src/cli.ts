@@ -11,6 +11,9 @@ import { registerMatch } from './cli/match.js';
 import { registerRollback } from './cli/rollback.js';
 import { registerSeed } from './cli/seed.js';
 import { registerPublish } from './cli/publish.js';
+import { registerRun } from './cli/run.js';
+import { registerStatus } from './cli/status.js';
+import { registerExplain } from './cli/explain.js';
 
 /**
  * argv -> typed options only. Each subcommand's flags live in src/cli/<name>.ts;
@@ -42,6 +45,9 @@ export function buildProgram(opts: { onUsageError?: (message: string) => void } 
   registerPublish(program);
   registerRollback(program);
   registerSeed(program);
+  registerRun(program);
+  registerStatus(program);
+  registerExplain(program);
   return program;
 }
 

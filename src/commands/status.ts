@@ -1,0 +1,28 @@
+import type { CommandContext } from '../context.js';
+import { FitmatchError, type ExitCodeValue } from '../errors.js';
+import { redact } from '../redact.js';
+import { formatStatus } from '../status/formatStatus.js';
+import { readStatus, type StatusReport } from '../status/readStatus.js';
+
+export interface StatusOptions {
+  json?: boolean;
+  /** A published run older than this is stale (exit 20); null: never. */
+  maxAgeMs: number | null;
+  /** Runs listed per kind. */
+  runs?: number;
+  write?: (text: string) => void;
+}
+
+/**
+ * What an on-call person asks first: what is published and how old, how the
+ * last runs went, what is running now, what the published set is missing.
+ * Read-only. Exits 20/21/22 when unhealthy (STATUS_PRECEDENCE), after printing.
+ */
+export async function status(opts: StatusOptions, ctx: Pick<CommandContext, 'db' | 'clock' | 'config'>): Promise<StatusReport> {
+  const write = opts.write ?? ((s: string) => process.stdout.write(s));
+  const report = await readStatus(ctx, { maxAgeMs: opts.maxAgeMs, runs: opts.runs ?? 3 });
+  write(redact(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatStatus(report)));
+  const first = report.health.problems[0];
+  if (first) throw new FitmatchError(`status: ${first.message}`, report.health.exitCode as ExitCodeValue);
+  return report;
+}

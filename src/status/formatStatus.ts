@@ -1,0 +1,82 @@
+import { formatDuration } from '../formatDuration.js';
+import type { Eligibility } from '../match/eligibility.js';
+import type { Sample } from './readCoverage.js';
+import type { RunInfo, RunInProgress, StatusReport } from './readStatus.js';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const sample = (s: Sample, one: string, many?: string) => `${plural(s.count, one, many)}${s.examples.length ? ` (e.g. ${s.examples.join(', ')})` : ''}`;
+const num = (v: unknown) => Number(v ?? 0);
+
+function countsLine(r: RunInfo): string {
+  const c = r.counts;
+  if (!c) return '';
+  if (r.kind === 'match') {
+    if (c.eligibleTalents === undefined) return '';
+    return `; ${num(c.eligibleTalents)} talents × ${num(c.eligibleJobs)} postings eligible, rows ${num(c.rowsTalentToJob)} talent_to_job + ${num(c.rowsJobToTalent)} job_to_talent`;
+  }
+  const side = (x: unknown) => {
+    const e = (x ?? {}) as Record<string, number>;
+    return `${num(e.inserted)} inserted, ${num(e.updated)} updated, ${num(e.removed)} removed`;
+  };
+  const skipped = Object.values((c.rowSkips ?? {}) as Record<string, { count: number }>).reduce((n, r) => n + r.count, 0);
+  return `; talents ${side(c.talents)}; postings ${side(c.jobs)}${skipped ? `; ${skipped} source rows skipped` : ''}`;
+}
+
+function runLine(r: RunInfo): string {
+  const took = r.finishedAt ? `took ${formatDuration(r.durationMs)}` : `running for ${formatDuration(r.durationMs)}`;
+  const error = r.error ? `\n${' '.repeat(19)}error: ${r.error.split('\n')[0]}` : '';
+  return `#${r.id} ${r.status.padEnd(11)} started ${r.startedAt}, ${took}${r.runKey ? ` (run key "${r.runKey}", ${r.shards} shards)` : ''}${countsLine(r)}${error}`;
+}
+
+function progressLines(r: RunInProgress): string[] {
+  const who = `${r.host ?? '?'} (pid ${r.pid ?? '?'})`;
+  const head = `  ${r.kind} #${r.id} ${r.status} on ${who}, ${r.alive ? 'alive' : 'NO PROCESS HOLDS ITS LOCK'}, for ${formatDuration(r.durationMs)}`;
+  const p = r.progress;
+  if (!p) return [head];
+  const eta = p.etaMs === null ? 'ETA unknown' : p.done === p.total ? 'all blocks done (merging or publishing)' : `ETA ${formatDuration(p.etaMs)} at ${formatDuration(p.msPerBlock ?? 0)} per block`;
+  const lines = [`${head}: blocks ${p.done}/${p.total} done, ${eta}`];
+  if (p.shards.length > 1) lines.push(`    ${p.shards.map((s) => `shard ${s.shard}: ${s.done}/${s.total}${s.done < s.total ? (s.alive ? ' alive' : ' MISSING') : ''}`).join('; ')}`);
+  if (p.missingShards.length) lines.push(`    missing shard(s) ${p.missingShards.join(', ')}: pending blocks and no live process; run them again (same --shard/--run-key)`);
+  return lines;
+}
+
+export function describeEligibility(e: Eligibility): string {
+  const deadline = e.includeExpired ? 'expired included' : `deadline >= ${e.today} (${e.timezone})`;
+  return `statuses ${e.jobStatuses.join(',')}, ${deadline}, ${e.includeDeleted ? 'soft-deleted included' : 'not deleted'}`;
+}
+
+/** `fitmatch status` for people. */
+export function formatStatus(s: StatusReport): string {
+  const out = [`fitmatch status of ${s.database} at ${s.at}`, ''];
+  const p = s.published;
+  if (p) {
+    out.push(`published     run ${p.runId}${p.baseRunId !== p.runId ? ` (on base run ${p.baseRunId})` : ''} at ${p.publishedAt} (${formatDuration(p.ageMs)} ago)`);
+    out.push(`              top ${p.topK} (+${p.reserve} reserve), weights ${Object.entries(p.weights).map(([f, w]) => `${f}=${w}`).join(' ')}`);
+    out.push(`              rows: ${p.rows.talentToJob} talent_to_job, ${p.rows.jobToTalent} job_to_talent`);
+  } else {
+    out.push('published     nothing has been published yet');
+  }
+  out.push('last runs');
+  for (const kind of ['match', 'backfill'] as const) {
+    const runs = s.lastRuns[kind];
+    if (!runs.length) out.push(`  ${kind.padEnd(11)} none`);
+    runs.forEach((r, i) => out.push(`  ${(i === 0 ? kind : '').padEnd(11)} ${runLine(r)}`));
+  }
+  out.push(`in progress${s.inProgress.length ? '' : '   nothing'}`);
+  for (const r of s.inProgress) out.push(...progressLines(r));
+  const c = s.coverage;
+  if (c) {
+    out.push(`coverage      now, by the eligibility rules of ${c.rulesOfRun ? `run ${c.rulesOfRun}` : 'the configuration'}: ${describeEligibility(c.eligibility)}`);
+    out.push(`  without an embedding:     ${sample(c.withoutEmbedding.talents, 'talent')}, ${sample(c.withoutEmbedding.jobs, 'posting')}`);
+    if (c.staleEmbeddings) out.push(`  stale embeddings:         ${sample(c.staleEmbeddings.talents, 'talent')}, ${sample(c.staleEmbeddings.jobs, 'posting')} (matching_vectors is newer: the next backfill updates them)`);
+    out.push(`  eligible, not published:  ${sample(c.notPublished.talents, 'talent')}, ${sample(c.notPublished.jobs, 'posting')} (\`fitmatch explain --talent ID\` / \`--job ID\` says why)`);
+  } else {
+    out.push("coverage      unknown: fitmatch's tables do not exist yet");
+  }
+  const pending = s.migrations.pending;
+  out.push(`migrations    ${pending.length ? `${pending.length} pending: ${pending.join(', ')} (\`fitmatch migrate\`)` : 'up to date'}`);
+  const h = s.health;
+  if (h.problems.length === 0) out.push(`health        ok${h.maxAgeMs !== null ? ` (published run younger than ${formatDuration(h.maxAgeMs)})` : ''}`);
+  else h.problems.forEach((x, i) => out.push(`${i === 0 ? 'health' : ''.padEnd(6)}        ${x.exitCode === h.exitCode && i === 0 ? `FAILED (exit ${h.exitCode}): ` : ''}${x.message}`));
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,170 @@
+import type { Pool } from 'mysql2/promise';
+import type { CommandContext } from '../context.js';
+import { lockName } from '../db/advisoryLock.js';
+import { FACETS } from '../facets.js';
+import { shardLockPurpose } from '../match/cleanupRuns.js';
+import type { Eligibility } from '../match/eligibility.js';
+import { readPublishedState } from '../match/resultTables.js';
+import { runBlocks, runById } from '../match/runStore.js';
+import { readMigrationState } from '../migrate/migrator.js';
+import { parseJson, type RunKind, type RunStatus } from '../runRecord.js';
+import { eligibilityNow } from './eligibilityNow.js';
+import { readCoverage, type Coverage } from './readCoverage.js';
+import { runProgress, type RunProgress } from './runProgress.js';
+import { statusExitCode, statusProblems, type StatusProblem } from './statusProblems.js';
+
+export interface RunInfo {
+  id: number;
+  kind: RunKind;
+  status: RunStatus;
+  runKey: string | null;
+  shards: number;
+  host: string | null;
+  pid: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Finished runs: how long they took; runs in progress: how long they have been running. */
+  durationMs: number;
+  counts: Record<string, unknown> | null;
+  error: string | null;
+}
+
+export interface RunInProgress extends RunInfo {
+  /** Some process holds the lock this run works under (the match or backfill lock, or one of its shard locks). */
+  alive: boolean;
+  /** Blocks done of total, per shard, missing shards and ETA (match runs). */
+  progress: RunProgress | null;
+}
+
+export interface StatusReport {
+  database: string;
+  at: string;
+  published: {
+    runId: number;
+    baseRunId: number;
+    publishedAt: string;
+    ageMs: number;
+    topK: number;
+    reserve: number;
+    weights: Record<string, number>;
+    rows: { talentToJob: number; jobToTalent: number };
+  } | null;
+  lastRuns: { match: RunInfo[]; backfill: RunInfo[] };
+  inProgress: RunInProgress[];
+  /** null when fitmatch's tables do not exist yet. */
+  coverage: (Coverage & { eligibility: Eligibility; rulesOfRun: number | null }) | null;
+  migrations: { pending: string[] };
+  health: { exitCode: number; maxAgeMs: number | null; problems: StatusProblem[] };
+}
+
+const RUN_COLUMNS = 'id, kind, status, run_key, shards, host, pid, started_at, finished_at, counts, error';
+
+function toRun(r: Record<string, unknown>, now: Date): RunInfo {
+  const started = r.started_at as Date;
+  const finished = (r.finished_at as Date | null) ?? null;
+  return {
+    id: Number(r.id),
+    kind: r.kind as RunKind,
+    status: r.status as RunStatus,
+    runKey: (r.run_key as string | null) ?? null,
+    shards: Number(r.shards ?? 1),
+    host: (r.host as string | null) ?? null,
+    pid: r.pid === null ? null : Number(r.pid),
+    startedAt: started.toISOString(),
+    finishedAt: finished?.toISOString() ?? null,
+    durationMs: (finished ?? now).getTime() - started.getTime(),
+    counts: parseJson<Record<string, unknown> | null>(r.counts) ?? null,
+    error: (r.error as string | null) ?? null,
+  };
+}
+
+async function existingTables(pool: Pool): Promise<Set<string>> {
+  const [rows] = await pool.query('SELECT table_name AS n FROM information_schema.tables WHERE table_schema = DATABASE()');
+  return new Set((rows as { n: string }[]).map((r) => r.n));
+}
+
+/** Which of the named locks some connection holds. */
+async function heldLocks(pool: Pool, names: string[]): Promise<boolean[]> {
+  if (!names.length) return [];
+  const [rows] = await pool.query({ sql: `SELECT ${names.map(() => 'IS_USED_LOCK(?) IS NOT NULL').join(', ')}`, values: names, rowsAsArray: true });
+  return (rows as unknown as number[][])[0].map((v) => Number(v) === 1);
+}
+
+/** Everything `fitmatch status` reports, read from the database as it is now. */
+export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'config'>, o: { maxAgeMs: number | null; runs: number }): Promise<StatusReport> {
+  const { db, clock, config } = ctx;
+  const pool = db.pool;
+  const now = clock.now();
+  const tables = await existingTables(pool);
+  const lock = (purpose: string) => lockName(db.settings.database, purpose);
+
+  const state = tables.has('match_published') ? await readPublishedState(pool) : null;
+  let published: StatusReport['published'] = null;
+  let runRules: Eligibility | null = null;
+  if (state) {
+    const [rows] = await pool.query("SELECT direction, COUNT(*) AS n FROM match_results GROUP BY direction");
+    const n = (d: string) => Number((rows as { direction: string; n: number }[]).find((r) => r.direction === d)?.n ?? 0);
+    published = {
+      runId: state.runId,
+      baseRunId: state.baseRunId,
+      publishedAt: state.publishedAt.toISOString(),
+      ageMs: now.getTime() - state.publishedAt.getTime(),
+      topK: state.topK,
+      reserve: state.reserve,
+      weights: Object.fromEntries(FACETS.map((f, i) => [f, state.weights[i]])),
+      rows: { talentToJob: n('talent_to_job'), jobToTalent: n('job_to_talent') },
+    };
+    runRules = (await runById(pool, state.runId))?.params.eligibility ?? null;
+  }
+
+  const lastRuns: StatusReport['lastRuns'] = { match: [], backfill: [] };
+  const inProgress: RunInProgress[] = [];
+  if (tables.has('match_runs')) {
+    for (const kind of ['match', 'backfill'] as const) {
+      const [rows] = await pool.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE kind = ? ORDER BY id DESC LIMIT ?`, [kind, o.runs]);
+      lastRuns[kind] = (rows as Record<string, unknown>[]).map((r) => toRun(r, now));
+    }
+    const [rows] = await pool.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE status IN ('preparing', 'running') ORDER BY id DESC`);
+    const [matchLockHeld, backfillLockHeld] = await heldLocks(pool, [lock('match'), lock('backfill')]);
+    let newestOneProcess = { match: true, backfill: true };
+    for (const r of (rows as Record<string, unknown>[]).map((x) => toRun(x, now))) {
+      let alive = false;
+      let progress: RunProgress | null = null;
+      if (r.kind === 'backfill') {
+        alive = newestOneProcess.backfill && backfillLockHeld;
+        newestOneProcess = { ...newestOneProcess, backfill: false };
+      } else {
+        const shardsAlive = await heldLocks(pool, Array.from({ length: r.shards }, (_, i) => lock(shardLockPurpose(r.id, i))));
+        // A one-process run holds the match lock throughout; only the newest such run can be its holder.
+        const holdsMatchLock = r.runKey === null && newestOneProcess.match && matchLockHeld;
+        if (r.runKey === null) newestOneProcess = { ...newestOneProcess, match: false };
+        alive = holdsMatchLock || shardsAlive.some(Boolean);
+        const live = new Set(shardsAlive.flatMap((a, i) => (a || holdsMatchLock ? [i] : [])));
+        progress = runProgress(await runBlocks(pool, r.id), live, new Date(r.startedAt));
+      }
+      inProgress.push({ ...r, alive, progress });
+    }
+  }
+
+  const eligibility = eligibilityNow(runRules, config, now);
+  const coverage = tables.has('talent_embeddings') && tables.has('match_results') ? { eligibility, rulesOfRun: runRules ? state!.runId : null, ...(await readCoverage(pool, eligibility, tables)) } : null;
+  const pending = (await readMigrationState(db)).pending.map((m) => m.tag);
+
+  const dead = new Set(inProgress.filter((r) => !r.alive && r.runKey === null).map((r) => r.id));
+  const problems = statusProblems({
+    now,
+    published: state,
+    maxAgeMs: o.maxAgeMs,
+    lastRuns: [lastRuns.match[0], lastRuns.backfill[0]].filter(Boolean).map((r) => ({ kind: r.kind, id: r.id, status: r.status, error: r.error, dead: dead.has(r.id) })),
+  });
+  return {
+    database: db.settings.display,
+    at: now.toISOString(),
+    published,
+    lastRuns,
+    inProgress: inProgress.reverse(),
+    coverage,
+    migrations: { pending },
+    health: { exitCode: statusExitCode(problems), maxAgeMs: o.maxAgeMs, problems },
+  };
+}

@@ -1,0 +1,61 @@
+import { ExitCode } from '../errors.js';
+import { formatDuration } from '../formatDuration.js';
+
+export type ProblemKind = 'nothing_published' | 'last_run_failed' | 'stale';
+
+export interface StatusProblem {
+  kind: ProblemKind;
+  exitCode: number;
+  message: string;
+}
+
+/**
+ * When several problems apply, the exit code is the first of these: nothing
+ * published at all is the most fundamental; a failed last run is usually why
+ * the published set got old, so it comes before staleness.
+ */
+export const STATUS_PRECEDENCE: readonly { kind: ProblemKind; exitCode: number }[] = [
+  { kind: 'nothing_published', exitCode: ExitCode.STATUS_INCOMPLETE },
+  { kind: 'last_run_failed', exitCode: ExitCode.STATUS_FAILED },
+  { kind: 'stale', exitCode: ExitCode.STATUS_STALE },
+];
+
+export interface HealthFacts {
+  now: Date;
+  published: { runId: number; publishedAt: Date } | null;
+  /** null: no age limit. */
+  maxAgeMs: number | null;
+  /** The newest run of each kind (absent when there is none). */
+  lastRuns: { kind: 'match' | 'backfill'; id: number; status: string; error: string | null; dead?: boolean }[];
+}
+
+const codeOf = (kind: ProblemKind) => STATUS_PRECEDENCE.find((p) => p.kind === kind)!.exitCode;
+
+/** Every problem that applies, in precedence order. */
+export function statusProblems(f: HealthFacts): StatusProblem[] {
+  const out: StatusProblem[] = [];
+  if (!f.published) out.push({ kind: 'nothing_published', exitCode: codeOf('nothing_published'), message: 'nothing has ever been published: match_results is empty' });
+  for (const r of f.lastRuns) {
+    const failed = r.status === 'failed' || r.status === 'interrupted';
+    if (!failed && !r.dead) continue;
+    const what = r.dead ? `is still marked ${r.status} but no process holds its lock (the process died)` : `${r.status}${r.error ? `: ${oneLine(r.error)}` : ''}`;
+    out.push({ kind: 'last_run_failed', exitCode: codeOf('last_run_failed'), message: `the last ${r.kind} run (${r.id}) ${what}` });
+  }
+  if (f.published && f.maxAgeMs !== null) {
+    const age = f.now.getTime() - f.published.publishedAt.getTime();
+    if (age > f.maxAgeMs) {
+      out.push({ kind: 'stale', exitCode: codeOf('stale'), message: `the published run ${f.published.runId} is ${formatDuration(age)} old, more than --max-age ${formatDuration(f.maxAgeMs)}` });
+    }
+  }
+  return out;
+}
+
+/** 0 when healthy, else the exit code of the first problem by STATUS_PRECEDENCE. */
+export function statusExitCode(problems: readonly StatusProblem[]): number {
+  return STATUS_PRECEDENCE.find((p) => problems.some((x) => x.kind === p.kind))?.exitCode ?? ExitCode.OK;
+}
+
+const oneLine = (s: string) => {
+  const first = s.split('\n')[0];
+  return first.length > 300 ? `${first.slice(0, 300)}…` : first;
+};

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, type RunOptions } from '../../src/commands/run.js';
+import { ExitCode, FitmatchError } from '../../src/errors.js';
+import { readPublishedState } from '../../src/match/resultTables.js';
+import { readJournal } from '../../src/migrate/journal.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
+import { DIRTY_SQL } from './backfillDirtyData.js';
+import { publishedRows } from './matchHelpers.js';
+import { bruteForceEngine } from './matchReference.js';
+import { CLEAN_SQL, jsonCtx } from './runHelpers.js';
+
+const opts = (o: Partial<RunOptions> = {}): RunOptions => ({ backfill: { source: 'matching_vectors' }, match: { engine: bruteForceEngine(), allowShrink: true }, ...o });
+const runsOf = async (t: TestDatabase) => (await t.exec('SELECT id, kind, status FROM match_runs ORDER BY id')) as { id: number; kind: string; status: string }[];
+
+async function exitOf(p: Promise<unknown>): Promise<number> {
+  try {
+    await p;
+    return 0;
+  } catch (e) {
+    if (e instanceof FitmatchError) return e.exitCode;
+    throw e;
+  }
+}
+
+describe('fitmatch run (in process)', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase('run_dirty');
+    await t.exec(DIRTY_SQL);
+    await t.exec("UPDATE job_postings SET status = 'PUBLISHED'");
+  });
+  afterAll(async () => t?.drop());
+
+  it('backfills, matches and publishes, with one summary of every phase; skipped rows still exit 0', async () => {
+    const ctx = jsonCtx(t);
+    const s = await run(opts(), ctx);
+    expect(s.phases.migrate).toEqual({ ms: expect.any(Number), applied: [] });
+    expect(s.phases.backfill).toMatchObject({ source: 'matching_vectors', talents: { inserted: 5 }, jobs: { inserted: 2 } });
+    const published = (await readPublishedState(t.db.pool))!;
+    expect(s.phases.match).toMatchObject({ runId: published.runId, published: true, eligibleTalents: 5, eligibleJobs: 2 });
+    expect(s.phases.match!.rowsTalentToJob + s.phases.match!.rowsJobToTalent).toBe((await publishedRows(t)).length);
+    expect(s.skipped.total).toBeGreaterThan(0);
+    expect(await runsOf(t)).toEqual([
+      { id: expect.any(Number), kind: 'backfill', status: 'succeeded' },
+      { id: published.runId, kind: 'match', status: 'succeeded' },
+    ]);
+    const [event] = ctx.events('run_summary');
+    expect(event.summary).toEqual(JSON.parse(JSON.stringify(s)));
+    expect(event.msg).toMatch(/^run finished in .*\n {2}migrate: nothing pending\n {2}backfill \(matching_vectors\): talents 5 inserted/);
+  });
+
+  it('--strict: a run that skipped bad rows publishes, then exits 9 with the counts by reason', async () => {
+    const before = await runsOf(t);
+    const ctx = jsonCtx(t);
+    // --full re-reads every entity: an incremental run reports only the facets of entities it re-read.
+    expect(await exitOf(run(opts({ strict: true, backfill: { source: 'matching_vectors', full: true } }), ctx))).toBe(ExitCode.SKIPPED_ROWS);
+    const [event] = ctx.events('run_summary');
+    const skipped = (event.summary as { skipped: { byReason: Record<string, number>; expected: Record<string, number> } }).skipped;
+    expect(skipped.byReason).toEqual({
+      'row:superseded_duplicate': 2,
+      'row:no_valid_facet': 1,
+      'row:no_talent_profile': 1,
+      'row:talent_row_with_posting': 1,
+      'row:company_row_without_posting': 1,
+      'row:posting_of_other_company': 2,
+      'facet:empty': 1,
+      'facet:not_numeric': 3,
+      'facet:not_finite': 3,
+      'facet:zero_norm': 1,
+      'facet:wrong_dim': 2,
+      'facet:bad_shape': 3,
+    });
+    expect(skipped.expected).toEqual({ 'row:talent_deleted': 1, 'row:posting_deleted': 1 });
+    const after = await runsOf(t);
+    expect(after.slice(before.length).map((r) => `${r.kind}:${r.status}`)).toEqual(['backfill:succeeded', 'match:succeeded']);
+    expect((await readPublishedState(t.db.pool))!.runId).toBe(after.at(-1)!.id);
+  });
+
+  it('a stop between the backfill and the match leaves match_results untouched and exits 5', async () => {
+    const before = { rows: await publishedRows(t), runs: await runsOf(t) };
+    const stop = new AbortController();
+    const ctx = jsonCtx(t, { signal: stop.signal, onLine: (l) => l.event === 'run_phase_pause' && l.next === 'match' && stop.abort(new Error('SIGTERM')) });
+    const p = run(opts({ pauseBeforePhase: { match: 60_000 } }), ctx);
+    await expect(p).rejects.toMatchObject({ exitCode: ExitCode.INTERRUPTED, message: expect.stringContaining('after the backfill, before the match phase: match_results is unchanged') });
+    expect(await publishedRows(t)).toEqual(before.rows);
+    expect((await runsOf(t)).slice(before.runs.length).map((r) => `${r.kind}:${r.status}`)).toEqual(['backfill:succeeded']);
+  });
+
+  it('a stop before the backfill runs nothing', async () => {
+    const before = await runsOf(t);
+    const stop = new AbortController();
+    const ctx = jsonCtx(t, { signal: stop.signal, onLine: (l) => l.event === 'run_phase_pause' && stop.abort(new Error('SIGINT')) });
+    expect(await exitOf(run(opts({ pauseBeforePhase: { backfill: 60_000 } }), ctx))).toBe(ExitCode.INTERRUPTED);
+    expect(await runsOf(t)).toEqual(before);
+  });
+});
+
+describe('fitmatch run: migrations and --strict on clean data', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase('run_pending', { migrate: false });
+    await t.exec(CLEAN_SQL);
+  });
+  afterAll(async () => t?.drop());
+
+  it('stops with exit 10 on pending migrations, touching nothing', async () => {
+    const e = await run(opts(), jsonCtx(t)).catch((x) => x);
+    expect(e).toMatchObject({ exitCode: ExitCode.CHECK_PENDING, message: expect.stringContaining('pending fitmatch migration(s)') });
+    expect(e.message).toContain('fitmatch run --migrate');
+    expect(await t.exec("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('fitmatch_migrations', 'match_runs', 'talent_embeddings')")).toEqual([]);
+  });
+
+  it('--migrate applies them, then runs; --strict passes when nothing was skipped', async () => {
+    const s = await run(opts({ migrate: true, strict: true }), jsonCtx(t));
+    expect(s.phases.migrate.applied.map((a) => a.tag)).toEqual(readJournal().map((m) => m.tag));
+    expect(s.skipped).toEqual({ total: 0, byReason: {}, expected: {} });
+    expect(s.phases.match).toMatchObject({ published: true, eligibleTalents: 3, eligibleJobs: 2, rowsTalentToJob: 6, rowsJobToTalent: 6 });
+    const again = await run(opts({ migrate: true, strict: true }), jsonCtx(t));
+    expect(again.phases.migrate.applied).toEqual([]);
+    expect(again.phases.backfill!.talents).toMatchObject({ inserted: 0, unchanged: 3 });
+  });
+});
