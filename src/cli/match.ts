@@ -44,7 +44,9 @@ export function addMatchOptions(cmd: Command): Command {
     .option('--include-deleted', 'also match soft-deleted users, profiles and postings (env FITMATCH_INCLUDE_DELETED)')
     .option('--write-mode <mode>', 'auto, load-data or insert (env FITMATCH_WRITE_MODE; default auto: LOAD DATA LOCAL when the server allows it)')
     .option('--max-shrink <share>', 'refuse to publish a set with this much fewer talents or postings with matches than the published one (env FITMATCH_MAX_SHRINK; default 50%)')
-    .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink');
+    .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink')
+    .option('--incremental', 'update the published set for what changed since its run, exactly, in time proportional to the change (falls back to a full run when it cannot)')
+    .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)');
 }
 
 export const matchFlags = (o: MatchFlags, cmd: Command) => ({
@@ -69,8 +71,6 @@ export function registerMatch(program: Command): void {
     program.command('match').description('compute exact top-k matches in both directions and publish them atomically to match_results'),
   )
     .option('--resume', 'continue the newest one-process run that stopped before publishing (killed, interrupted, failed)')
-    .option('--incremental', 'update the published set for what changed since its run, exactly, in time proportional to the change (falls back to a full run when it cannot)')
-    .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)')
     .option('--shard <I/N>', 'be shard I of N (0-based) of a run shared by N processes; "auto": I from JOB_COMPLETION_INDEX, N from FITMATCH_SHARDS')
     .option('--run-key <key>', 'names the run all shards share, e.g. the Kubernetes Job name (env FITMATCH_RUN_KEY)')
     .addOption(new Option('--block-rows <n>', 'talents per block, the unit of work a crash can lose (default: sized from --memory)').argParser(intArg('--block-rows', 1)))

@@ -16,7 +16,7 @@ export interface RunOptions {
   /** Exit 9 when the run skipped bad rows, facets or blobs (the results are published all the same). */
   strict?: boolean;
   backfill: Omit<BackfillOptions, 'dryRun' | 'reportJson'>;
-  match: Pick<MatchOptions, 'allowShrink' | 'blockRows' | 'engine'>;
+  match: Pick<MatchOptions, 'allowShrink' | 'blockRows' | 'engine' | 'incremental'>;
   /** Write the run summary as JSON to this file. */
   reportJson?: string;
   migrationsDir?: string;
@@ -61,6 +61,7 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<RunSum
     ms: since(t),
     runId: m.runId,
     published: m.published,
+    incremental: m.params.incremental === true ? { talentsChanged: c.talentsAdded + c.talentsChanged + c.talentsRemoved, jobsChanged: c.jobsAdded + c.jobsChanged + c.jobsRemoved, rowsWritten: c.rowsWritten } : null,
     eligibleTalents: c.eligibleTalents,
     eligibleJobs: c.eligibleJobs,
     talentsWithMatch: c.talentsWithMatch,

@@ -1,6 +1,7 @@
 import { FACETS, FACET_COUNT, facetBit } from '../facets.js';
 import { allocBlock, emptySkips, fillRow } from '../match/embeddingBlock.js';
-import { parseDims, unpackVectors } from '../vectors/packedVectors.js';
+import { facetBlobs } from '../match/vectorReader.js';
+import { parseDims } from '../vectors/packedVectors.js';
 import type { UnusableFacet } from './pairVerdict.js';
 
 export interface UsableFacets {
@@ -16,17 +17,12 @@ export interface UsableFacets {
  * of another length, zero or non-finite are dropped, the rest unit-normalised
  * (fillRow, the reader's own code).
  */
-export function usableFacets(facetDims: string, blob: Uint8Array, runDims: readonly number[]): UsableFacets {
+export function usableFacets(facetDims: string, blob: Buffer, runDims: readonly number[]): UsableFacets {
   const dims = [...runDims];
   const block = allocBlock(1, dims);
   const stored = parseDims(facetDims);
-  let blobs: (Uint8Array | null)[] | null = null;
-  try {
-    blobs = stored ? unpackVectors(blob, stored) : null;
-  } catch {
-    blobs = null;
-  }
-  if (!blobs) return { facets: block.facets, mask: 0, unreadable: true, unusable: [] };
+  const blobs = facetBlobs(facetDims, blob);
+  if (!blobs || !stored) return { facets: block.facets, mask: 0, unreadable: true, unusable: [] };
   const skips = emptySkips();
   const mask = fillRow(block, 0, 0, blobs, dims, skips);
   const unusable: UnusableFacet[] = [];

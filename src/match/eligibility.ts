@@ -43,14 +43,16 @@ export interface SqlQuery {
 
 const anyFacet = (alias: string) => `${alias}.facet_mask <> 0`;
 
-function talentWhere(e: Eligibility): string {
-  const conds = ["u.role = 'talent'", anyFacet('te')];
+/** The talent rules that do not involve the embedding, over `users u JOIN talent_profiles tp` (status coverage uses them alone). */
+export function talentEntityWhere(e: Eligibility): SqlQuery {
+  const conds = ["u.role = 'talent'"];
   if (!e.includeDeleted) conds.push('u.deleted_at IS NULL', 'tp.deleted_at IS NULL');
-  return conds.join(' AND ');
+  return { sql: conds.join(' AND '), params: [] };
 }
 
-function jobWhere(e: Eligibility): { sql: string; params: unknown[] } {
-  const conds = [`jp.status IN (${e.jobStatuses.map(() => '?').join(', ')})`, anyFacet('je')];
+/** The posting rules that do not involve the embedding, over `job_postings jp`. */
+export function jobEntityWhere(e: Eligibility): SqlQuery {
+  const conds = [`jp.status IN (${e.jobStatuses.map(() => '?').join(', ')})`];
   const params: unknown[] = [...e.jobStatuses];
   if (!e.includeDeleted) conds.push('jp.deleted_at IS NULL');
   if (!e.includeExpired) {
@@ -58,6 +60,12 @@ function jobWhere(e: Eligibility): { sql: string; params: unknown[] } {
     params.push(e.today);
   }
   return { sql: conds.join(' AND '), params };
+}
+
+const talentWhere = (e: Eligibility): string => `${talentEntityWhere(e).sql} AND ${anyFacet('te')}`;
+function jobWhere(e: Eligibility): SqlQuery {
+  const w = jobEntityWhere(e);
+  return { sql: `${w.sql} AND ${anyFacet('je')}`, params: w.params };
 }
 
 const TALENT_FROM =

@@ -96,7 +96,7 @@ function compact(block: EmbeddingBlock, keep: Uint8Array, dims: number[]): numbe
 }
 
 /** A row's facets as byte views, or null when its layout is unreadable (counted as corrupt). */
-function facetBlobs(dimsText: string, blob: Buffer): (Uint8Array | null)[] | null {
+export function facetBlobs(dimsText: string, blob: Buffer): (Uint8Array | null)[] | null {
   const dims = parseDims(dimsText);
   if (!dims) return null;
   try {

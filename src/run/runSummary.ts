@@ -11,6 +11,8 @@ export interface RunSummary {
       ms: number;
       runId: number;
       published: boolean;
+      /** Set when match ran incrementally: what changed and what it wrote. */
+      incremental: { talentsChanged: number; jobsChanged: number; rowsWritten: number } | null;
       eligibleTalents: number;
       eligibleJobs: number;
       talentsWithMatch: number;
@@ -34,7 +36,10 @@ export function formatRunSummary(s: RunSummary): string {
     `  migrate: ${migrate.applied.length ? `applied ${migrate.applied.map((a) => a.tag).join(', ')}` : 'nothing pending'}`,
   ];
   if (backfill) lines.push(`  backfill (${backfill.source}): talents ${counts(backfill.talents)}; postings ${counts(backfill.jobs)}`);
-  if (match) {
+  if (match?.incremental) {
+    const i = match.incremental;
+    lines.push(`  match: incremental run ${match.runId} published; ${i.talentsChanged} talents and ${i.jobsChanged} postings changed; ${i.rowsWritten} rows written`);
+  } else if (match) {
     lines.push(
       `  match: run ${match.runId} ${match.published ? 'published' : 'not published'}; ${match.eligibleTalents} talents × ${match.eligibleJobs} postings eligible; ` +
         `rows ${match.rowsTalentToJob} talent_to_job + ${match.rowsJobToTalent} job_to_talent; ` +

@@ -49,6 +49,19 @@ describe('fitmatch run (in process)', () => {
     expect(event.msg).toMatch(/^run finished in .*\n {2}migrate: nothing pending\n {2}backfill \(matching_vectors\): talents 5 inserted/);
   });
 
+  it('--incremental: the every-few-minutes job updates the published set for what changed', async () => {
+    const before = (await readPublishedState(t.db.pool))!;
+    await t.exec("UPDATE job_postings SET status = 'CLOSED' WHERE id = (SELECT MIN(job_posting_id) FROM job_embeddings)");
+    // One of the two postings: far above the default --max-change, on purpose.
+    const ctx = jsonCtx(t, { flags: { maxChange: '100%' } });
+    const s = await run(opts({ match: { engine: bruteForceEngine(), incremental: true } }), ctx);
+    expect(s.phases.match).toMatchObject({ published: true, incremental: { jobsChanged: 1 } });
+    const after = (await readPublishedState(t.db.pool))!;
+    expect(after).toMatchObject({ runId: s.phases.match!.runId, baseRunId: before.baseRunId });
+    expect(ctx.events('run_summary')[0].msg).toMatch(/match: incremental run \d+ published; 0 talents and 1 postings changed/);
+    await t.exec("UPDATE job_postings SET status = 'PUBLISHED' WHERE id = (SELECT MIN(job_posting_id) FROM job_embeddings)");
+  });
+
   it('--strict: a run that skipped bad rows publishes, then exits 9 with the counts by reason', async () => {
     const before = await runsOf(t);
     const ctx = jsonCtx(t);

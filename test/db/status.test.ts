@@ -9,7 +9,7 @@ import { readPublishedState } from '../../src/match/resultTables.js';
 import { applyMigrations } from '../../src/migrate/migrator.js';
 import { readJournal } from '../../src/migrate/journal.js';
 import type { StatusReport } from '../../src/status/readStatus.js';
-import { jobEntityWhere, talentEntityWhere } from '../../src/status/entityWhere.js';
+import { jobEntityWhere, talentEntityWhere } from '../../src/match/eligibility.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
 import { seedDirtyData } from './matchDirtyData.js';
 import { matchCtx, publishedRows } from './matchHelpers.js';

@@ -34,7 +34,7 @@ describe('run skips', () => {
       phases: {
         migrate: { ms: 12, applied: [{ tag: '0002_run_model', statements: 4 }] },
         backfill: { ms: 1500, source: 'matching_vectors', talents: { ...zero, inserted: 5 }, jobs: { ...zero, unchanged: 2 } },
-        match: { ms: 90_400, runId: 7, published: true, eligibleTalents: 5, eligibleJobs: 2, talentsWithMatch: 4, jobsWithMatch: 2, rowsTalentToJob: 8, rowsJobToTalent: 4 },
+        match: { ms: 90_400, runId: 7, published: true, incremental: null, eligibleTalents: 5, eligibleJobs: 2, talentsWithMatch: 4, jobsWithMatch: 2, rowsTalentToJob: 8, rowsJobToTalent: 4 },
       },
       skipped: { total: 3, byReason: { 'row:no_talent_profile': 2, 'facet:empty': 1 }, expected: { 'row:talent_deleted': 1 } },
       strict: true,
