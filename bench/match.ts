@@ -1,9 +1,8 @@
 /**
- * End-to-end match benchmark: builds a database of N talents x M jobs with
- * 6 x 1536-dim embeddings, runs `fitmatch match` as a child process (so its
- * peak RSS is its own), measures LOAD DATA vs INSERT write rates, and
- * extrapolates to production shape (100,000 x 20,000).
- *
+ * End-to-end match benchmark, every figure issue 13 asks for from one sitting:
+ * numpy GEMM for the same multiply, the engine alone, the pipeline's compute,
+ * reads alone (today's six-blob path and the packed one) and in the pipeline,
+ * write rows/s, total, and the three ratios, with the CPU model.
  *   npx tsx bench/match.ts --talents 20000 --jobs 5000
  */
 import { spawn } from 'node:child_process';
@@ -11,30 +10,31 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Pool } from 'mysql2/promise';
 import { FACETS } from '../src/facets.js';
-import { formatDims, packVectors } from '../src/vectors/packedVectors.js';
+import { planRun } from '../src/match/defaultEngine.js';
+import { allocBlock, emptySkips, trimBlock } from '../src/match/embeddingBlock.js';
+import { sliceBlock } from '../src/match/JobSlices.js';
+import { MatchEngine } from '../src/match/MatchEngine.js';
 import { createStaging, dropStaging, finishStaging } from '../src/match/resultTables.js';
 import { chooseWritePath, ResultWriter, type WritePath } from '../src/match/resultWriter.js';
+import { HASH_BYTES, type SideSnapshot } from '../src/match/snapshotCodec.js';
 import type { ResultBatch } from '../src/match/types.js';
+import { VectorReader } from '../src/match/vectorReader.js';
+import { formatDims, packVectors } from '../src/vectors/packedVectors.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/testDb.js';
+import { cpuInfo, numpyGemm } from './machine.js';
 
 export interface MatchBenchOptions {
   talents: number;
   jobs: number;
   dim?: number;
   topK?: number;
+  python?: boolean;
   log?: (line: string) => void;
 }
 
-export interface MatchBenchResult {
-  talents: number;
-  jobs: number;
-  seedMs: number;
-  summary: Record<string, unknown>;
-  writeRates: Record<WritePath, number>;
-  extrapolated: Record<string, number>;
-}
-
 const ROWS_PER_INSERT = 64;
+const D = (dim: number) => 6 * dim;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function fillRandom(out: Float32Array, seed: number): void {
   let x = seed | 1;
@@ -48,19 +48,20 @@ function fillRandom(out: Float32Array, seed: number): void {
 
 async function seedEmbeddings(pool: Pool, table: string, key: string, first: number, count: number, dim: number, seed: number): Promise<void> {
   const cols = `${key}, vectors, facet_mask, facet_dims, vectors_hash, model, source`;
-  const one = `(?, ?, ?, ?, ?, 'bench', 'text')`;
   for (let start = 0; start < count; start += ROWS_PER_INSERT) {
     const n = Math.min(ROWS_PER_INSERT, count - start);
     const params: (number | string | Buffer)[] = [];
     for (let i = 0; i < n; i++) {
-      const p = packVectors(FACETS.map((_, f) => {
-        const v = new Float32Array(dim);
-        fillRandom(v, seed + (start + i) * 7 + f + 1);
-        return v;
-      }));
+      const p = packVectors(
+        FACETS.map((_, f) => {
+          const v = new Float32Array(dim);
+          fillRandom(v, seed + (start + i) * 7 + f + 1);
+          return v;
+        }),
+      );
       params.push(first + start + i, p.blob, p.mask, formatDims(p.dims), p.hash);
     }
-    await pool.execute(`INSERT INTO ${table} (${cols}) VALUES ${Array(n).fill(one).join(', ')}`, params);
+    await pool.execute(`INSERT INTO ${table} (${cols}) VALUES ${Array(n).fill("(?, ?, ?, ?, ?, 'bench', 'text')").join(', ')}`, params);
   }
 }
 
@@ -91,7 +92,7 @@ export async function seedBenchData(t: TestDatabase, talents: number, jobs: numb
   await seedEmbeddings(pool, 'talent_embeddings', 'talent_user_id', 1, talents, dim, 7);
 }
 
-function runMatchProcess(url: string, args: string[], log: (l: string) => void): Promise<Record<string, unknown>> {
+export function runMatchProcess(url: string, args: string[], log: (l: string) => void): Promise<Record<string, unknown>> {
   const bin = fileURLToPath(new URL('../bin/fitmatch', import.meta.url));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, 'match', ...args], { env: { ...process.env, DATABASE_URL: url, FITMATCH_LOG_FORMAT: 'json' } });
@@ -105,15 +106,85 @@ function runMatchProcess(url: string, args: string[], log: (l: string) => void):
         buf = buf.slice(nl + 1);
         const ev = JSON.parse(line) as Record<string, unknown>;
         if (ev.event === 'match_summary') summary = ev;
-        else log(`  [match] ${ev.msg}`);
+        else if (ev.event !== 'match_block') log(`  [match] ${ev.msg}`);
       }
     });
-    child.on('exit', (code) => (code === 0 && summary ? resolve(summary) : reject(new Error(`fitmatch match exited ${code}`))));
+    child.on('close', (code) => (code === 0 && summary ? resolve(summary) : reject(new Error(`fitmatch match exited ${code}`))));
   });
 }
 
-/** Rows/s of each write path for `rows` synthetic results into a fresh staging table. */
-async function measureWriteRates(t: TestDatabase, talents: number, jobs: number, rows: number): Promise<Record<WritePath, number>> {
+/** The first `n` ids of one side as a snapshot (the bench data has no deletions: ids 1..n). */
+const firstIds = (n: number): SideSnapshot => ({ ids: Float64Array.from({ length: n }, (_, i) => i + 1), hashes: new Uint8Array(n * HASH_BYTES) });
+
+/**
+ * MB/s of reading `rows` talents' vectors, alone: the packed path (one blob a
+ * row, 8 connections) against the path before it (six blobs a row, 4
+ * connections), on the same rows, from a copy of the data in the old layout.
+ */
+async function measureReads(t: TestDatabase, rows: number, dim: number): Promise<{ packedMBps: number; sixBlobMBps: number; rows: number }> {
+  const pool = t.db.pool;
+  const bytes = rows * D(dim) * 4;
+  const packed: number[] = [];
+  const six: number[] = [];
+  await pool.query(`CREATE TABLE bench_six (id BIGINT PRIMARY KEY, ${FACETS.map((f) => `vec_${f} MEDIUMBLOB`).join(', ')}) ENGINE=InnoDB`);
+  try {
+    const len = dim * 4;
+    await pool.query(
+      `INSERT INTO bench_six SELECT talent_user_id, ${FACETS.map((_, f) => `SUBSTRING(vectors, ${f * len + 1}, ${len})`).join(', ')} FROM talent_embeddings WHERE talent_user_id <= ?`,
+      [rows],
+    );
+    const block = allocBlock(rows, Array(6).fill(dim));
+    for (let rep = 0; rep < 3; rep++) {
+      let s = performance.now();
+      await new VectorReader(pool, 'talent', Array(6).fill(dim), emptySkips()).read(firstIds(rows), 0, rows, block);
+      packed.push(bytes / 2 ** 20 / ((performance.now() - s) / 1000));
+      s = performance.now();
+      await readSixBlobs(pool, rows);
+      six.push(bytes / 2 ** 20 / ((performance.now() - s) / 1000));
+    }
+  } finally {
+    await pool.query('DROP TABLE bench_six');
+  }
+  return { packedMBps: median(packed), sixBlobMBps: median(six), rows };
+}
+
+/** The read path before packed vectors: pages of 256 ids, six blobs a row, 4 queries in flight. */
+async function readSixBlobs(pool: Pool, rows: number): Promise<void> {
+  const pages: number[] = [];
+  for (let p = 0; p < rows; p += 256) pages.push(p);
+  const worker = async () => {
+    for (let p = pages.shift(); p !== undefined; p = pages.shift()) {
+      const ids = Array.from({ length: Math.min(256, rows - p) }, (_, i) => p + i + 1);
+      await pool.query({ sql: `SELECT id, ${FACETS.map((f) => `vec_${f}`).join(', ')} FROM bench_six WHERE id IN (?) ORDER BY id`, values: [ids], rowsAsArray: true });
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+}
+
+/** GFLOP/s of the engine alone on `talents` talents against every job, vectors already in memory, blocks as a run plans them. */
+async function measureEngine(t: TestDatabase, talents: number, jobs: number, dim: number, topK: number): Promise<{ gflops: number; seconds: number; talents: number }> {
+  const dims = Array(6).fill(dim);
+  const plan = planRun({ memoryBytes: 2 * 2 ** 30, dims, talents, jobs, topK, reserve: 16 });
+  const read = async (side: 'talent' | 'job', n: number) => {
+    const b = allocBlock(n, dims);
+    await new VectorReader(t.db.pool, side, dims, emptySkips()).read(firstIds(n), 0, n, b);
+    return trimBlock(b);
+  };
+  const jobBlock = await read('job', jobs);
+  const talentBlock = await read('talent', talents);
+  const engine = await MatchEngine.create({ topK, reserve: 16, weights: Array(6).fill(1), dims, threads: 2, talentBlockRows: plan.talentBlockRows, jobChunkRows: plan.jobChunkRows });
+  engine.setJobs(jobBlock);
+  // One block to warm up the sessions (arena growth, packing), then the run.
+  await engine.processBlock(sliceBlock(talentBlock, 0, Math.min(plan.talentBlockRows, talents), dims));
+  const s = performance.now();
+  await engine.processBlock(talentBlock);
+  const seconds = (performance.now() - s) / 1000;
+  await engine.close();
+  return { gflops: (2 * talents * jobs * D(dim)) / seconds / 1e9, seconds, talents };
+}
+
+/** Rows/s of each write path for `rows` synthetic results into a fresh staging table, index and FK build included. */
+async function measureWriteRates(t: TestDatabase, talents: number, jobs: number, rows: number): Promise<Partial<Record<WritePath, number>>> {
   const batch: ResultBatch = {
     direction: 'talent_to_job',
     length: rows,
@@ -126,7 +197,7 @@ async function measureWriteRates(t: TestDatabase, talents: number, jobs: number,
     computedAt: new Array<string>(rows).fill('2026-01-01 00:00:00'),
   };
   if (rows / 50 > talents || jobs < 50) throw new Error('write-rate sample needs more talents/jobs');
-  const out = {} as Record<WritePath, number>;
+  const out: Partial<Record<WritePath, number>> = {};
   for (const mode of ['load-data', 'insert'] as const) {
     const path = await chooseWritePath(t.db.pool, mode).catch(() => null);
     if (!path) continue;
@@ -135,7 +206,6 @@ async function measureWriteRates(t: TestDatabase, talents: number, jobs: number,
     const s = performance.now();
     await w.write(batch);
     await w.flush();
-    // Rows/s including the index and FK build that follows the load in a real run.
     const conn = await t.db.pool.getConnection();
     try {
       await finishStaging(conn, 0, new Float64Array(0), new Float64Array(0));
@@ -148,31 +218,76 @@ async function measureWriteRates(t: TestDatabase, talents: number, jobs: number,
   return out;
 }
 
-export async function runMatchBench(o: MatchBenchOptions): Promise<MatchBenchResult> {
+export async function runMatchBench(o: MatchBenchOptions) {
   const log = o.log ?? ((l: string) => console.log(l));
   const dim = o.dim ?? 1536;
+  const topK = o.topK ?? 50;
+  const cpu = cpuInfo();
   const t = await createTestDatabase(`bench_${o.talents}x${o.jobs}`);
   try {
-    const s = performance.now();
+    let s = performance.now();
+    log(`${cpu.model}, ${cpu.cores} cores${cpu.avx512 ? ', AVX-512' : cpu.avx2 ? ', AVX2' : ''}`);
     log(`seeding ${t.name}: ${o.talents} talents x ${o.jobs} jobs, 6 x ${dim} dims`);
     await seedBenchData(t, o.talents, o.jobs, dim);
-    const seedMs = performance.now() - s;
-    log(`seeded in ${(seedMs / 1000).toFixed(1)}s`);
-    const summary = await runMatchProcess(t.url, ['--top-k', String(o.topK ?? 50)], log);
-    const writeRates = await measureWriteRates(t, o.talents, o.jobs, Math.min(500_000, o.talents * 50));
+    log(`seeded in ${((performance.now() - s) / 1000).toFixed(1)}s`);
+    const flop = 2 * o.talents * o.jobs * D(dim);
+
+    const gemm = o.python === false ? { skipped: '--no-python' } : numpyGemm(2000, Math.min(o.jobs, 5000), D(dim));
+    log('gflops' in gemm ? `numpy GEMM (OpenBLAS ${gemm.core}): ${gemm.gflops.toFixed(0)} GFLOP/s` : `numpy GEMM skipped: ${gemm.skipped}`);
+    const engine = await measureEngine(t, Math.min(o.talents, 10_000), o.jobs, dim, topK);
+    log(`engine alone: ${engine.gflops.toFixed(0)} GFLOP/s (${engine.talents} talents x ${o.jobs} jobs in ${engine.seconds.toFixed(1)}s)`);
+    const reads = await measureReads(t, Math.min(o.talents, 10_000), dim);
+    log(`reads alone: packed ${reads.packedMBps.toFixed(0)} MB/s, six blobs ${reads.sixBlobMBps.toFixed(0)} MB/s (${reads.rows} talents, median of 3)`);
+
+    s = performance.now();
+    const summary = await runMatchProcess(t.url, ['--top-k', String(topK)], log);
+    const totalMs = performance.now() - s;
     const tm = summary.timings as Record<string, number>;
-    const c = summary.counts as Record<string, number>;
-    const pairs = (100_000 * 20_000) / (c.eligibleTalents * c.eligibleJobs);
-    const rowsScale = (100_000 + 20_000) / (c.eligibleTalents + c.eligibleJobs);
-    const extrapolated = {
-      readMs: tm.readMs * (100_000 + 20_000) / (c.eligibleTalents + c.eligibleJobs),
-      computeMs: tm.computeMs * pairs,
-      writeMs: tm.writeMs * rowsScale,
-      publishMs: tm.publishMs,
+    const pipelineGflops = flop / (tm.computeMs / 1000) / 1e9;
+    const readMB = ((o.talents + o.jobs) * D(dim) * 4) / 2 ** 20;
+    const writeRates = await measureWriteRates(t, o.talents, o.jobs, Math.min(500_000, o.talents * 50));
+
+    const gemmSeconds = 'gflops' in gemm ? flop / gemm.gflops / 1e9 : null;
+    const result = {
+      cpu,
+      shape: { talents: o.talents, jobs: o.jobs, dims: D(dim), topK },
+      numpy: gemm,
+      gemmOnlySeconds: gemmSeconds,
+      engineAloneGflops: engine.gflops,
+      pipeline: {
+        totalSeconds: totalMs / 1000,
+        computeSeconds: tm.computeMs / 1000,
+        computeGflops: pipelineGflops,
+        readSeconds: (tm.readMs + tm.jobsReadMs) / 1000,
+        readMBps: readMB / ((tm.readMs + tm.jobsReadMs) / 1000),
+        writeSeconds: tm.persistMs / 1000,
+        indexSeconds: tm.indexMs / 1000,
+        peakRssMb: summary.peakRssMb,
+        timings: tm,
+      },
+      readsAlone: reads,
+      writeRowsPerSecond: writeRates,
+      ratios: {
+        totalOverGemm: gemmSeconds ? totalMs / 1000 / gemmSeconds : null,
+        pipelineComputeOverEngine: pipelineGflops / engine.gflops,
+        packedReadOverSixBlob: reads.packedMBps / reads.sixBlobMBps,
+      },
     };
-    // Writes overlap compute; the sum is the no-overlap upper bound.
-    (extrapolated as Record<string, number>).totalUpperBoundMs = extrapolated.readMs + extrapolated.computeMs + extrapolated.writeMs + extrapolated.publishMs;
-    return { talents: o.talents, jobs: o.jobs, seedMs, summary, writeRates, extrapolated };
+    const f = (x: number | null | undefined, d = 1) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
+    log('');
+    log(`| ${cpu.model} | value |`);
+    log('|---|---|');
+    log(`| numpy GEMM for T×J×${D(dim)} | ${f(gemmSeconds)} s (${'gflops' in gemm ? gemm.gflops.toFixed(0) : 'n/a'} GFLOP/s, OpenBLAS ${'core' in gemm ? gemm.core : '-'}) |`);
+    log(`| engine alone | ${engine.gflops.toFixed(0)} GFLOP/s |`);
+    log(`| compute in the pipeline | ${f(tm.computeMs / 1000)} s (${pipelineGflops.toFixed(0)} GFLOP/s) |`);
+    log(`| reads in the pipeline | ${f((tm.readMs + tm.jobsReadMs) / 1000)} s busy, ${result.pipeline.readMBps.toFixed(0)} MB/s |`);
+    log(`| reads alone | packed ${reads.packedMBps.toFixed(0)} MB/s vs six blobs ${reads.sixBlobMBps.toFixed(0)} MB/s |`);
+    log(`| writes | ${f(tm.persistMs / 1000)} s busy in the pipeline; alone: LOAD DATA ${writeRates['load-data'] ?? 'n/a'} rows/s, INSERT ${writeRates.insert ?? 'n/a'} rows/s |`);
+    log(`| total | ${f(totalMs / 1000)} s, peak RSS ${summary.peakRssMb} MB |`);
+    log(`| total ÷ GEMM-only (target ≤ 1.3) | ${f(result.ratios.totalOverGemm, 2)} |`);
+    log(`| pipeline compute ÷ engine alone (target ≥ 0.95) | ${f(result.ratios.pipelineComputeOverEngine, 2)} |`);
+    log(`| packed reads ÷ six-blob reads (target ≥ 3) | ${f(result.ratios.packedReadOverSixBlob, 2)} |`);
+    return result;
   } finally {
     await t.drop();
   }
@@ -180,6 +295,5 @@ export async function runMatchBench(o: MatchBenchOptions): Promise<MatchBenchRes
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { values } = parseArgs({ options: { talents: { type: 'string', default: '20000' }, jobs: { type: 'string', default: '5000' } } });
-  const r = await runMatchBench({ talents: Number(values.talents), jobs: Number(values.jobs) });
-  console.log(JSON.stringify({ ...r, summary: { counts: r.summary.counts, timings: r.summary.timings, peakRssMb: r.summary.peakRssMb, plan: r.summary.plan } }, null, 2));
+  await runMatchBench({ talents: Number(values.talents), jobs: Number(values.jobs) });
 }

@@ -33,6 +33,7 @@ export function buildProgram(opts: { onUsageError?: (message: string) => void } 
     .option('--database-url <url>', 'mysql://user:pass@host:3306/db (env DATABASE_URL; default mysql://root@127.0.0.1:3306/fitconnect)')
     .option('--log-format <format>', 'human or json (env FITMATCH_LOG_FORMAT; default: human on a TTY, json otherwise)')
     .option('--query-timeout <duration>', 'give up on a statement the server does not answer within this (env FITMATCH_QUERY_TIMEOUT; default 10m): exit 3 instead of hanging on a frozen server')
+    .option('--retries <n>', 'retry a lost connection, a server restart, a lock wait timeout or a deadlock this many times, 1 s doubling to 30 s between tries, resuming from what is committed (env FITMATCH_RETRIES; default 6; 0 = fail at once)')
     .option('-v, --verbose', 'debug logging')
     .exitOverride();
   if (opts.onUsageError) {
@@ -53,8 +54,8 @@ export function buildProgram(opts: { onUsageError?: (message: string) => void } 
 
 /** The global flags of a subcommand invocation, keyed by setting name for loadConfig(). */
 export function globalFlags(cmd: Command): Flags {
-  const o = cmd.optsWithGlobals() as { databaseUrl?: string; logFormat?: string; verbose?: boolean; queryTimeout?: string };
-  return { databaseUrl: o.databaseUrl, logFormat: o.logFormat, verbose: o.verbose || undefined, queryTimeout: o.queryTimeout };
+  const o = cmd.optsWithGlobals() as { databaseUrl?: string; logFormat?: string; verbose?: boolean; queryTimeout?: string; retries?: string };
+  return { databaseUrl: o.databaseUrl, logFormat: o.logFormat, verbose: o.verbose || undefined, queryTimeout: o.queryTimeout, retries: o.retries };
 }
 
 export async function main(argv: string[]): Promise<number> {

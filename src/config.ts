@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DbUrlError, parseDbUrl, passwordForms, type DbSettings } from './config/dbUrl.js';
 import { parseDotenv } from './config/dotenv.js';
 import { isDecimal, parseDuration, parseFraction, strictInt } from './config/numbers.js';
+import { DEFAULT_RETRY } from './db/retry.js';
 import { ExitCode, FitmatchError } from './errors.js';
 import { FACETS } from './facets.js';
 import type { LogFormat } from './log.js';
@@ -137,6 +138,7 @@ export const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/fitconnect';
 export const SETTINGS = {
   databaseUrl: { env: 'DATABASE_URL', default: DEFAULT_DATABASE_URL, parse: dbUrl } as Defaulted<string>,
   queryTimeout: { env: 'FITMATCH_QUERY_TIMEOUT', default: 600_000, parse: duration(1000, 86_400_000) } as Defaulted<number>,
+  retries: { env: 'FITMATCH_RETRIES', default: DEFAULT_RETRY.retries, parse: int(0, 100) } as Defaulted<number>,
   logFormat: { env: 'FITMATCH_LOG_FORMAT', parse: oneOf<LogFormat>('human', 'json') } as Setting<LogFormat>,
   verbose: { env: 'FITMATCH_VERBOSE', default: false, parse: bool } as Defaulted<boolean>,
   // match

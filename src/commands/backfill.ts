@@ -6,6 +6,7 @@ import { maxAllowedPacket, statementBudget } from '../backfill/writeEmbeddings.j
 import { quietly } from '../cleanup.js';
 import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
+import { DEFAULT_RETRY, withRetry } from '../db/retry.js';
 import { createEmbedder } from '../embed/createEmbedder.js';
 import { InterruptedError, isStop } from '../errors.js';
 import { assertMigrated } from '../migrate/migrator.js';
@@ -27,8 +28,17 @@ export interface BackfillOptions {
 
 const STOPPED = 'the batches already committed stay valid; run backfill again to continue where it stopped';
 
-/** Fills talent_embeddings / job_embeddings from matching_vectors or from text, incrementally. */
+/**
+ * Fills talent_embeddings / job_embeddings from matching_vectors or from text,
+ * incrementally. A lost connection or restart is retried (--retries): the next
+ * attempt skips what the committed batches already stored.
+ */
 export async function backfill(opts: BackfillOptions, ctx: CommandContext): Promise<BackfillSummary> {
+  const policy = { ...DEFAULT_RETRY, retries: ctx.config.retries };
+  return withRetry('backfill', () => backfillAttempt(opts, ctx), { policy, log: ctx.log, signal: ctx.signal });
+}
+
+async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Promise<BackfillSummary> {
   const { db, log, clock, config } = ctx;
   await assertMigrated(db);
   const lock = await acquireLock(db, 'backfill', { holder: 'another fitmatch backfill' });

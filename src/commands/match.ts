@@ -1,6 +1,7 @@
 import { quietly } from '../cleanup.js';
 import type { CommandContext } from '../context.js';
 import { acquireLock, lockName, type HeldLock } from '../db/advisoryLock.js';
+import { DEFAULT_RETRY, withRetry } from '../db/retry.js';
 import { ExitCode, FitmatchError, InterruptedError, isStop, LockedError } from '../errors.js';
 import { abandonRun, findStaleRuns, orphanStaging, pruneBookkeeping, shardLockPurpose, shardsAlive } from '../match/cleanupRuns.js';
 import { runIncremental } from '../match/incremental/runIncremental.js';
@@ -11,7 +12,7 @@ import type { EngineFactory } from '../match/enginePort.js';
 import { formatIncrementalSummary, formatMatchSummary, type MatchSummary } from '../match/matchSummary.js';
 import { publishRun } from '../match/publishRun.js';
 import { chooseWritePath, ResultWriter, type WritePath } from '../match/resultWriter.js';
-import { latestResumable, runBlocks, runByKey, type RunRow } from '../match/runStore.js';
+import { latestResumable, runBlocks, runById, runByKey, type RunRow } from '../match/runStore.js';
 import { runShard, type ShardResult } from '../match/runShard.js';
 import type { ShardSpec } from '../match/shardSpec.js';
 import { assertMigrated } from '../migrate/migrator.js';
@@ -58,6 +59,13 @@ export const STALE_SHARED_RUN_MS = 48 * 3_600_000;
  * killed process re-run (or --resume) continues where it stopped.
  */
 export async function match(opts: MatchOptions, ctx: CommandContext): Promise<MatchSummary> {
+  // A retry continues this attempt's own run (its finished blocks stay), never an older one.
+  const mine: { runId: number | null } = { runId: null };
+  const policy = { ...DEFAULT_RETRY, retries: ctx.config.retries };
+  return withRetry('match', () => matchAttempt(opts, ctx, mine), { policy, log: ctx.log, signal: ctx.signal });
+}
+
+async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { runId: number | null }): Promise<MatchSummary> {
   const { db, log, clock, config } = ctx;
   await assertMigrated(db);
   const shard = opts.shard ?? { index: 0, count: 1 };
@@ -90,7 +98,8 @@ export async function match(opts: MatchOptions, ctx: CommandContext): Promise<Ma
       const inc = await incrementalRun(ctx, opts, settings, matchLock!, signal, write, statementBytes);
       if (inc) return inc;
     }
-    run = matchLock ? await oneProcessRun(ctx, settings, !!opts.resume, statementBytes) : await sharedRun(ctx, settings, opts.runKey!, shard.count, statementBytes);
+    run = matchLock ? await oneProcessRun(ctx, settings, opts.resume ? 'latest' : mine.runId, statementBytes) : await sharedRun(ctx, settings, opts.runKey!, shard.count, statementBytes);
+    if (matchLock) mine.runId = run.id;
     const where = shared ? `shard ${shard.index}/${shard.count} of run ${run.id} ("${run.runKey}")` : `run ${run.id}`;
     if (run.status === 'succeeded') {
       log.info(`${where}: the run is published already; nothing to do`);
@@ -195,11 +204,12 @@ async function liveSharedRun(db: CommandContext['db']): Promise<number | null> {
 }
 
 /** A new one-process run (superseding unfinished ones), or with --resume the newest unfinished one. */
-async function oneProcessRun(ctx: CommandContext, s: RunSettings, resume: boolean, statementBytes: number): Promise<RunRow> {
+async function oneProcessRun(ctx: CommandContext, s: RunSettings, resume: 'latest' | number | null, statementBytes: number): Promise<RunRow> {
   const { db, clock, log } = ctx;
   const dead = await failStaleRuns(db.pool, clock, 'match');
   if (dead.length) log.warn(`marked ${dead.length} run(s) whose process died as failed: ${dead.join(', ')}`);
-  let run = resume ? await latestResumable(db.pool) : null;
+  let run = resume === 'latest' ? await latestResumable(db.pool) : resume === null ? null : await runById(db.pool, resume);
+  if (run && ['abandoned', 'preparing'].includes(run.status)) run = null;
   if (run) {
     assertSameSettings(run, s, `run ${run.id}`);
     log.info(`resuming run ${run.id} (started ${run.startedAt.toISOString()})`);

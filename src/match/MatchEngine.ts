@@ -62,6 +62,8 @@ export class MatchEngine implements EngineLike {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // Idle ORT threads would spin on cores the reads, the writes and the database need (no loss alone: bench).
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
     const session = (allPresent: boolean) =>
       ort.InferenceSession.create(encodeOnnxModel(buildMatchGraph(opts.weights, opts.dims, allPresent)), sessionOptions);

@@ -9,7 +9,7 @@ import { finishRun } from '../runRecord.js';
 import { rowsFromLists } from './listRows.js';
 import { mergeLists } from './mergeLists.js';
 import { writeLists } from './listStore.js';
-import { finishStaging, LIVE, publishStaging, staging, writePublishedState } from './resultTables.js';
+import { finishStaging, LIVE, publishStaging, readPublishedState, staging, writePublishedState } from './resultTables.js';
 import type { ResultWriter } from './resultWriter.js';
 import { readParts, runBlocks, runById, updateRunCounts, type RunRow } from './runStore.js';
 import type { BlockStats } from './runShard.js';
@@ -79,6 +79,11 @@ export async function publishRun(p: PublishInput): Promise<PublishResult> {
   if (!p.publish) return { published: false, publishedNow: false, counts, timings: t };
 
   p.signal.throwIfAborted();
+  if ((await readPublishedState(p.db.pool))?.runId === run.id) {
+    // The RENAME went through but the connection dropped before the run was recorded: a retry only records it.
+    await finishRun(p.db.pool, p.clock, run.id, { status: 'succeeded', counts, timings: roundAll({ ...p.workTimings, ...t }) });
+    return { published: true, publishedNow: true, counts, timings: t };
+  }
   const published = await setSizes(p.db.pool, LIVE);
   const next = { talents: Number(counts.talentsWithMatch), jobs: Number(counts.jobsWithMatch) };
   const why = shrinkRefusal(published, next, p.maxShrink);
