@@ -105,7 +105,7 @@ export function runMatchProcess(url: string, args: string[], log: (l: string) =>
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         const ev = JSON.parse(line) as Record<string, unknown>;
-        if (ev.event === 'match_summary') summary = ev;
+        if (ev.event === 'match_summary' || ev.event === 'match_shard_summary') summary = ev;
         else if (ev.event !== 'match_block') log(`  [match] ${ev.msg}`);
       }
     });

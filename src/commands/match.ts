@@ -122,8 +122,9 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
     }
     const waiting = [...new Set((await runBlocks(db.pool, run.id)).filter((b) => b.state === 'pending').map((b) => b.shard))];
     if (waiting.length) {
-      log.info(`${where}: this shard is done; the run waits for shard(s) ${waiting.join(', ')} of ${shard.count} (it publishes when the last one finishes)`);
-      return summaryOf(run, shard, work, null, t0);
+      const summary = summaryOf(run, shard, work, null, t0);
+      log.event('match_shard_summary', { ...summary }, `${where}: this shard is done; the run waits for shard(s) ${waiting.join(', ')} of ${shard.count} (it publishes when the last one finishes)`);
+      return summary;
     }
     if (opts.pauseBeforePublishMs) {
       log.event('match_publishing', { runId: run.id }, `run ${run.id}: all blocks done; publishing`);
@@ -142,7 +143,7 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
       });
       const summary = summaryOf({ ...run, counts: published.counts }, shard, work, published, t0);
       if (published.published && !published.publishedNow) {
-        log.info(`${where}: another shard published the run a moment ago; nothing left to do`);
+        log.event('match_shard_summary', { ...summary }, `${where}: another shard published the run a moment ago; nothing left to do`);
         return summary;
       }
       if (published.published) await quietly(log, 'prune old runs', () => pruneBookkeeping(db.pool));
