@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import type { Flags } from './config.js';
 import { ExitCode } from './errors.js';
 import { createLogger } from './log.js';
-import { redact } from './redact.js';
+import { passwordForms } from './config/dbUrl.js';
+import { redact, registerSecret } from './redact.js';
 import { earlyLogFormat } from './runCommand.js';
 import { registerMigrate } from './cli/migrate.js';
 import { registerBackfill } from './cli/backfill.js';
@@ -58,12 +59,27 @@ export function globalFlags(cmd: Command): Flags {
   return { databaseUrl: o.databaseUrl, logFormat: o.logFormat, verbose: o.verbose || undefined, queryTimeout: o.queryTimeout, retries: o.retries };
 }
 
+/**
+ * Commander echoes a mistyped flag or command whole ("unknown option
+ * '--database-urll=mysql://u:pw@…'") before any configuration is loaded: the
+ * passwords of URLs on the command line are secrets from the start.
+ */
+function registerArgvSecrets(argv: string[]): void {
+  for (const arg of argv) {
+    const value = /^--[\w-]*=/.test(arg) ? arg.slice(arg.indexOf('=') + 1) : arg;
+    if (!value.includes('://') && !/^--[\w-]*url[\w-]*=/i.test(arg)) continue;
+    passwordForms(value).forEach(registerSecret);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  registerArgvSecrets(argv);
   const flagAt = argv.indexOf('--log-format');
   const asked = flagAt >= 0 ? argv[flagAt + 1] : argv.find((a) => a.startsWith('--log-format='))?.slice('--log-format='.length);
   const log = createLogger({ format: earlyLogFormat({ logFormat: asked }) });
   const program = buildProgram({
-    onUsageError: (message) => log.error(redact(`${message} (see fitmatch --help)`), { exitCode: ExitCode.USAGE }),
+    // One line whatever the format: commander puts its "(Did you mean …?)" on a line of its own.
+    onUsageError: (message) => log.error(redact(`${message.replace(/\s*\n\s*/g, ' ')} (see fitmatch --help)`), { exitCode: ExitCode.USAGE }),
   });
   try {
     await program.parseAsync(argv);

@@ -63,22 +63,31 @@ export const parseBytes: Parser<number> = (raw) => {
 /** Positive weights are relative; this range keeps every product and sum finite and non-zero in float32. */
 export const WEIGHT_RANGE = { min: 1e-6, max: 1e6 };
 
-/** "roles=2,skills=1.5": unspecified facets keep weight 1; each facet at most once. */
+/** "roles=2,skills=1.5": unspecified facets keep weight 1; each facet at most once. Every bad part is reported, not only the first. */
 export const parseWeights: Parser<number[]> = (raw) => {
   const weights = FACETS.map(() => 1);
   const seen = new Set<string>();
+  const problems: string[] = [];
   for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [name, value, extra] = part.split('=').map((s) => s.trim());
     const f = FACETS.indexOf(name as (typeof FACETS)[number]);
-    if (f < 0) throw `unknown facet "${name}" (facets: ${FACETS.join(', ')})`;
-    if (seen.has(name)) throw `gives ${name} twice`;
+    if (f < 0) {
+      problems.push(`unknown facet "${name}" (facets: ${FACETS.join(', ')})`);
+      continue;
+    }
+    if (seen.has(name)) {
+      problems.push(`gives ${name} twice`);
+      continue;
+    }
     seen.add(name);
     const w = value !== undefined && extra === undefined && isDecimal(value) ? Number(value) : NaN;
     if (!(w === 0 || (w >= WEIGHT_RANGE.min && w <= WEIGHT_RANGE.max))) {
-      throw `weight for ${name} must be 0 or a plain decimal between ${WEIGHT_RANGE.min.toFixed(6)} and ${WEIGHT_RANGE.max}, got "${value ?? ''}"`;
+      problems.push(`weight for ${name} must be 0 or a plain decimal between ${WEIGHT_RANGE.min.toFixed(6)} and ${WEIGHT_RANGE.max}, got "${value ?? ''}"`);
+      continue;
     }
     weights[f] = w;
   }
+  if (problems.length) throw problems.join('; ');
   if (weights.every((w) => w === 0)) throw 'at least one weight must be > 0';
   return weights;
 };

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../context.js';
 import { FitmatchError } from '../errors.js';
 import { collectFindings, type CheckOptions } from '../migrate/check.js';
-import { CHECK_PRECEDENCE, codeOfKind, exitCodeFor, type Finding } from '../migrate/findings.js';
+import { CHECK_PRECEDENCE, codeOfKind, exitCodeFor, formatFinding, type Finding } from '../migrate/findings.js';
 
 export interface MigrateCheckOptions extends CheckOptions {
   json?: boolean;
@@ -53,7 +53,7 @@ function renderHuman(r: CheckReport): string {
   for (const [kind, status] of Object.entries(r.checks)) {
     lines.push(`  ${status === 'ok' ? 'ok     ' : status === 'skipped' ? 'SKIPPED' : 'FAILED '} ${CHECK_NAMES[kind]}${status === 'failed' ? ` (exit ${codeOfKind(kind as Finding['kind'])})` : ''}`);
   }
-  for (const f of r.findings) lines.push(`  - [${f.kind}] ${f.message}`);
+  for (const f of r.findings) lines.push(`  - ${formatFinding(f)}`);
   lines.push(r.ok ? 'check passed' : `check FAILED: exit ${r.exitCode} (${r.failedOn})`);
   return lines.join('\n') + '\n';
 }

@@ -15,7 +15,8 @@ export function parseDotenv(text: string): { values: Record<string, string>; pro
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (/^\s*(#.*)?$/.test(line)) continue;
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(line);
+    // s: a value may hold any character (a stray \r, U+2028), not only what "." matches by default.
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/s.exec(line);
     if (!m) {
       problems.push(`.env line ${i + 1}: expected KEY=value (a line without "=", or a key with characters other than letters, digits and _)`);
       continue;

@@ -34,12 +34,25 @@ export function lockName(database: string, purpose: string): string {
 /** How often the lock's connection is used while the run works: idle-connection killers (wait_timeout, proxies) then leave it alone. */
 const KEEPALIVE_MS = 20_000;
 
+/**
+ * Locks of this process lost and not yet released, per pool. A run's locks
+ * stand together: once its match lock is gone, another process may take over
+ * the run and drop its staging, so its shard lock must not vouch for another
+ * write either.
+ */
+const lostOnPool = new WeakMap<object, Set<LockLostError>>();
+const lostLocks = (db: Db): Set<LockLostError> => {
+  let set = lostOnPool.get(db.pool);
+  if (!set) lostOnPool.set(db.pool, (set = new Set()));
+  return set;
+};
+
 export interface AcquireOptions {
   /** Seconds GET_LOCK may wait; 0 fails at once with LockedError (exit 4). */
   waitSeconds?: number;
   /** Who holds it, for the LockedError message ("a fitmatch match or rollback"). */
   holder?: string;
-  /** Called once if the keepalive finds the lock gone, so the run can stop at its next boundary. */
+  /** Called once when the lock is found gone (its connection closed, a ping or assertHeld failed), so the run can stop at its next boundary. */
   onLost?: (e: LockLostError) => void;
 }
 
@@ -60,22 +73,33 @@ export async function acquireLock(db: Db, purpose: string, opts: AcquireOptions 
   }
   let lost: LockLostError | null = null;
   let released = false;
+  let timer: NodeJS.Timeout | undefined;
+  const lostOnThisPool = lostLocks(db);
+  const markLost = (e: LockLostError) => {
+    if (lost || released) return;
+    lost = e;
+    clearInterval(timer);
+    lostOnThisPool.add(e);
+    opts.onLost?.(e);
+  };
+  // The server closing the connection (KILL, wait_timeout, a restart) is noticed at once, not at the next ping.
+  const onEnd = () => markLost(new LockLostError(name));
+  const onError = (e: unknown) => markLost(new LockLostError(name, e));
+  conn.on('end', onEnd);
+  conn.on('error', onError);
   const check = async () => {
     if (lost) throw lost;
+    const other = lostOnThisPool.values().next().value;
+    if (other) throw other;
     try {
       const [rows] = await conn.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS held', [name]);
-      if (Number((rows as { held: number | null }[])[0]?.held) !== 1) lost = new LockLostError(name);
+      if (Number((rows as { held: number | null }[])[0]?.held) !== 1) markLost(new LockLostError(name));
     } catch (e) {
-      lost = new LockLostError(name, e);
+      markLost(new LockLostError(name, e));
     }
     if (lost) throw lost;
   };
-  const timer = setInterval(() => {
-    check().catch((e: LockLostError) => {
-      clearInterval(timer);
-      if (!released) opts.onLost?.(e);
-    });
-  }, KEEPALIVE_MS);
+  timer = setInterval(() => check().catch(() => undefined), KEEPALIVE_MS);
   timer.unref();
   return {
     name,
@@ -85,6 +109,14 @@ export async function acquireLock(db: Db, purpose: string, opts: AcquireOptions 
       if (released) return;
       released = true;
       clearInterval(timer);
+      conn.off('end', onEnd);
+      conn.off('error', onError);
+      if (lost) lostOnThisPool.delete(lost);
+      // Closing the connection releases the lock too, without waiting on a server that stopped answering.
+      if (lost || db.stalled()) {
+        conn.destroy();
+        return;
+      }
       try {
         await conn.query('SELECT RELEASE_LOCK(?)', [name]);
         conn.release();

@@ -3,11 +3,14 @@ import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import type { DbSettings } from '../config.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { redact } from '../redact.js';
+import { withQueryDeadline } from './queryDeadline.js';
 
 export interface Db {
   pool: mysql.Pool;
   orm: MySql2Database;
   settings: DbSettings;
+  /** A statement went unanswered within --query-timeout and none has been answered since: cleanup should not wait on the server. */
+  stalled(): boolean;
   close(): Promise<void>;
 }
 
@@ -31,52 +34,36 @@ export function poolOptions(s: DbSettings, database: string | null = s.database)
   };
 }
 
-type QueryFn = (sql: unknown, values?: unknown) => Promise<unknown>;
-
-/**
- * Gives every statement a client-side deadline: a frozen server (SIGSTOP, a hung
- * failover) answers TCP keepalives from the kernel, so only a query timeout turns
- * "hangs forever" into exit 3. Applied to the pool and to every connection taken
- * from it, so no call site can forget it.
- */
-function withQueryTimeout<T extends object>(target: T, timeoutMs: number): T {
-  const timed = (fn: QueryFn): QueryFn => (sql, values) => {
-    const opts = typeof sql === 'string' ? { sql } : (sql as Record<string, unknown>);
-    return fn({ timeout: timeoutMs, ...opts }, values);
-  };
-  return new Proxy(target, {
-    get(obj, prop, receiver) {
-      const v = Reflect.get(obj, prop, receiver);
-      if (typeof v !== 'function') return v;
-      if (prop === 'query' || prop === 'execute') return timed(v.bind(obj));
-      if (prop === 'getConnection') return async () => withQueryTimeout(await v.call(obj), timeoutMs);
-      return v.bind(obj);
-    },
-  });
-}
-
 /** Opens a pool and proves the server is reachable, so a bad URL fails fast with exit code 3. */
 export async function connect(settings: DbSettings, opts: { queryTimeoutMs?: number } = {}): Promise<Db> {
-  const raw = mysql.createPool(poolOptions(settings));
-  // Timestamps the server fills in (CURRENT_TIMESTAMP) are UTC, like every Date fitmatch writes.
-  // READ COMMITTED: no gap locks, so shards writing neighbouring blocks of one staging table never deadlock.
-  // (Callbacks so that a connection dying right away reports through its first real query, not an unhandled event.)
-  const ignore = () => undefined;
+  const timeoutMs = opts.queryTimeoutMs ?? 600_000;
+  // A server that accepts TCP but never greets (frozen) counts against the same patience as a query.
+  const raw = mysql.createPool({ ...poolOptions(settings), connectTimeout: Math.min(10_000, timeoutMs) });
+  const sockets = new Set<{ destroy(): void }>();
   raw.pool.on('connection', (conn) => {
-    conn.query("SET time_zone = '+00:00'", ignore);
-    conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', ignore);
+    const socket = (conn as unknown as { stream: { destroy(): void } }).stream;
+    sockets.add(socket);
+    conn.once('end', () => sockets.delete(socket));
+    // Timestamps the server fills in (CURRENT_TIMESTAMP) are UTC, like every Date fitmatch writes. A failure here
+    // means the connection is dead: the statement queued behind it reports that (and a hang meets its deadline).
+    conn.query("SET time_zone = '+00:00'", () => undefined);
+    // READ COMMITTED: no gap locks, so shards writing neighbouring blocks of one staging table never deadlock.
+    conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', () => undefined);
   });
-  const pool = withQueryTimeout(raw, opts.queryTimeoutMs ?? 600_000);
+  const { pool, stalled } = withQueryDeadline(raw, timeoutMs);
   const db: Db = {
     pool,
     orm: drizzle(raw),
     settings,
+    stalled,
     close: async () => {
       openPools.delete(db);
-      // pool.end() says goodbye to the server and waits for it: a dead or frozen one would hang us here.
+      // pool.end() says goodbye to the server and waits for it: a dead or frozen one would hang us here, and its
+      // half-open sockets would keep the process alive.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([raw.end().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 3000)))]);
+      const ended = await Promise.race([raw.end().then(() => true, () => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), stalled() ? 1000 : 3000)))]);
       clearTimeout(timer);
+      if (!ended) for (const socket of sockets) socket.destroy();
     },
   };
   openPools.add(db);

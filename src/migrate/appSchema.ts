@@ -18,6 +18,9 @@ export const APP_TABLES_READ = [
   'job_posting_cards',
 ] as const;
 
+/** Every app table `migrate --check` and `migrate` look at: the ones read, and the FK targets. */
+export const APP_TABLE_NAMES: readonly string[] = [...new Set<string>([...APP_TABLES_READ, ...FK_TARGETS.map((t) => t.table)])];
+
 /**
  * Is the app's schema one fitmatch can live with? FK targets must exist as signed BIGINT
  * (an FK needs the exact type and signedness), and every table read, plus the owned ones,

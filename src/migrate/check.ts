@@ -1,10 +1,9 @@
 import type { Db } from '../db/connect.js';
-import { FK_TARGETS } from '../db/appTables.js';
 import * as ownedSchema from '../schema/index.js';
 import { PUBLISHER_TABLE } from '../match/resultTables.js';
 import { OWNED_TABLES } from '../schema/owned.js';
 import { actualTables } from './actualSchema.js';
-import { APP_TABLES_READ, checkAppSchema } from './appSchema.js';
+import { APP_TABLE_NAMES, checkAppSchema } from './appSchema.js';
 import { diffSchema } from './diffSchema.js';
 import { expectedTables } from './expectedSchema.js';
 import type { Finding } from './findings.js';
@@ -13,7 +12,6 @@ import { journalFindings, pendingFindings } from './migrationFindings.js';
 import { readMigrationState } from './migrator.js';
 import { readInfoSchema } from './readInfoSchema.js';
 import { checkSync, type DrizzleKitApi } from './syncCheck.js';
-
 
 export interface CheckOptions {
   /** Migrations directory (default: the package's drizzle/). */
@@ -39,7 +37,7 @@ export async function collectFindings(db: Db, opts: CheckOptions = {}): Promise<
 
   const expected = expectedTables(schema);
   const ownedNames = [...new Set([...OWNED_TABLES, ...expected.map((t) => t.name)])];
-  const appNames: string[] = [...new Set([...APP_TABLES_READ, ...FK_TARGETS.map((t) => t.table)])];
+  const appNames = APP_TABLE_NAMES;
   // The match publisher's working tables come and go: reported for information only.
   const [all] = await db.pool.query('SELECT table_name AS n FROM information_schema.tables WHERE table_schema = DATABASE()');
   const publisherTables = (all as { n: string }[]).map((r) => r.n).filter((n) => PUBLISHER_TABLE.test(n));

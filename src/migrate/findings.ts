@@ -36,3 +36,6 @@ export function exitCodeFor(findings: Finding[]): ExitCodeValue {
 export function codeOfKind(kind: FindingKind): ExitCodeValue | null {
   return CHECK_PRECEDENCE.find((p) => p.kind === kind)?.code ?? null;
 }
+
+/** How one finding reads in a report line: the same words wherever it is shown (`migrate --check`, `migrate`). */
+export const formatFinding = (f: Finding): string => `[${f.kind}] ${f.message}`;

@@ -3,6 +3,8 @@ import { acquireLock } from '../db/advisoryLock.js';
 import type { Db } from '../db/connect.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { MIGRATIONS_TABLE } from '../schema/owned.js';
+import { appSchemaFindings } from './appSchemaFindings.js';
+import { formatFinding } from './findings.js';
 import { journalOrderProblems, readJournal, type Migration } from './journal.js';
 
 export interface AppliedMigration {
@@ -69,7 +71,7 @@ export async function applyMigrations(db: Db, opts: { dir?: string; lockWaitSeco
   const lock = await acquireLock(db, 'migrate', { waitSeconds: opts.lockWaitSeconds ?? 60, holder: 'another fitmatch migrate' });
   try {
     const conn = lock.conn;
-    await conn.query(CREATE_TABLE);
+    // Everything that can refuse is read-only and comes first: a refused migrate creates nothing, not even its journal table.
     const state = await readMigrationState(db, opts.dir);
     const order = journalOrderProblems(state.migrations);
     if (order.length) throw new FitmatchError(`refusing to migrate: ${order.join('; ')}`, ExitCode.CHECK_JOURNAL);
@@ -79,6 +81,8 @@ export async function applyMigrations(db: Db, opts: { dir?: string; lockWaitSeco
         throw new FitmatchError(`migration ${m.tag} was edited after it was applied (hash differs); add a new migration instead`, ExitCode.CHECK_PENDING);
       }
     }
+    if (state.pending.length) await assertAppSchema(db);
+    await conn.query(CREATE_TABLE);
     const result: ApplyResult = { applied: [] };
     for (const m of state.pending) {
       const done = state.applied.get(m.tag)?.statementsApplied ?? 0;
@@ -108,6 +112,22 @@ export async function applyMigrations(db: Db, opts: { dir?: string; lockWaitSeco
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * The DDL references the app's tables (foreign keys to users, talent_profiles,
+ * job_postings): on a database that is not the app's, statement 8 of 11 would
+ * fail and leave the first tables behind. Refuses up front, with the findings
+ * `migrate --check` reports.
+ */
+async function assertAppSchema(db: Db): Promise<void> {
+  const findings = await appSchemaFindings(db);
+  if (!findings.length) return;
+  throw new FitmatchError(
+    `refusing to migrate: the app's schema is not one fitmatch can migrate against (\`fitmatch migrate --check\` reports the same); nothing was created:\n` +
+      findings.map((f) => `  - ${formatFinding(f)}`).join('\n'),
+    ExitCode.CHECK_APP_SCHEMA,
+  );
 }
 
 /** For backfill/match: refuse to run against a database whose owned tables are not migrated (exit 7). */
