@@ -13,8 +13,9 @@ const RETRYABLE_SQL = new Set(['ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK']);
  * --query-timeout is not: a frozen server would hold every attempt that long.
  */
 export function isTransient(e: unknown): boolean {
-  // Our own verdicts are final (e.g. a RENAME that already retried its lock waits), except a lock lost with its connection.
-  if (e instanceof LockLostError) return e.cause !== undefined && isTransient(e.cause);
+  // Our own verdicts are final (e.g. a RENAME that already retried its lock waits), except a lock lost with its
+  // connection: the next attempt takes the lock again, or exits 4 if another process got it meanwhile.
+  if (e instanceof LockLostError) return true;
   if (e instanceof FitmatchError) return false;
   const x = e as { code?: string } | undefined;
   if (!x || x.code === 'PROTOCOL_SEQUENCE_TIMEOUT') return false;

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/connect.js';
-import { startRun } from '../runRecord.js';
+import { finishRun, startRun } from '../runRecord.js';
 import { planRunBlocks } from './blockPlan.js';
 import { planRun } from './defaultEngine.js';
 import type { Eligibility } from './eligibility.js';
@@ -29,6 +29,16 @@ export interface RunSettings {
  */
 export async function createRun(db: Db, clock: Clock, s: RunSettings, o: { runKey: string | null; shards: number; statementBytes: number }): Promise<RunRow> {
   const id = await startRun(db.pool, clock, 'match', { eligibility: s.eligibility }, { status: 'preparing', runKey: o.runKey, shards: o.shards });
+  try {
+    return await prepareRun(db, id, s, o);
+  } catch (e) {
+    // E.g. --memory too small for this data (exit 2): the run never started, and says why.
+    await finishRun(db.pool, clock, id, { status: 'failed', error: (e as Error).message }).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function prepareRun(db: Db, id: number, s: RunSettings, o: { shards: number; statementBytes: number }): Promise<RunRow> {
   const conn = await db.pool.getConnection();
   let snapshot: RunSnapshot;
   let dims: number[];

@@ -20,7 +20,8 @@ describe('the match lock is lost', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     t = await createTestDatabase('hardening_lock');
-    env = { DATABASE_URL: t.url, FITMATCH_LOG_FORMAT: 'json' };
+    // The stop itself, without --retries (a retry would take the lock again: test/e2e/serverRestart.test.ts).
+    env = { DATABASE_URL: t.url, FITMATCH_LOG_FORMAT: 'json', FITMATCH_RETRIES: '0' };
     await seedDataset(t.url, { dim: 16 });
     const first = await runFitmatch(['match'], { env });
     expect(first.code, first.stderr).toBe(0);
@@ -88,7 +89,8 @@ describe('the match lock is lost to wait_timeout (private server: the setting is
   beforeAll(async () => {
     ps = await startPrivateServer();
     const { url } = await ps.createDatabase('fitmatch_idle');
-    env = { DATABASE_URL: url, FITMATCH_LOG_FORMAT: 'json' };
+    // The failure itself, without --retries (test/e2e/serverRestart.test.ts covers retrying through a restart).
+    env = { DATABASE_URL: url, FITMATCH_LOG_FORMAT: 'json', FITMATCH_RETRIES: '0' };
   });
   afterAll(async () => {
     await killAllFitmatch();

@@ -131,6 +131,10 @@ describe('numbers through bin/fitmatch', () => {
     const need = /--memory 256MB is too small for \d+ job postings at dims [\d/]+: this run needs at least --memory (\d+)MB/.exec(String(error.msg));
     expect(need, String(error.msg)).not.toBeNull();
     expect(await t.exec('SELECT COUNT(*) AS n FROM match_results')).toEqual([{ n: 0 }]);
+    // The refused run is recorded as failed with the reason, not left 'preparing'.
+    const [refused] = (await t.exec("SELECT status, error FROM match_runs WHERE kind = 'match' ORDER BY id DESC LIMIT 1")) as { status: string; error: string }[];
+    expect(refused.status).toBe('failed');
+    expect(refused.error).toMatch(/needs at least --memory/);
 
     const enough = await runFitmatch(['match', '--memory', `${need![1]}MB`, '--top-k', '1000'], { env });
     expect(enough.code, enough.stderr).toBe(0);

@@ -27,7 +27,8 @@ describe('the server dies in the middle of a run', () => {
   beforeAll(async () => {
     ps = await startPrivateServer();
     const { url } = await ps.createDatabase(DB, { migrate: false });
-    env = { DATABASE_URL: url, FITMATCH_LOG_FORMAT: 'json' };
+    // The failure itself, without --retries (test/e2e/serverRestart.test.ts covers retrying through a restart).
+    env = { DATABASE_URL: url, FITMATCH_LOG_FORMAT: 'json', FITMATCH_RETRIES: '0' };
     await seedDataset(url);
     const first = await runFitmatch(['match'], { env });
     expect(first.code, first.stderr).toBe(0);

@@ -15,6 +15,7 @@ describe('isTransient', () => {
   });
   it('retries a lock lost with its connection', () => {
     expect(isTransient(new LockLostError('fitmatch:db:match', err('PROTOCOL_CONNECTION_LOST', { fatal: true })))).toBe(true);
+    expect(isTransient(new LockLostError('fitmatch:db:match'))).toBe(true);
   });
   it('does not retry SQL the server refused, a query timeout, or our own refusals', () => {
     expect(isTransient(err('ER_NO_SUCH_TABLE', { sqlMessage: 'no table' }))).toBe(false);
