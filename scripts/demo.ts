@@ -24,7 +24,7 @@ import { ExitCode, FitmatchError, InterruptedError } from '../src/errors.js';
 import { createLogger } from '../src/log.js';
 import { installShutdown } from '../src/shutdown.js';
 
-/** ~1 minute end to end on a 2-core machine (see README "Demo"). */
+/** ~1 minute end to end on a 2-core machine (see docs/demo.md). */
 const FULL = { talents: 2000, jobs: 400, companies: 80 };
 const SMALL = { talents: 200, jobs: 40, companies: 8 };
 const DEMO_SIZE = { ...(process.env.FITMATCH_DEMO_SIZE === 'small' ? SMALL : FULL), dim: Number(process.env.FITMATCH_DEMO_DIM ?? 384), dirty: 0.05, seed: 42 };

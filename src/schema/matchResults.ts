@@ -3,7 +3,7 @@ import { bigint, datetime, decimal, index, int, mysqlEnum, mysqlTable, primaryKe
 import { jobPostings, users } from '../db/appTables.js';
 
 /**
- * The contract the FastAPI app reads (README "match_results contract").
+ * The contract the FastAPI app reads (docs/contract.md).
  * Column names and types must not change without a note to the app team.
  * `rank` is reserved in MySQL 8: always backtick it.
  */
