@@ -75,13 +75,17 @@ export async function runIncrementalBench(o: IncrementalBenchOptions) {
       lists: {
         talentRepaired: counts.talentListsRepaired, talentRecomputed: counts.talentListsRecomputed,
         jobRepaired: counts.jobListsRepaired, jobRecomputed: counts.jobListsRecomputed,
+        recomputedForLostReserve: counts.listsRecomputedForLostReserve,
       },
     };
     const f = (x: number) => x.toFixed(1);
     log(`incremental: ${f(result.incrementalSeconds)} s = ${result.ratio.toFixed(3)} × the full run (target ≤ 0.1)`);
     log(`  read ${f(result.split.readSeconds)} s, compute ${f(result.split.computeSeconds)} s, lists ${f(result.split.listsSeconds)} s, write ${f(result.split.writeSeconds)} s (process wall, startup included: ${f(incMs / 1000)} s)`);
     log(`  rows rewritten: ${counts.rowsWritten} of ${published} published (${((counts.rowsWritten / published) * 100).toFixed(0)}%): the output's own change, the floor of any exact update`);
-    log(`  talent lists: ${counts.talentListsRepaired} repaired from the reserve, ${counts.talentListsRecomputed} recomputed; job lists: ${counts.jobListsRepaired} repaired, ${counts.jobListsRecomputed} recomputed`);
+    log(
+      `  talent lists: ${counts.talentListsRepaired} repaired from the reserve, ${counts.talentListsRecomputed} recomputed; job lists: ${counts.jobListsRepaired} repaired, ${counts.jobListsRecomputed} recomputed; ` +
+        `${counts.listsRecomputedForLostReserve} recomputed because they lost more than the reserve of ${reserve}`,
+    );
     return result;
   } finally {
     await t.drop();

@@ -4,6 +4,7 @@
  *   npx tsx bench/kernel.ts [--q 2000] [--c 5000] [--k 50] [--repeats 5] [--threads 2] [--no-python]
  */
 import { spawnSync } from 'node:child_process';
+import { referenceEnv } from './machine.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -163,9 +164,7 @@ async function benchShape(o: Required<Omit<KernelBenchOptions, 'pythons' | 'shap
 }
 
 function runReference(python: string, o: Required<Omit<KernelBenchOptions, 'pythons' | 'shapes'>>, ds: number[]): KernelBenchResult['references'][number] {
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE; // as the script's shebang does: the forced core type halves GEMM speed
-  delete env.OPENBLAS_L2_SIZE;
+  const env = referenceEnv();
   // Reference (netlib) BLAS makes the script run for hours and its ratios meaningless: probe first.
   const probe = spawnSync(python, ['-c', [
     'import numpy as np, time',

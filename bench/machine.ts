@@ -23,18 +23,24 @@ export interface GemmReference {
 }
 
 /**
- * numpy/OpenBLAS GEMM GFLOP/s at D on this machine, now. OpenBLAS picks its
+ * The environment for numpy/OpenBLAS references. OpenBLAS picks its
  * kernel from the CPU model; on a model it does not know (seen here: a KVM
  * Xeon reported as "Prescott", 60 GFLOP/s instead of ~290) it falls back to an
  * old one, which would make fitmatch look better than it is. So the reference
  * runs with the best kernel the CPU's flags allow, and says which.
  */
-export function numpyGemm(q: number, c: number, d: number, repeats = 3): GemmReference | { skipped: string } {
-  if (!existsSync(REFERENCE)) return { skipped: `${REFERENCE} not found` };
+export function referenceEnv(): NodeJS.ProcessEnv {
   const cpu = cpuInfo();
   const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_CORETYPE: cpu.avx512 ? 'SkylakeX' : cpu.avx2 ? 'Haswell' : '' };
   delete env.OPENBLAS_L2_SIZE;
   if (!env.OPENBLAS_CORETYPE) delete env.OPENBLAS_CORETYPE;
+  return env;
+}
+
+/** numpy/OpenBLAS GEMM GFLOP/s at D on this machine, now. */
+export function numpyGemm(q: number, c: number, d: number, repeats = 3): GemmReference | { skipped: string } {
+  if (!existsSync(REFERENCE)) return { skipped: `${REFERENCE} not found` };
+  const env = referenceEnv();
   // Debian's libblas.so.3 is OpenBLAS when libopenblas0-pthread is installed (the alternative numpy loads).
   const core = spawnSync('/usr/bin/python3', ['-c', "import ctypes;l=ctypes.CDLL('libblas.so.3');l.openblas_get_corename.restype=ctypes.c_char_p;print(l.openblas_get_corename().decode())"], { env, encoding: 'utf8' });
   const r = spawnSync('/usr/bin/python3', [REFERENCE, '--q', String(q), '--c', String(c), '--d', String(d), '--k', '50', '--repeats', String(repeats), '--json'], { env, encoding: 'utf8' });

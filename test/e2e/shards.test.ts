@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
-import { runFitmatch, spawnFitmatch } from '../helpers/spawnFitmatch.js';
+import { killAllFitmatch, spawnFitmatch as spawnProcess } from '../helpers/fitmatchProcess.js';
 import { resultSet, seedShardData } from './shardData.js';
+
+const spawnFitmatch = (url: string, args: string[], env: Record<string, string> = {}) =>
+  spawnProcess(args, { env: { DATABASE_URL: url, FITMATCH_LOG_FORMAT: 'json', ...env } });
+/** Runs to completion; fails with the output when the exit code is not `expected`. */
+async function runFitmatch(url: string, args: string[], expected = 0) {
+  const p = spawnFitmatch(url, args);
+  expect(await p.exit, `fitmatch ${args.join(' ')}:\n${p.stderr()}`).toBe(expected);
+  return p;
+}
+/** Stderr holding `text` at least `count` times. */
+const times = (text: string, count: number) => new RegExp(`(${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s\\S]*){${count}}`);
 
 /** The seed's clock says 2026-01-01; match compares deadlines with the same day. */
 const COMMON = ['--today', '2026-01-01', '--top-k', '7', '--block-rows', '25'];
@@ -21,7 +32,10 @@ describe('a run spread over shards', () => {
     await runFitmatch(t.url, ['match', ...COMMON]);
     single = await resultSet(t);
   }, 120_000);
-  afterAll(async () => t?.drop());
+  afterAll(async () => {
+    await killAllFitmatch();
+    await t?.drop();
+  });
 
   it('has ties, missing facets and enough talents for several blocks per shard', async () => {
     expect(single.filter((r) => r.direction === 'talent_to_job').length).toBeGreaterThan(1000);
@@ -45,7 +59,7 @@ describe('a run spread over shards', () => {
   it('a shard killed mid-run and run again alone finishes the run, without recomputing its finished blocks', async () => {
     const others = [0, 2].map((i) => spawnFitmatch(t.url, shardArgs(i, 3, 'killed')));
     const victim = spawnFitmatch(t.url, shardArgs(1, 3, 'killed'), SLOW);
-    await victim.waitFor('"event":"match_block"', 2);
+    await victim.waitFor(times('"event":"match_block"', 2));
     victim.child.kill('SIGKILL');
     await victim.exit;
     expect(await Promise.all(others.map((p) => p.exit))).toEqual([0, 0]);
@@ -79,7 +93,7 @@ describe('a run spread over shards', () => {
 
   it('--resume continues a killed one-process run from its last finished block', async () => {
     const victim = spawnFitmatch(t.url, ['match', ...COMMON], SLOW);
-    await victim.waitFor('"event":"match_block"', 3);
+    await victim.waitFor(times('"event":"match_block"', 3));
     victim.child.kill('SIGKILL');
     await victim.exit;
     const resumed = await runFitmatch(t.url, ['match', ...COMMON, '--resume']);
