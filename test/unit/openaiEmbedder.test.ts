@@ -82,7 +82,7 @@ describe('openai embedder against a local server', () => {
     script = [
       async (r, res) => {
         await new Promise((ok) => setTimeout(ok, 600));
-        okReply(r, res);
+        await okReply(r, res);
       },
     ];
     const e = make({ batchSize: 10, timeoutMs: 200 });
