@@ -16,14 +16,7 @@ describe('the database restarts in the middle of a run', () => {
   let ps: PrivateServer;
   let env: Record<string, string>;
   const DB = 'fitmatch_restart';
-  const exec: Exec = async (sql, params) => {
-    const conn = await ps.connection(DB);
-    try {
-      return (await conn.query(sql, params))[0];
-    } finally {
-      await conn.end();
-    }
-  };
+  const exec: Exec = (sql, params) => ps.exec(DB, sql, params);
   /** The published rows without run_id and computed_at: what a reader ranks and shows. */
   const content = async () =>
     exec(

@@ -24,14 +24,7 @@ describe('a frozen server', () => {
   let ps: PrivateServer;
   let env: Record<string, string>;
   const DB = 'fitmatch_frozen';
-  const exec: Exec = async (sql, params) => {
-    const conn = await ps.connection(DB);
-    try {
-      return (await conn.query(sql, params))[0];
-    } finally {
-      await conn.end();
-    }
-  };
+  const exec: Exec = (sql, params) => ps.exec(DB, sql, params);
 
   beforeAll(async () => {
     ps = await startPrivateServer();

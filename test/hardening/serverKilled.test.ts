@@ -14,15 +14,7 @@ describe('the server dies in the middle of a run', () => {
   let ps: PrivateServer;
   let env: Record<string, string>;
   const DB = 'fitmatch_killed';
-  /** A fresh root connection per query: the server restarts between them. */
-  const exec: Exec = async (sql, params) => {
-    const conn = await ps.connection(DB);
-    try {
-      return (await conn.query(sql, params))[0];
-    } finally {
-      await conn.end();
-    }
-  };
+  const exec: Exec = (sql, params) => ps.exec(DB, sql, params);
 
   beforeAll(async () => {
     ps = await startPrivateServer();

@@ -15,6 +15,8 @@ export interface PrivateServer {
   server: LocalServer;
   /** DATABASE_URL for `database` on this server (for loadConfig or a spawned bin/fitmatch). */
   url(database?: string): string;
+  /** Runs one query on a fresh root connection and returns its rows: safe across restarts of the server. */
+  exec(database: string, sql: string, params?: unknown[]): Promise<unknown>;
   /** A root connection (multipleStatements); dispose() destroys it if still open. */
   connection(database?: string, opts?: mysql.ConnectionOptions): Promise<mysql.Connection>;
   /** Creates `name` with the app's schema and, unless migrate: false, fitmatch's migrations. */
@@ -45,6 +47,14 @@ export async function startPrivateServer(): Promise<PrivateServer> {
     server,
     url,
     connection,
+    exec: async (database, sql, params) => {
+      const conn = await connection(database);
+      try {
+        return (await conn.query(sql, params))[0];
+      } finally {
+        await conn.end();
+      }
+    },
     createDatabase: async (name, opts = {}) => {
       const root = await connection();
       try {
