@@ -38,7 +38,7 @@ export interface MatchOptions {
   /** Seconds one RENAME attempt may wait for readers' open transactions. */
   lockWaitSeconds?: number;
   publishAttempts?: number;
-  /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause after staging, before publishing. */
+  /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause after staging (an increment: before applying), before publishing. */
   pauseBeforePublishMs?: number;
   /** Test hook (env FITMATCH_TEST_BLOCK_DELAY_MS): pause after each block. */
   blockDelayMs?: number;
@@ -178,7 +178,7 @@ async function incrementalRun(ctx: CommandContext, opts: MatchOptions, s: RunSet
   if (busy !== null) throw new LockedError(lockName(db.settings.database, shardLockPurpose(busy, 0)), `shard processes of run ${busy}`);
   const t0 = performance.now();
   const r = await runIncremental({
-    db, log, signal, clock, matchLock: lock, factory: opts.engine ?? defaultEngineFactory, write, statementBytes,
+    db, log, signal, clock, matchLock: lock, factory: opts.engine ?? defaultEngineFactory, write, statementBytes, pauseBeforeApplyMs: opts.pauseBeforePublishMs,
     settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility, memoryBytes: s.memoryBytes, threads: config.threads, maxChange: config.maxChange },
   });
   if ('fallback' in r) {

@@ -3,6 +3,7 @@ import type { HeldLock } from '../../db/advisoryLock.js';
 import type { Db } from '../../db/connect.js';
 import type { Logger } from '../../log.js';
 import { finishRun, startRun } from '../../runRecord.js';
+import { abortableSleep } from '../../shutdown.js';
 import { loadSnapshot } from '../createRun.js';
 import { planRun } from '../defaultEngine.js';
 import { emptySkips } from '../embeddingBlock.js';
@@ -33,6 +34,8 @@ export interface IncrementalInput {
   write: { path: WritePath; maxAllowedPacket: number };
   statementBytes: number;
   settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number };
+  /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause with everything computed, before applying. */
+  pauseBeforeApplyMs?: number;
 }
 
 export type IncrementalResult =
@@ -145,6 +148,10 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     const t2j = splitByRows('talent_to_job', t2jNew, oldT2j, [...dt.removed, ...touchedT], s.topK, runId, startedAt);
     const j2t = splitByRows('job_to_talent', j2tNew, oldJ2t, [...dj.removed, ...touchedJ], s.topK, runId, startedAt);
     await writeUndo(p, runId, state, { t2j: t2j.touchedOld, j2t: j2t.touchedOld }, { t2j: t2j.touchedIds, j2t: j2t.touchedIds }, cur);
+    if (p.pauseBeforeApplyMs) {
+      log.event('match_publishing', { runId }, `incremental run ${runId}: changes computed; applying`);
+      await abortableSleep(p.pauseBeforeApplyMs, p.signal);
+    }
     await p.matchLock.assertHeld();
     const rows = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, topK: s.topK, published: { ...state, runId } }, p.write, p.statementBytes);
     timings.writeMs = now() - ts;
