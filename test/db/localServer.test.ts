@@ -7,16 +7,9 @@ import { createLocalServer, findServerBinary, startLocalServer } from '../../src
 import { ExitCode, toFitmatchError } from '../../src/errors.js';
 import { mysqlFlavouredBinary } from '../helpers/mysqlFlavouredBinary.js';
 import { startPrivateServer, type PrivateServer } from '../helpers/privateServer.js';
+import { processAlive } from '../helpers/processAlive.js';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // Killed but not yet reaped counts as gone.
-  return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-};
+const alive = processAlive;
 
 describe('a throwaway local server', () => {
   let p: PrivateServer;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/freePort.js';
 import { startPrivateServer, type PrivateServer } from '../helpers/privateServer.js';
+import { processAlive } from '../helpers/processAlive.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const THROWAWAY = /starting a throwaway (MariaDB|MySQL) \d+\.\d+ in (\S+) for this demo/;
@@ -53,14 +54,7 @@ function demo(env: Record<string, string>): Demo {
   };
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-};
+const alive = processAlive;
 
 /** Live processes whose command line mentions `text` (a leaked mariadbd names its datadir). */
 const processesMentioning = (text: string) =>

@@ -117,9 +117,8 @@ def session_factory(engine):
     return sessionmaker(bind=engine, autoflush=False, expire_on_commit=False, future=True)
 
 
-@pytest.fixture(scope="session")
-def client(session_factory):
-    """The router as the app mounts it: a new Session per request, closed afterwards."""
+def session_dependency(session_factory):
+    """The app's get_db: a new Session per request, closed afterwards."""
 
     def get_db():
         db = session_factory()
@@ -128,7 +127,13 @@ def client(session_factory):
         finally:
             db.close()
 
-    return make_client(get_db)
+    return get_db
+
+
+@pytest.fixture(scope="session")
+def client(session_factory):
+    """The router as the app mounts it."""
+    return make_client(session_dependency(session_factory))
 
 
 @pytest.fixture

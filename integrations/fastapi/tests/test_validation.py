@@ -3,7 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import make_client
+from conftest import make_client, session_dependency
 
 T, J = 33, 1  # talent 33 and posting 1 are both in the published run
 
@@ -75,15 +75,7 @@ def test_infinite_weights_are_invalid(client):
 
 def test_disabled_matching_is_503_on_api_match_only(session_factory):
     flags = {"MATCHING_ENABLED": True}
-
-    def get_db():
-        db = session_factory()
-        try:
-            yield db
-        finally:
-            db.close()
-
-    client = make_client(get_db, is_enabled=lambda: flags["MATCHING_ENABLED"])
+    client = make_client(session_dependency(session_factory), is_enabled=lambda: flags["MATCHING_ENABLED"])
     urls = [f"/api/match/talent/{T}", f"/api/match/talent/{T}/all", f"/api/match/job/{J}",
             f"/api/match/job/{J}/all", f"/api/match/score?talent_id={T}&job_id={J}"]
     assert all(client.get(u).status_code == 200 for u in urls)
