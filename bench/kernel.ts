@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { buildMatchGraph } from '../src/kernel/buildMatchGraph.js';
 import { encodeOnnxModel, OnnxType } from '../src/kernel/encodeOnnxModel.js';
-import { MatchEngine } from '../src/match/MatchEngine.js';
-import type { EmbeddingBlock } from '../src/match/types.js';
+import { MatchEngine } from '../src/engine/MatchEngine.js';
+import type { EmbeddingBlock } from '../src/engine/types.js';
 
 export interface KernelBenchOptions {
   q?: number;

@@ -114,7 +114,7 @@ SELECT facet_dims, vectors, created_at FROM talent_embeddings WHERE talent_user_
 JOB_EMBEDDING_SQL = """
 SELECT facet_dims, vectors, created_at FROM job_embeddings WHERE job_posting_id = :id"""
 
-# Live fallback only: fitmatch's default eligibility (src/match/eligibility.ts).
+# Live fallback only: fitmatch's default eligibility (src/engine/eligibility.ts).
 _LIVE_JOBS_FROM = """
 FROM job_embeddings je JOIN job_postings jp ON jp.id = je.job_posting_id
 WHERE jp.status IN :statuses AND jp.deleted_at IS NULL

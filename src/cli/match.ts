@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { globalFlags } from '../cli.js';
 import { match } from '../commands/match.js';
-import { parseShard } from '../match/shardSpec.js';
+import { parseShard } from '../runs/shardSpec.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { runCommand } from '../runCommand.js';
 import { intArg } from './args.js';

@@ -11,7 +11,7 @@ import { createEmbedder } from '../embed/createEmbedder.js';
 import { InterruptedError, isStop } from '../errors.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { redact } from '../redact.js';
-import { failStaleRuns, finishRun, startRun } from '../runRecord.js';
+import { failStaleRuns, finishRun, startRun } from '../store/runRecord.js';
 
 export interface BackfillOptions {
   source: 'matching_vectors' | 'text';

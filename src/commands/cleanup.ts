@@ -1,9 +1,9 @@
 import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
-import { abandonRun, findStaleRuns, orphanStaging, pruneBookkeeping, shardsAlive, type StaleRun } from '../match/cleanupRuns.js';
-import { staging } from '../match/resultTables.js';
-import { runById, runByKey } from '../match/runStore.js';
+import { abandonRun, findStaleRuns, orphanStaging, pruneBookkeeping, shardsAlive, type StaleRun } from '../runs/cleanupRuns.js';
+import { staging } from '../store/resultTables.js';
+import { runById, runByKey } from '../store/runStore.js';
 import { assertMigrated } from '../migrate/migrator.js';
 
 export interface CleanupOptions {

@@ -6,13 +6,13 @@ import { resultsOf, type EntityReport, type PairReport, formatEntityReport, form
 import { entityDiagnosis, jobExclusion, pairVerdict, talentExclusion, type RunRef } from '../explain/pairVerdict.js';
 import { readJobFacts, readTalentFacts } from '../explain/readFacts.js';
 import { kthScore, pairPlacement, publishedList } from '../explain/readPlacement.js';
-import { loadSnapshot } from '../match/createRun.js';
-import { resolveEligibility, type Eligibility } from '../match/eligibility.js';
-import { readPublishedState } from '../match/resultTables.js';
-import { runById } from '../match/runStore.js';
-import { scorePair } from '../match/scorePair.js';
-import type { RunSnapshot } from '../match/snapshotCodec.js';
-import { detectFacetDims } from '../match/vectorReader.js';
+import { loadSnapshot } from '../runs/createRun.js';
+import { resolveEligibility, type Eligibility } from '../engine/eligibility.js';
+import { readPublishedState } from '../store/resultTables.js';
+import { runById } from '../store/runStore.js';
+import { scorePair } from '../engine/scorePair.js';
+import type { RunSnapshot } from '../engine/snapshotCodec.js';
+import { detectFacetDims } from '../store/vectorReader.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { redact } from '../redact.js';
 

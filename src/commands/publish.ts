@@ -2,11 +2,11 @@ import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { statementBudget } from '../backfill/writeEmbeddings.js';
-import { pruneBookkeeping } from '../match/cleanupRuns.js';
-import { loadSnapshot } from '../match/createRun.js';
-import { publishRun, type PublishResult } from '../match/publishRun.js';
-import { chooseWritePath, ResultWriter } from '../match/resultWriter.js';
-import { runBlocks, runById, runByKey } from '../match/runStore.js';
+import { pruneBookkeeping } from '../runs/cleanupRuns.js';
+import { loadSnapshot } from '../runs/createRun.js';
+import { publishRun, type PublishResult } from '../runs/publishRun.js';
+import { chooseWritePath, ResultWriter } from '../store/resultWriter.js';
+import { runBlocks, runById, runByKey } from '../store/runStore.js';
 import { assertMigrated } from '../migrate/migrator.js';
 
 export interface PublishOptions {

@@ -2,12 +2,12 @@ import { statementBudget } from '../backfill/writeEmbeddings.js';
 import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
-import { undoIncrement } from '../match/incremental/undoIncrement.js';
-import { PREVIOUS, readPublishedState, swapWithPrevious, tableExists } from '../match/resultTables.js';
-import { chooseWritePath } from '../match/resultWriter.js';
-import { runById } from '../match/runStore.js';
+import { undoIncrement } from '../runs/undoIncrement.js';
+import { PREVIOUS, readPublishedState, swapWithPrevious, tableExists } from '../store/resultTables.js';
+import { chooseWritePath } from '../store/resultWriter.js';
+import { runById } from '../store/runStore.js';
 import { assertMigrated } from '../migrate/migrator.js';
-import { setRunStatus } from '../runRecord.js';
+import { setRunStatus } from '../store/runRecord.js';
 
 export interface RollbackOptions {
   lockWaitSeconds?: number;

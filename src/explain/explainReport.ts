@@ -1,5 +1,5 @@
 import { FACETS } from '../facets.js';
-import { formatScore } from '../match/resultRows.js';
+import { formatScore } from '../engine/resultRows.js';
 import type { Direction, PairVerdict, Reason } from './pairVerdict.js';
 import type { PublishedRow } from './readPlacement.js';
 

@@ -1,6 +1,6 @@
 import { FACETS, facetBit } from '../facets.js';
-import type { Eligibility } from '../match/eligibility.js';
-import { formatScore } from '../match/resultRows.js';
+import type { Eligibility } from '../engine/eligibility.js';
+import { formatScore } from '../engine/resultRows.js';
 
 /** A facet the stored embedding has but the run cannot use. */
 export interface UnusableFacet {

@@ -1,5 +1,5 @@
 import type { Pool } from 'mysql2/promise';
-import { HASH_BYTES, type RunSnapshot, type SideSnapshot } from '../match/snapshotCodec.js';
+import { HASH_BYTES, type RunSnapshot, type SideSnapshot } from '../engine/snapshotCodec.js';
 import type { EmbeddingFacts, JobFacts, SnapshotFacts, TalentFacts } from './pairVerdict.js';
 import { usableFacets, type UsableFacets } from './usableFacets.js';
 

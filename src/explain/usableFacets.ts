@@ -1,6 +1,6 @@
 import { FACETS, FACET_COUNT, facetBit } from '../facets.js';
-import { allocBlock, emptySkips, fillRow } from '../match/embeddingBlock.js';
-import { facetBlobs } from '../match/vectorReader.js';
+import { allocBlock, emptySkips, fillRow } from '../engine/embeddingBlock.js';
+import { facetBlobs } from '../store/vectorReader.js';
 import { parseDims } from '../vectors/packedVectors.js';
 import type { UnusableFacet } from './pairVerdict.js';
 

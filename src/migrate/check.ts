@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.js';
 import * as ownedSchema from '../schema/index.js';
-import { PUBLISHER_TABLE } from '../match/resultTables.js';
+import { PUBLISHER_TABLE } from '../store/resultTables.js';
 import { OWNED_TABLES } from '../schema/owned.js';
 import { actualTables } from './actualSchema.js';
 import { APP_TABLE_NAMES, checkAppSchema } from './appSchema.js';

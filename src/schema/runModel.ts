@@ -5,7 +5,7 @@ import { longBlob, mediumBlob } from './columns.js';
  * Bookkeeping of the run model (README docs/operations.md): a run's talents are cut
  * into blocks, each block's output is staged durably before the block is marked
  * done, and one publish merges and swaps it in. Binary payloads are fitmatch's own
- * formats (src/match/listCodec.ts, src/match/snapshotCodec.ts).
+ * formats (src/engine/SubjectLists.ts, src/engine/snapshotCodec.ts).
  */
 
 /** One row per block of a run: which shard owns it, and whether its output is durable. */

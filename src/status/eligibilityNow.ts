@@ -1,4 +1,4 @@
-import { resolveEligibility, type Eligibility } from '../match/eligibility.js';
+import { resolveEligibility, type Eligibility } from '../engine/eligibility.js';
 
 /**
  * The published run's eligibility rules applied today: its statuses and

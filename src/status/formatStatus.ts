@@ -1,5 +1,5 @@
 import { formatDuration } from '../formatDuration.js';
-import type { Eligibility } from '../match/eligibility.js';
+import type { Eligibility } from '../engine/eligibility.js';
 import type { Sample } from './readCoverage.js';
 import type { RunInfo, RunInProgress, StatusReport } from './readStatus.js';
 

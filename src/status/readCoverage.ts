@@ -1,6 +1,6 @@
 import type { Pool } from 'mysql2/promise';
-import { jobIdsQuery, talentIdsQuery, type Eligibility, type SqlQuery } from '../match/eligibility.js';
-import { jobEntityWhere, talentEntityWhere } from '../match/eligibility.js';
+import { jobIdsQuery, talentIdsQuery, type Eligibility, type SqlQuery } from '../engine/eligibility.js';
+import { jobEntityWhere, talentEntityWhere } from '../engine/eligibility.js';
 
 /** How many, and the smallest few ids (to look at with `fitmatch explain`). */
 export interface Sample {

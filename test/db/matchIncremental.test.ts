@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfill } from '../../src/commands/backfill.js';
 import { match } from '../../src/commands/match.js';
 import { rollback } from '../../src/commands/rollback.js';
-import { readLists } from '../../src/match/listStore.js';
+import { readLists } from '../../src/store/listStore.js';
 import { seed } from '../../src/commands/seed.js';
 import type { Flags } from '../../src/config.js';
 import { resultSet } from '../e2e/shardData.js';

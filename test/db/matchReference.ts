@@ -1,8 +1,8 @@
 import { FACET_COUNT } from '../../src/facets.js';
-import { CandidateTable } from '../../src/match/CandidateTable.js';
-import type { EngineFactory } from '../../src/match/enginePort.js';
-import { facetCents } from '../../src/match/listRows.js';
-import type { EmbeddingBlock } from '../../src/match/types.js';
+import { CandidateTable } from '../../src/engine/CandidateTable.js';
+import type { EngineFactory } from '../../src/engine/enginePort.js';
+import { facetCents } from '../../src/engine/listRows.js';
+import type { EmbeddingBlock } from '../../src/engine/types.js';
 
 /** One side's raw vectors as seeded: null where a facet is missing. */
 export type Entity = { id: number; vecs: (number[] | null)[] };

@@ -8,7 +8,7 @@ import { ExitCode, FitmatchError, InterruptedError } from '../../src/errors.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
 import { seedDirtyData } from './matchDirtyData.js';
 import { matchCtx, publishedRows } from './matchHelpers.js';
-import type { EngineFactory } from '../../src/match/enginePort.js';
+import type { EngineFactory } from '../../src/engine/enginePort.js';
 import { bruteForceEngine } from './matchReference.js';
 
 const tables = async (t: TestDatabase) =>

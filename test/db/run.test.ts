@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type RunOptions } from '../../src/commands/run.js';
 import { ExitCode, FitmatchError } from '../../src/errors.js';
-import { readPublishedState } from '../../src/match/resultTables.js';
+import { readPublishedState } from '../../src/store/resultTables.js';
 import { readJournal } from '../../src/migrate/journal.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
 import { DIRTY_SQL } from './backfillDirtyData.js';

@@ -1,8 +1,8 @@
-import { mergeLists } from '../../src/match/mergeLists.js';
-import type { EngineLike } from '../../src/match/enginePort.js';
-import { rowsFromLists } from '../../src/match/listRows.js';
-import { concatLists, type SubjectLists } from '../../src/match/SubjectLists.js';
-import type { EmbeddingBlock, ResultBatch } from '../../src/match/types.js';
+import { mergeLists } from '../../src/engine/mergeLists.js';
+import type { EngineLike } from '../../src/engine/enginePort.js';
+import { rowsFromLists } from '../../src/engine/listRows.js';
+import { concatLists, type SubjectLists } from '../../src/engine/SubjectLists.js';
+import type { EmbeddingBlock, ResultBatch } from '../../src/engine/types.js';
 
 /**
  * Runs talent blocks through an engine the way a run does: talents' lists per

@@ -1,7 +1,7 @@
 import { FACET_COUNT } from '../../src/facets.js';
-import { facetCents, TIE_EPSILON } from '../../src/match/listRows.js';
-import { scorePair } from '../../src/match/scorePair.js';
-import type { EmbeddingBlock, ResultBatch } from '../../src/match/types.js';
+import { facetCents, TIE_EPSILON } from '../../src/engine/listRows.js';
+import { scorePair } from '../../src/engine/scorePair.js';
+import type { EmbeddingBlock, ResultBatch } from '../../src/engine/types.js';
 
 /** Published rows plus the reference's unrounded facet scores (NaN = not shared), for tolerance checks. */
 export type RefBatch = ResultBatch & { facetScores: Float64Array };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocBlock, chooseFacetDims, emptySkips, fillRow } from '../../src/match/embeddingBlock.js';
+import { allocBlock, chooseFacetDims, emptySkips, fillRow } from '../../src/engine/embeddingBlock.js';
 import { encodeFloat32 } from '../../src/vectors/float32.js';
 
 const dims = [2, 3, 0, 2, 2, 2];

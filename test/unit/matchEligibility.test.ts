@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobIdsQuery, localDate, resolveEligibility, talentIdsQuery } from '../../src/match/eligibility.js';
+import { jobIdsQuery, localDate, resolveEligibility, talentIdsQuery } from '../../src/engine/eligibility.js';
 
 describe('match eligibility', () => {
   it('takes the calendar date in the configured zone', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMatchSummary, gflops, type MatchSummary } from '../../src/match/matchSummary.js';
+import { formatMatchSummary, gflops, type MatchSummary } from '../../src/runs/matchSummary.js';
 
 describe('match summary', () => {
   it('counts 2·T·J·D flops per second of compute', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changeSinceRun, entityDiagnosis, jobExclusion, pairVerdict, talentExclusion, type EmbeddingFacts, type JobFacts, type PairFacts, type TalentFacts } from '../../src/explain/pairVerdict.js';
-import type { Eligibility } from '../../src/match/eligibility.js';
+import type { Eligibility } from '../../src/engine/eligibility.js';
 
 const E: Eligibility = { jobStatuses: ['PUBLISHED'], includeExpired: false, includeDeleted: false, today: '2026-06-15', timezone: 'Asia/Seoul' };
 const RUN = { runId: 12, topK: 2 };

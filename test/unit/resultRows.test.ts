@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatScore, toInsertValues, toTsv } from '../../src/match/resultRows.js';
-import type { ResultBatch } from '../../src/match/types.js';
+import { formatScore, toInsertValues, toTsv } from '../../src/engine/resultRows.js';
+import type { ResultBatch } from '../../src/engine/types.js';
 
 describe('result rows', () => {
   it('rounds to two decimals half away from zero without float formatting artefacts', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { round2 } from '../../src/explain/explainReport.js';
 import { usableFacets } from '../../src/explain/usableFacets.js';
-import { scorePair } from '../../src/match/scorePair.js';
+import { scorePair } from '../../src/engine/scorePair.js';
 import { formatDims, packVectors } from '../../src/vectors/packedVectors.js';
 
 const pack = (facets: (number[] | null)[]) => {

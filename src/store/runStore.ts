@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import { parseJson, type RunStatus } from '../runRecord.js';
-import type { BlockSpec } from './blockPlan.js';
-import type { Eligibility } from './eligibility.js';
+import { parseJson, type RunStatus } from './runRecord.js';
+import type { BlockSpec } from '../engine/blockPlan.js';
+import type { Eligibility } from '../engine/eligibility.js';
 
 type Q = Pool | PoolConnection;
 

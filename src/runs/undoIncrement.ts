@@ -1,10 +1,10 @@
 import type { PoolConnection } from 'mysql2/promise';
-import { deleteLists, writeLists } from '../listStore.js';
-import { rowsFromLists } from '../listRows.js';
-import { LIVE, writePublishedState, type PublishedState } from '../resultTables.js';
-import { ResultWriter, type WritePath } from '../resultWriter.js';
-import { readParts } from '../runStore.js';
-import { decodeLists, pickSubjects, type SubjectLists } from '../SubjectLists.js';
+import { deleteLists, writeLists } from '../store/listStore.js';
+import { rowsFromLists } from '../engine/listRows.js';
+import { LIVE, writePublishedState, type PublishedState } from '../store/resultTables.js';
+import { ResultWriter, type WritePath } from '../store/resultWriter.js';
+import { readParts } from '../store/runStore.js';
+import { decodeLists, pickSubjects, type SubjectLists } from '../engine/SubjectLists.js';
 
 const SUBJECT = { talent_to_job: 'talent_user_id', job_to_talent: 'job_posting_id' } as const;
 

@@ -1,9 +1,9 @@
 import type { PoolConnection } from 'mysql2/promise';
-import { deleteLists, writeLists, type ListDirection } from '../listStore.js';
-import { rowsFromLists } from '../listRows.js';
-import { LIVE, writePublishedState, type PublishedState } from '../resultTables.js';
-import { ResultWriter, type WritePath } from '../resultWriter.js';
-import type { SubjectLists } from '../SubjectLists.js';
+import { deleteLists, writeLists, type ListDirection } from './listStore.js';
+import { rowsFromLists } from '../engine/listRows.js';
+import { LIVE, writePublishedState, type PublishedState } from './resultTables.js';
+import { ResultWriter, type WritePath } from './resultWriter.js';
+import type { SubjectLists } from '../engine/SubjectLists.js';
 
 /** What one direction of the published set turns into. */
 export interface DirectionChange {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MatchEngine } from '../../../src/match/MatchEngine.js';
-import { sliceSizes } from '../../../src/match/JobSlices.js';
-import type { EmbeddingBlock } from '../../../src/match/types.js';
+import { MatchEngine } from '../../../src/engine/MatchEngine.js';
+import { sliceSizes } from '../../../src/engine/JobSlices.js';
+import type { EmbeddingBlock } from '../../../src/engine/types.js';
 import { concatBlocks, randomBlock, rng, split } from './randomBlocks.js';
 
 /**

@@ -1,10 +1,10 @@
 import type { Pool } from 'mysql2/promise';
-import { allocBlock, emptySkips, trimBlock, type BlobSkips } from '../embeddingBlock.js';
-import type { EngineFactory, EngineLike, EngineSettings } from '../enginePort.js';
-import { HASH_BYTES, type SideSnapshot } from '../snapshotCodec.js';
-import { concatLists, emptyLists, type SubjectLists } from '../SubjectLists.js';
-import type { EmbeddingBlock } from '../types.js';
-import { VectorReader } from '../vectorReader.js';
+import { allocBlock, emptySkips, trimBlock, type BlobSkips } from '../engine/embeddingBlock.js';
+import type { EngineFactory, EngineLike, EngineSettings } from '../engine/enginePort.js';
+import { HASH_BYTES, type SideSnapshot } from '../engine/snapshotCodec.js';
+import { concatLists, emptyLists, type SubjectLists } from '../engine/SubjectLists.js';
+import type { EmbeddingBlock } from '../engine/types.js';
+import { VectorReader } from '../store/vectorReader.js';
 
 /** The entities at `indexes` of a snapshot side, as a snapshot of their own. */
 export function subset(side: SideSnapshot, indexes: readonly number[]): SideSnapshot {

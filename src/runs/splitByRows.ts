@@ -1,9 +1,9 @@
-import { FACET_COUNT } from '../../facets.js';
-import type { ListDirection } from '../listStore.js';
-import { rowsFromLists } from '../listRows.js';
-import { scoreCents } from '../resultRows.js';
-import { concatLists, emptyLists, pickSubjects, type SubjectLists } from '../SubjectLists.js';
-import type { DirectionChange } from './applyChanges.js';
+import { FACET_COUNT } from '../facets.js';
+import type { ListDirection } from '../store/listStore.js';
+import { rowsFromLists } from '../engine/listRows.js';
+import { scoreCents } from '../engine/resultRows.js';
+import { concatLists, emptyLists, pickSubjects, type SubjectLists } from '../engine/SubjectLists.js';
+import type { DirectionChange } from '../store/applyChanges.js';
 
 export interface Split {
   change: DirectionChange;

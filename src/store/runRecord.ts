@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import type { Clock } from './clock.js';
-import { redact } from './redact.js';
+import type { Clock } from '../clock.js';
+import { redact } from '../redact.js';
 
 export type RunKind = 'match' | 'backfill';
 export type RunStatus = 'preparing' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'rolled_back' | 'abandoned';

@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import { concatLists, decodeLists, emptyLists, encodeLists, pickSubjects, type SubjectLists } from './SubjectLists.js';
+import { concatLists, decodeLists, emptyLists, encodeLists, pickSubjects, type SubjectLists } from '../engine/SubjectLists.js';
 
 export type ListDirection = 'talent_to_job' | 'job_to_talent';
 type Q = Pool | PoolConnection;

@@ -2,16 +2,16 @@ import type { Db } from '../db/connect.js';
 import type { HeldLock } from '../db/advisoryLock.js';
 import type { Logger } from '../log.js';
 import { abortableSleep } from '../shutdown.js';
-import { allocBlock, emptySkips, trimBlock, type BlobSkips } from './embeddingBlock.js';
-import type { EngineFactory, EngineLike } from './enginePort.js';
-import { writeLists } from './listStore.js';
-import { rowsFromLists } from './listRows.js';
-import { clearStagedTalents, staging } from './resultTables.js';
-import type { ResultWriter } from './resultWriter.js';
-import { markBlockDone, readParts, recordJobSide, runBlocks, type BlockRow, type RunRow } from './runStore.js';
-import type { RunSnapshot } from './snapshotCodec.js';
-import { decodeLists, emptyLists, encodeLists, type SubjectLists } from './SubjectLists.js';
-import { VectorReader, type ReadStats } from './vectorReader.js';
+import { allocBlock, emptySkips, trimBlock, type BlobSkips } from '../engine/embeddingBlock.js';
+import type { EngineFactory, EngineLike } from '../engine/enginePort.js';
+import { writeLists } from '../store/listStore.js';
+import { rowsFromLists } from '../engine/listRows.js';
+import { clearStagedTalents, staging } from '../store/resultTables.js';
+import type { ResultWriter } from '../store/resultWriter.js';
+import { markBlockDone, readParts, recordJobSide, runBlocks, type BlockRow, type RunRow } from '../store/runStore.js';
+import type { RunSnapshot } from '../engine/snapshotCodec.js';
+import { decodeLists, emptyLists, encodeLists, type SubjectLists } from '../engine/SubjectLists.js';
+import { VectorReader, type ReadStats } from '../store/vectorReader.js';
 
 export interface ShardInput {
   db: Db;

@@ -1,6 +1,6 @@
 import type { PoolConnection } from 'mysql2/promise';
-import { jobIdsQuery, talentIdsQuery, type Eligibility, type SqlQuery } from './eligibility.js';
-import { sideFromRows, type RunSnapshot } from './snapshotCodec.js';
+import { jobIdsQuery, talentIdsQuery, type Eligibility, type SqlQuery } from '../engine/eligibility.js';
+import { sideFromRows, type RunSnapshot } from '../engine/snapshotCodec.js';
 
 /** Both eligible sets from one consistent snapshot, so eligibility cannot shift between them. */
 export async function readSnapshot(conn: PoolConnection, e: Eligibility): Promise<RunSnapshot> {

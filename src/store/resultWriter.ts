@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { ExitCode, FitmatchError } from '../errors.js';
-import { RESULT_COLUMNS, toInsertValues, toTsv } from './resultRows.js';
-import type { ResultBatch } from './types.js';
+import { RESULT_COLUMNS, toInsertValues, toTsv } from '../engine/resultRows.js';
+import type { ResultBatch } from '../engine/types.js';
 
 export type WriteMode = 'auto' | 'load-data' | 'insert';
 export type WritePath = 'load-data' | 'insert';

@@ -5,17 +5,17 @@ import type { Db } from '../db/connect.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { FACET_COUNT } from '../facets.js';
 import type { Logger } from '../log.js';
-import { finishRun } from '../runRecord.js';
-import { rowsFromLists } from './listRows.js';
-import { mergeLists } from './mergeLists.js';
-import { writeLists } from './listStore.js';
-import { finishStaging, LIVE, publishStaging, readPublishedState, staging, writePublishedState } from './resultTables.js';
-import type { ResultWriter } from './resultWriter.js';
-import { readParts, runBlocks, runById, updateRunCounts, type RunRow } from './runStore.js';
+import { finishRun } from '../store/runRecord.js';
+import { rowsFromLists } from '../engine/listRows.js';
+import { mergeLists } from '../engine/mergeLists.js';
+import { writeLists } from '../store/listStore.js';
+import { finishStaging, LIVE, publishStaging, readPublishedState, staging, writePublishedState } from '../store/resultTables.js';
+import type { ResultWriter } from '../store/resultWriter.js';
+import { readParts, runBlocks, runById, updateRunCounts, type RunRow } from '../store/runStore.js';
 import type { BlockStats } from './runShard.js';
 import { shrinkRefusal, type SetSize } from '../shrinkGuard.js';
-import type { RunSnapshot } from './snapshotCodec.js';
-import { decodeLists } from './SubjectLists.js';
+import type { RunSnapshot } from '../engine/snapshotCodec.js';
+import { decodeLists } from '../engine/SubjectLists.js';
 
 export interface PublishInput {
   db: Db;

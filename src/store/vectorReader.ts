@@ -1,9 +1,9 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { FACETS, FACET_COUNT } from '../facets.js';
 import { parseDims, unpackVectors } from '../vectors/packedVectors.js';
-import { chooseFacetDims, fillRow, type BlobSkips } from './embeddingBlock.js';
-import { HASH_BYTES, type SideSnapshot } from './snapshotCodec.js';
-import type { EmbeddingBlock } from './types.js';
+import { chooseFacetDims, fillRow, type BlobSkips } from '../engine/embeddingBlock.js';
+import { HASH_BYTES, type SideSnapshot } from '../engine/snapshotCodec.js';
+import type { EmbeddingBlock } from '../engine/types.js';
 
 /** Ids per query: bounds the driver's transient Buffers (one ~36 KB blob a row at 6 x 1536). */
 const PAGE_ROWS = 256;

@@ -1,4 +1,4 @@
-import { sameHash, type SideSnapshot } from '../snapshotCodec.js';
+import { sameHash, type SideSnapshot } from './snapshotCodec.js';
 
 /** How one side's eligible set changed since the published run (indexes into `cur` or `base`). */
 export interface SideDiff {

@@ -2,9 +2,9 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { Clock } from '../clock.js';
 import { lockName } from '../db/advisoryLock.js';
 import type { Db } from '../db/connect.js';
-import { parseJson } from '../runRecord.js';
-import { dropStaging, PUBLISHER_TABLE, tableExists } from './resultTables.js';
-import { deleteRunBookkeeping } from './runStore.js';
+import { parseJson } from '../store/runRecord.js';
+import { dropStaging, PUBLISHER_TABLE, tableExists } from '../store/resultTables.js';
+import { deleteRunBookkeeping } from '../store/runStore.js';
 
 type Q = Pool | PoolConnection;
 

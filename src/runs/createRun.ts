@@ -1,14 +1,14 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/connect.js';
-import { finishRun, startRun } from '../runRecord.js';
-import { planRunBlocks } from './blockPlan.js';
-import { planRun } from './defaultEngine.js';
-import type { Eligibility } from './eligibility.js';
-import { readSnapshot } from './readSnapshot.js';
-import { createStaging } from './resultTables.js';
-import { insertBlocks, readParts, runById, writeParts, type RunParams, type RunRow } from './runStore.js';
-import { decodeSnapshot, encodeSnapshot, type RunSnapshot } from './snapshotCodec.js';
-import { detectFacetDims } from './vectorReader.js';
+import { finishRun, startRun } from '../store/runRecord.js';
+import { planRunBlocks } from '../engine/blockPlan.js';
+import { planRun } from '../engine/defaultEngine.js';
+import type { Eligibility } from '../engine/eligibility.js';
+import { readSnapshot } from '../store/readSnapshot.js';
+import { createStaging } from '../store/resultTables.js';
+import { insertBlocks, readParts, runById, writeParts, type RunParams, type RunRow } from '../store/runStore.js';
+import { decodeSnapshot, encodeSnapshot, type RunSnapshot } from '../engine/snapshotCodec.js';
+import { detectFacetDims } from '../store/vectorReader.js';
 
 export interface RunSettings {
   topK: number;

@@ -1,5 +1,5 @@
 import { FACET_COUNT } from '../../../src/facets.js';
-import type { EmbeddingBlock, ResultBatch } from '../../../src/match/types.js';
+import type { EmbeddingBlock, ResultBatch } from '../../../src/engine/types.js';
 import type { RefBatch } from '../../helpers/referenceTopK.js';
 import { expect } from 'vitest';
 

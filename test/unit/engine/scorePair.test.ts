@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { scorePair, combineFacetCosines } from '../../../src/match/scorePair.js';
+import { scorePair, combineFacetCosines } from '../../../src/engine/scorePair.js';
 import { referenceTopK } from '../../helpers/referenceTopK.js';
 import { engineResults } from '../../helpers/engineResults.js';
-import { MatchEngine } from '../../../src/match/MatchEngine.js';
-import type { EmbeddingBlock } from '../../../src/match/types.js';
+import { MatchEngine } from '../../../src/engine/MatchEngine.js';
+import type { EmbeddingBlock } from '../../../src/engine/types.js';
 
 const dims = [2, 2, 2, 2, 2, 2];
 const ALL = 0b111111;

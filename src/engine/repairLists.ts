@@ -1,6 +1,6 @@
-import { FACET_COUNT } from '../../facets.js';
-import { TIE_EPSILON } from '../listRows.js';
-import { allocLists, type SubjectLists } from '../SubjectLists.js';
+import { FACET_COUNT } from '../facets.js';
+import { TIE_EPSILON } from './listRows.js';
+import { allocLists, type SubjectLists } from './SubjectLists.js';
 
 const F = FACET_COUNT;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MatchEngine } from '../../../src/match/MatchEngine.js';
+import { MatchEngine } from '../../../src/engine/MatchEngine.js';
 import { engineResults } from '../../helpers/engineResults.js';
 import { referenceTopK } from '../../helpers/referenceTopK.js';
 import { concatBlocks, expectSameResults, randomBlock, rng, split } from './randomBlocks.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planBlocks, rowBytes } from '../../../src/match/planBlocks.js';
+import { planBlocks, rowBytes } from '../../../src/engine/planBlocks.js';
 
 const dims = [1536, 1536, 1536, 1536, 1536, 1536];
 
