@@ -9,7 +9,7 @@ import { CronJob, Job, type ICronJob, type IJob } from 'kubernetes-models/batch/
 import { Secret, type IContainer, type ISecret } from 'kubernetes-models/v1';
 import { parseBytes } from '../../src/config.js';
 
-const DIR = fileURLToPath(new URL('../../deploy/kubernetes', import.meta.url));
+const DIR = fileURLToPath(new URL('../../deploy/kubernetes/', import.meta.url));
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
 
 type Manifest = { apiVersion?: string; kind?: string; metadata?: { name?: string; generateName?: string } };
