@@ -8,14 +8,22 @@ export interface Progress {
   stop(): void;
 }
 
+/** Without a TTY, at most one progress line per this many ms (plus the first and the last). */
+export const PROGRESS_LOG_INTERVAL_MS = 30_000;
+
 /**
- * A bar on an interactive stderr, otherwise one `progress` event per tick
- * through the logger (a JSON line in json format), so cron logs show movement.
+ * A bar on an interactive stderr, otherwise `progress` events through the
+ * logger (a JSON line in json format), throttled by time: the first tick, then
+ * at most one per `intervalMs`, and the one that completes the total, so a cron
+ * log shows movement without a line per batch.
  */
-export function createProgress(log: Logger, opts: { task: string; total: number; unit?: string; tty?: boolean }): Progress {
+export function createProgress(log: Logger, opts: { task: string; total: number; unit?: string; tty?: boolean; intervalMs?: number; now?: () => number }): Progress {
   let done = 0;
   let total = opts.total;
-  const started = Date.now();
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const interval = opts.intervalMs ?? PROGRESS_LOG_INTERVAL_MS;
+  let lastLogged = -Infinity;
   const tty = opts.tty ?? (process.stderr.isTTY === true && log.format === 'human');
   if (tty) {
     const bar = new cliProgress.SingleBar(
@@ -32,7 +40,10 @@ export function createProgress(log: Logger, opts: { task: string; total: number;
   return {
     tick: (n, fields) => {
       done += n;
-      const elapsedMs = Date.now() - started;
+      const t = now();
+      if (t - lastLogged < interval && done < total) return;
+      lastLogged = t;
+      const elapsedMs = t - started;
       log.event('progress', { task: opts.task, done, total, unit: opts.unit, elapsedMs, ...fields }, `${opts.task}: ${done}/${total} ${opts.unit ?? ''}`.trim());
     },
     setTotal: (t) => {

@@ -3,6 +3,7 @@ import { globalFlags } from '../cli.js';
 import { match } from '../commands/match.js';
 import { parseShard } from '../runs/shardSpec.js';
 import { ExitCode, FitmatchError } from '../errors.js';
+import { matchReport } from '../run/commandReports.js';
 import { runCommand } from '../runCommand.js';
 import { intArg } from './args.js';
 
@@ -27,6 +28,7 @@ interface MatchFlags {
   shard?: string;
   runKey?: string;
   blockRows?: number;
+  json?: boolean;
 }
 
 /** Flags that decide what a run computes; `run` shares them. */
@@ -74,6 +76,7 @@ export function registerMatch(program: Command): void {
     .option('--shard <I/N>', 'be shard I of N (0-based) of a run shared by N processes; "auto": I from JOB_COMPLETION_INDEX, N from FITMATCH_SHARDS')
     .option('--run-key <key>', 'names the run all shards share, e.g. the Kubernetes Job name (env FITMATCH_RUN_KEY)')
     .addOption(new Option('--block-rows <n>', 'talents per block, the unit of work a crash can lose (default: sized from --memory)').argParser(intArg('--block-rows', 1)))
+    .option('--json', 'print the report as one JSON document on stdout (logs stay on stderr)')
     .option('--no-publish', 'compute and stage the run, but leave match_results unchanged (publish it later with `fitmatch publish --run-id N`)')
     .action(async (o: MatchFlags, cmd: Command) => {
       const pause = Number(process.env.FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS ?? 0) || 0;
@@ -81,8 +84,8 @@ export function registerMatch(program: Command): void {
       process.exitCode = await runCommand(matchFlags(o, cmd), async (ctx) => {
         const runKey = o.runKey ?? process.env.FITMATCH_RUN_KEY;
         const shard = o.shard === undefined ? undefined : parseShardOrUsage(o.shard);
-        await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx);
-      });
+        return matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx));
+      }, { json: o.json });
     });
 }
 

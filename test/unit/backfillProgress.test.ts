@@ -4,6 +4,18 @@ import { createProgress } from '../../src/progress.js';
 import { countReason, formatSummary, newSummary, totalWrites } from '../../src/backfill/summary.js';
 
 describe('createProgress without a TTY', () => {
+  it('is throttled by time: the first tick, then one per interval, and the last', () => {
+    const log = memoryLogger('json');
+    let t = 0;
+    const p = createProgress(log, { task: 'backfill', total: 1000, unit: 'rows', tty: false, intervalMs: 30_000, now: () => t });
+    for (let i = 0; i < 100; i++) {
+      p.tick(10);
+      t += 1000; // 100 ticks over 100 s
+    }
+    const done = log.lines.map((l) => JSON.parse(l).done);
+    expect(done).toEqual([10, 310, 610, 910, 1000]);
+  });
+
   it('emits one JSON progress event per tick with running totals', () => {
     const log = memoryLogger('json');
     const p = createProgress(log, { task: 'backfill', total: 10, unit: 'rows', tty: false });
