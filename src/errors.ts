@@ -22,6 +22,8 @@ export const ExitCode = {
   STATUS_STALE: 20,
   STATUS_FAILED: 21,
   STATUS_INCOMPLETE: 22,
+  STATUS_COVERAGE: 25,
+  DB_PRIVILEGE: 30,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

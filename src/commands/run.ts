@@ -22,6 +22,8 @@ export interface RunOptions {
   maxSkipped?: SkipLimit;
   backfill: Omit<BackfillOptions, 'dryRun' | 'reportJson'>;
   match: Pick<MatchOptions, 'allowShrink' | 'blockRows' | 'engine' | 'incremental'>;
+  /** Receives the summary as soon as it exists; phases fill it in as they finish (for --metrics-file, also on failure). */
+  onSummary?: (s: RunSummary) => void;
   /** Write the run summary as JSON to this file. */
   reportJson?: string;
   migrationsDir?: string;
@@ -52,6 +54,7 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<RunSum
   }
   const applied = state.pending.length ? (await migrate({ dir: opts.migrationsDir }, ctx)).applied : [];
   const summary: RunSummary = { phases: { migrate: { ms: since(t), applied }, backfill: null, match: null }, skipped: runSkips(null, null), newSkipped: null, strict: !!opts.strict, totalMs: 0 };
+  opts.onSummary?.(summary);
   const previous = await lastSucceededBackfill(db.pool);
 
   await betweenPhases('backfill', opts, ctx);
