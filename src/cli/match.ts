@@ -25,6 +25,7 @@ interface MatchFlags {
   resume?: boolean;
   incremental?: boolean;
   maxChange?: string;
+  waitLock?: string;
   shard?: string;
   runKey?: string;
   blockRows?: number;
@@ -48,6 +49,7 @@ export function addMatchOptions(cmd: Command): Command {
     .option('--max-shrink <share>', 'refuse to publish a set with this much fewer talents or postings with matches than the published one (env FITMATCH_MAX_SHRINK; default 50%)')
     .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink')
     .option('--incremental', 'update the published set for what changed since its run, exactly, in time proportional to the change (falls back to a full run when it cannot)')
+    .option('--wait-lock <duration>', 'wait this long for a running match, incremental run or backfill to finish instead of exiting 4 at once, e.g. 30m (env FITMATCH_WAIT_LOCK; default 0)')
     .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)');
 }
 
@@ -66,6 +68,7 @@ export const matchFlags = (o: MatchFlags, cmd: Command) => ({
   writeMode: o.writeMode,
   maxShrink: o.maxShrink,
   maxChange: o.maxChange,
+  waitLock: o.waitLock,
 });
 
 export function registerMatch(program: Command): void {

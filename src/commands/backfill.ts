@@ -41,7 +41,7 @@ export async function backfill(opts: BackfillOptions, ctx: CommandContext): Prom
 async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Promise<BackfillSummary> {
   const { db, log, clock, config } = ctx;
   await assertMigrated(db);
-  const lock = await acquireLock(db, 'backfill', { holder: 'another fitmatch backfill' });
+  const lock = await acquireLock(db, 'backfill', { waitSeconds: Math.ceil(config.waitLock / 1000), log, holder: 'another fitmatch backfill' });
   const s = newSummary(opts.source, { dryRun: !!opts.dryRun, full: !!opts.full });
   const t0 = performance.now();
   let runId: number | null = null;

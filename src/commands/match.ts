@@ -80,7 +80,7 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
   const onLost = (e: Error) => lost.abort(e);
   const t0 = performance.now();
 
-  const matchLock = shared ? null : await acquireLock(db, 'match', { holder: 'another fitmatch match, incremental run or rollback on this database', onLost });
+  const matchLock = shared ? null : await acquireLock(db, 'match', { waitSeconds: Math.ceil(config.waitLock / 1000), log, holder: 'another fitmatch match, incremental run or rollback on this database', onLost });
   let run: RunRow | null = null;
   try {
     const write = await chooseWritePath(db.pool, config.writeMode);

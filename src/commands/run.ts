@@ -21,7 +21,7 @@ export interface RunOptions {
   /** With strict: how many new bad rows are tolerated. */
   maxSkipped?: SkipLimit;
   backfill: Omit<BackfillOptions, 'dryRun' | 'reportJson'>;
-  match: Pick<MatchOptions, 'allowShrink' | 'blockRows' | 'engine' | 'incremental'>;
+  match: Pick<MatchOptions, 'allowShrink' | 'blockRows' | 'engine' | 'incremental' | 'pauseBeforePublishMs'>;
   /** Receives the summary as soon as it exists; phases fill it in as they finish (for --metrics-file, also on failure). */
   onSummary?: (s: RunSummary) => void;
   /** Write the run summary as JSON to this file. */
