@@ -9,7 +9,8 @@ import { CronJob, Job, type ICronJob, type IJob } from 'kubernetes-models/batch/
 import { Secret, type IContainer, type ISecret } from 'kubernetes-models/v1';
 import { parseBytes } from '../../src/config.js';
 
-const DIR = fileURLToPath(new URL('../../deploy/kubernetes', import.meta.url));
+const DIR = fileURLToPath(new URL('../../deploy/kubernetes/', import.meta.url));
+const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
 
 type Manifest = { apiVersion?: string; kind?: string; metadata?: { name?: string; generateName?: string } };
@@ -254,7 +255,7 @@ describe('all manifests', () => {
       return pod?.containers.map((c) => c.image) ?? [];
     });
     expect(images.length).toBe(4);
-    expect(new Set(images)).toEqual(new Set(['registry.example.com/fitmatch:1.0.0']));
+    expect(new Set(images)).toEqual(new Set([`registry.example.com/fitmatch:${VERSION}`]));
   });
 
   it('the Secret is only an example with a placeholder password', () => {
