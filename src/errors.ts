@@ -24,6 +24,7 @@ export const ExitCode = {
   STATUS_INCOMPLETE: 22,
   STATUS_COVERAGE: 25,
   DB_PRIVILEGE: 30,
+  STALE_VECTORS: 31,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

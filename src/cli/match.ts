@@ -1,4 +1,7 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { parseDuration } from '../config/numbers.js';
+import { assertFreshBackfill } from '../store/lastBackfill.js';
+import { SKIP_IF_LOCKED_HELP, skipIfLocked } from '../run/skipIfLocked.js';
 import { globalFlags } from '../cli.js';
 import { match } from '../commands/match.js';
 import { parseShard } from '../runs/shardSpec.js';
@@ -30,6 +33,8 @@ interface MatchFlags {
   runKey?: string;
   blockRows?: number;
   json?: boolean;
+  maxBackfillAge?: number;
+  skipIfLocked?: boolean;
 }
 
 /** Flags that decide what a run computes; `run` shares them. */
@@ -80,6 +85,14 @@ export function registerMatch(program: Command): void {
     .option('--run-key <key>', 'names the run all shards share, e.g. the Kubernetes Job name (env FITMATCH_RUN_KEY)')
     .addOption(new Option('--block-rows <n>', 'talents per block, the unit of work a crash can lose (default: sized from --memory)').argParser(intArg('--block-rows', 1)))
     .option('--json', 'print the report as one JSON document on stdout (logs stay on stderr)')
+    .addOption(
+      new Option('--max-backfill-age <duration>', 'refuse (exit 31) unless the newest backfill run succeeded and finished within this, e.g. 6h: a failed backfill stops the match instead of letting it use old vectors').argParser((raw) => {
+        const ms = parseDuration(raw);
+        if (!(ms > 0)) throw new InvalidArgumentError(`--max-backfill-age must be a duration such as 6h, got "${raw}"`);
+        return ms;
+      }),
+    )
+    .option('--skip-if-locked', SKIP_IF_LOCKED_HELP)
     .option('--no-publish', 'compute and stage the run, but leave match_results unchanged (publish it later with `fitmatch publish --run-id N`)')
     .action(async (o: MatchFlags, cmd: Command) => {
       const pause = Number(process.env.FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS ?? 0) || 0;
@@ -87,6 +100,8 @@ export function registerMatch(program: Command): void {
       process.exitCode = await runCommand(matchFlags(o, cmd), async (ctx) => {
         const runKey = o.runKey ?? process.env.FITMATCH_RUN_KEY;
         const shard = o.shard === undefined ? undefined : parseShardOrUsage(o.shard);
+        if (o.maxBackfillAge !== undefined) await assertFreshBackfill(ctx.db.pool, ctx.clock, o.maxBackfillAge);
+        if (o.skipIfLocked) return skipIfLocked(async () => matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx)), ctx.log);
         return matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx));
       }, { json: o.json });
     });

@@ -3,6 +3,7 @@ import { parseSkipLimit, type SkipLimit } from '../run/runSkips.js';
 import { run } from '../commands/run.js';
 import { writeRunMetricsOrWarn } from '../metrics/runMetrics.js';
 import { runReport } from '../run/commandReports.js';
+import { SKIP_IF_LOCKED_HELP, skipIfLocked } from '../run/skipIfLocked.js';
 import type { RunSummary } from '../run/runSummary.js';
 import { runCommand } from '../runCommand.js';
 import { addBackfillOptions, BACKFILL_OPTION_KEYS, backfillConfigFlags, backfillOptions, type BackfillFlags, type BackfillOptionKey } from './backfill.js';
@@ -39,15 +40,17 @@ export function registerRun(program: Command): void {
     }))
     .option('--report-json <file>', 'write the summary of every phase as JSON to this file')
     .option('--metrics-file <path>', 'write a Prometheus textfile (atomically) when the run ends, whatever its exit code: last success time, duration per phase, rows, skips, exit code')
+    .option('--skip-if-locked', SKIP_IF_LOCKED_HELP)
     .option('--json', 'print the report as one JSON document on stdout (logs stay on stderr)')
-    .action(async (o: Parameters<typeof matchFlags>[0] & BackfillFlags & { migrate?: boolean; strict?: boolean; maxSkipped?: SkipLimit; reportJson?: string; json?: boolean; metricsFile?: string }, c: Command) => {
+    .action(async (o: Parameters<typeof matchFlags>[0] & BackfillFlags & { migrate?: boolean; strict?: boolean; maxSkipped?: SkipLimit; reportJson?: string; json?: boolean; metricsFile?: string; skipIfLocked?: boolean }, c: Command) => {
       const pause = Number(process.env.FITMATCH_TEST_PAUSE_BEFORE_MATCH_MS ?? 0) || 0;
       const pauseBeforePublishMs = Number(process.env.FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS ?? 0) || 0;
       let summary: RunSummary | null = null;
       const code = await runCommand({ ...matchFlags(o, c), ...backfillConfigFlags(o) }, async (ctx) => {
         // o.reportJson is run's own report, not the backfill's.
         const { dryRun: _dryRun, reportJson: _runReport, ...b } = backfillOptions(o);
-        return runReport(await run({ migrate: o.migrate, strict: o.strict || o.maxSkipped !== undefined, maxSkipped: o.maxSkipped, backfill: b, match: { allowShrink: !!o.allowShrink, incremental: !!o.incremental, pauseBeforePublishMs }, reportJson: o.reportJson, pauseBeforePhase: { match: pause }, onSummary: (s) => (summary = s) }, ctx));
+        const go = async () => runReport(await run({ migrate: o.migrate, strict: o.strict || o.maxSkipped !== undefined, maxSkipped: o.maxSkipped, backfill: b, match: { allowShrink: !!o.allowShrink, incremental: !!o.incremental, pauseBeforePublishMs }, reportJson: o.reportJson, pauseBeforePhase: { match: pause }, onSummary: (s) => (summary = s) }, ctx));
+        return o.skipIfLocked ? skipIfLocked(go, ctx.log) : go();
       }, { json: o.json });
       if (o.metricsFile) writeRunMetricsOrWarn(o.metricsFile, { exitCode: code, summary, finishedAt: new Date() });
       process.exitCode = code;

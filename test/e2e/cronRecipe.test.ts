@@ -55,6 +55,18 @@ describe('the README cron recipe', () => {
     expect(nightly.args[0]).toBe('run');
   });
 
+  it('an incremental run that finds the nightly run at work skips with exit 0 and changes nothing', async () => {
+    const before = await publishedState(exec);
+    const full = spawnFitmatch(nightly.args.filter((a, i, all) => a !== '--metrics-file' && all[i - 1] !== '--metrics-file'), { env: { ...env, FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS: '120000' } });
+    await full.waitFor('"event":"match_publishing"');
+    const inc = await runFitmatch(incremental.args, { env });
+    expect(inc.code, inc.stderr).toBe(0);
+    expect(inc.stdout).toMatch(/^skipped \(--skip-if-locked\): .*holds the lock/);
+    expect(await publishedState(exec)).toEqual(before);
+    full.child.kill('SIGTERM');
+    expect(await full.exit).toBe(5);
+  });
+
   it('the nightly run waits for a running incremental run, then publishes and exits 0', async () => {
     const closed = (await exec("SELECT id FROM job_postings WHERE status = 'PUBLISHED' ORDER BY id LIMIT 2")) as { id: number }[];
     await exec('UPDATE job_postings SET status = ? WHERE id IN (?)', ['CLOSED', closed.map((r) => r.id)]);
