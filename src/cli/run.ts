@@ -22,7 +22,8 @@ const NOT_FROM_BACKFILL: readonly BackfillOptionKey[] = ['maxShrink', 'allowShri
  * supersedes would compute on its old snapshot, not on what the backfill just
  * wrote), --shard/--run-key (shared runs are separate processes, with their own
  * backfill step), --no-publish (publishing is the point of the nightly job), and
- * --block-rows (a tuning knob sized from --memory by default).
+ * --block-rows (a tuning knob sized from --memory by default), and
+ * --max-backfill-age (run's own backfill phase comes right before its match).
  */
 export function registerRun(program: Command): void {
   const cmd = addMatchOptions(
