@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import type { DbSettings } from '../config.js';
 import { poolOptions } from '../db/connect.js';
@@ -7,12 +9,20 @@ import { ExitCode, FitmatchError } from '../errors.js';
 /** The table that marks a database as created by the demo, with who created it. */
 export const DEMO_OWNER_TABLE = 'fitmatch_demo_owner';
 
-/** Who runs the demo: a database marked by someone else is never dropped. */
-export const demoOwner = (): string => `${userInfo().username}@${hostname()}`;
+/** This checkout of fitmatch (the demo's own database is one per OS user and checkout). */
+const CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The demo's own database name when DATABASE_URL gives none: one per OS user, so two people on one server never share it. */
-export function defaultDemoDatabase(user: string = userInfo().username): string {
-  return `fitmatch_demo_${user.toLowerCase().replace(/[^a-z0-9_]+/g, '_')}`.slice(0, 64);
+/** Who runs the demo, from where: a database marked by anyone else is never dropped. */
+export const demoOwner = (): string => `${userInfo().username}@${hostname()}:${CHECKOUT}`;
+
+/**
+ * The demo's own database name when DATABASE_URL gives none: the OS user and a
+ * short hash of host and checkout, so two people (or two checkouts) on one
+ * server never share it, and a re-run reuses its own.
+ */
+export function defaultDemoDatabase(user: string = userInfo().username, where: string = `${hostname()}:${CHECKOUT}`): string {
+  const tag = createHash('sha1').update(where).digest('hex').slice(0, 6);
+  return `fitmatch_demo_${user.toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 40)}_${tag}`;
 }
 
 /** DATABASE_URL when set (process env only), else the default server and the user's own demo database. */

@@ -21,8 +21,10 @@ describe('the demo database', () => {
     await admin?.drop();
   });
 
-  it('is named per OS user unless DATABASE_URL names one', () => {
-    expect(defaultDemoDatabase('Jane Doe')).toBe('fitmatch_demo_jane_doe');
+  it('is named per OS user and checkout unless DATABASE_URL names one', () => {
+    expect(defaultDemoDatabase('Jane Doe', 'host-a:/home/jane/fitmatch')).toMatch(/^fitmatch_demo_jane_doe_[0-9a-f]{6}$/);
+    expect(defaultDemoDatabase('Jane Doe', 'host-a:/home/jane/fitmatch')).toBe(defaultDemoDatabase('Jane Doe', 'host-a:/home/jane/fitmatch'));
+    expect(defaultDemoDatabase('jane', 'host-a:/srv/other-checkout')).not.toBe(defaultDemoDatabase('jane', 'host-a:/home/jane/fitmatch'));
     expect(demoDatabaseUrl({})).toMatch(/^mysql:\/\/root@127\.0\.0\.1:3306\/fitmatch_demo_\w+$/);
     expect(demoDatabaseUrl({ DATABASE_URL: 'mysql://u@h:3306/my_demo' })).toBe('mysql://u@h:3306/my_demo');
   });
