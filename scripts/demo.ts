@@ -1,6 +1,7 @@
 /**
  * `npm run demo`: from an empty MySQL/MariaDB to published, readable matches in one
- * command. Drops and recreates its own database (default fitmatch_demo), then runs
+ * command. Drops and recreates its own database (default fitmatch_demo_<OS user>; only one it
+ * created itself, marked by a fitmatch_demo_owner table), then runs
  * seed → migrate → backfill → match (which publishes) through the command functions,
  * and prints the results. DATABASE_URL (process env only, not .env) overrides the target.
  * When no server answers on a local target (or root may not log in there over TCP) and a
@@ -17,7 +18,7 @@ import { migrate } from '../src/commands/migrate.js';
 import { seed } from '../src/commands/seed.js';
 import { connect } from '../src/db/connect.js';
 import { createLocalServer, findServerBinary, type LocalServer } from '../src/db/localServer.js';
-import { DEMO_DATABASE_URL, recreateDemoDatabase } from '../src/demo/demoDatabase.js';
+import { demoDatabaseUrl, recreateDemoDatabase } from '../src/demo/demoDatabase.js';
 import { showResults } from '../src/demo/showResults.js';
 import { throwawayReason } from '../src/demo/throwawayReason.js';
 import { ExitCode, FitmatchError, InterruptedError } from '../src/errors.js';
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
   let db: Awaited<ReturnType<typeof connect>> | null = null;
   let server: LocalServer | null = null;
   try {
-    let config = loadConfig({ flags: { databaseUrl: process.env.DATABASE_URL || DEMO_DATABASE_URL, logFormat: 'human' } });
+    let config = loadConfig({ flags: { databaseUrl: demoDatabaseUrl(), logFormat: 'human' } });
     const step = (n: number, what: string) => print(chalk.bold.blue(`\n[${n}/6] ${what}`) + chalk.gray(`  (${((Date.now() - started) / 1000).toFixed(1)}s)`));
 
     const stopIfInterrupted = () => {

@@ -164,6 +164,8 @@ export const SETTINGS = {
   writeMode: { env: 'FITMATCH_WRITE_MODE', default: 'auto', parse: oneOf('auto', 'load-data', 'insert') } as Defaulted<'auto' | 'load-data' | 'insert'>,
   maxShrink: { env: 'FITMATCH_MAX_SHRINK', default: 0.5, parse: fraction } as Defaulted<number>,
   maxChange: { env: 'FITMATCH_MAX_CHANGE', default: 0.25, parse: fraction } as Defaulted<number>,
+  // How long match and backfill wait for their lock before exit 4 (GET_LOCK's timeout, whole seconds).
+  waitLock: { env: 'FITMATCH_WAIT_LOCK', default: 0, parse: duration(0, 86_400_000) } as Defaulted<number>,
   // backfill / embedding providers
   provider: { env: 'FITMATCH_EMBED_PROVIDER', default: 'hash', parse: oneOf('hash', 'openai') } as Defaulted<'hash' | 'openai'>,
   embedModel: { env: 'FITMATCH_EMBED_MODEL', default: 'text-embedding-3-small', parse: str } as Defaulted<string>,

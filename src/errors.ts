@@ -22,6 +22,9 @@ export const ExitCode = {
   STATUS_STALE: 20,
   STATUS_FAILED: 21,
   STATUS_INCOMPLETE: 22,
+  STATUS_COVERAGE: 25,
+  DB_PRIVILEGE: 30,
+  STALE_VECTORS: 31,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -88,6 +91,8 @@ export function isConnectionLost(e: unknown): boolean {
  * cron can tell "retry later" from a bug (1, logged with its stack).
  */
 export function toFitmatchError(e: unknown): FitmatchError | null {
+  const denied = privilegeDenied(e);
+  if (denied) return denied;
   if (e instanceof FitmatchError) return e;
   const err = e as { code?: string; sqlMessage?: string; message?: string };
   if (isConnectionLost(e)) {
@@ -100,6 +105,47 @@ export function toFitmatchError(e: unknown): FitmatchError | null {
   }
   if (err?.sqlMessage !== undefined) {
     return new FitmatchError(`database error (${err.code}): ${err.sqlMessage}`, ExitCode.FAILED, { cause: e });
+  }
+  return null;
+}
+
+/** The server refused a statement for lack of a privilege (not bad credentials: that is a connection failure, exit 3). */
+const PRIVILEGE_CODES = new Set([
+  'ER_TABLEACCESS_DENIED_ERROR', // 1142: "<COMMAND> command denied to user … for table …"
+  'ER_COLUMNACCESS_DENIED_ERROR', // 1143
+  'ER_SPECIFIC_ACCESS_DENIED_ERROR', // 1227: "you need (at least one of) the … privilege(s)"
+  'ER_DBACCESS_DENIED_ERROR', // 1044
+]);
+
+/**
+ * A missing grant, found in `e` or its causes (a migration wraps the statement
+ * that failed): exit 30, one line naming the privilege and the table, no stack.
+ */
+export function privilegeDenied(e: unknown): FitmatchError | null {
+  type SqlError = { code?: string; sqlMessage?: string; cause?: unknown; message?: string };
+  let context: string | null = null;
+  let next: unknown = e;
+  for (let depth = 0; next && depth < 5; depth++) {
+    if (next instanceof FitmatchError) {
+      if (next.exitCode === ExitCode.DB_PRIVILEGE) return next;
+      context ??= next.message.split('\n')[0].split(': ')[0];
+    }
+    const cur = next as SqlError;
+    next = cur.cause;
+    if (!cur.code || !PRIVILEGE_CODES.has(cur.code)) continue;
+    const text = cur.sqlMessage ?? cur.message ?? '';
+    const table = /^(\w+(?: \w+)?) command denied to user '([^']*)'@'([^']*)' for (?:column '[^']*' in )?table (.+)$/.exec(text);
+    const needed = /you need \(at least one of\) the (.+?) privilege\(s\)/.exec(text);
+    const what = table
+      ? `the database user '${table[2]}' lacks the ${table[1]} privilege on table ${table[4].replace(/[`']/g, '')}`
+      : needed
+        ? `the database user lacks the ${needed[1]} privilege`
+        : `the database user lacks a privilege (${text})`;
+    return new FitmatchError(
+      `${context ? `${context}: ` : ''}${what} (${cur.code}); grant what docs/configuration.md "Database privileges" lists, then run again`,
+      ExitCode.DB_PRIVILEGE,
+      { cause: e },
+    );
   }
   return null;
 }

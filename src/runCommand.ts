@@ -6,6 +6,7 @@ import { connect } from './db/connect.js';
 import { ExitCode, InterruptedError, toFitmatchError } from './errors.js';
 import { createLogger, type Logger, type LogFormat } from './log.js';
 import { redact } from './redact.js';
+import { printReport, reportOf, type Report } from './report.js';
 import { installShutdown } from './shutdown.js';
 
 /** The log format before config is loaded: what the flags or env ask for, else by TTY. */
@@ -17,9 +18,10 @@ export function earlyLogFormat(flags: Flags, env: NodeJS.ProcessEnv = process.en
 
 /**
  * The one place that turns a command into a process exit code: load config once,
- * connect, run, release in reverse order, map errors to their documented code.
+ * connect, run, release in reverse order, print the command's report on stdout
+ * (human, or one JSON document with out.json), map errors to their documented code.
  */
-export async function runCommand(flags: Flags, fn: (ctx: CommandContext) => Promise<void>): Promise<number> {
+export async function runCommand(flags: Flags, fn: (ctx: CommandContext) => Promise<Report | void>, out: { json?: boolean } = {}): Promise<number> {
   let log: Logger = createLogger({ format: earlyLogFormat(flags) });
   let config: Config;
   try {
@@ -34,12 +36,15 @@ export async function runCommand(flags: Flags, fn: (ctx: CommandContext) => Prom
     const db = await connect(config.db, { queryTimeoutMs: config.queryTimeout });
     try {
       if (shutdown.signal.aborted) throw new InterruptedError('stopped before the command started: nothing was done');
-      await fn({ db, clock: systemClock, log, config, signal: shutdown.signal });
+      const r = await fn({ db, clock: systemClock, log, config, signal: shutdown.signal });
+      if (r) printReport(r, !!out.json);
       return ExitCode.OK;
     } finally {
       await quietly(log, 'close the database pool', () => db.close());
     }
   } catch (e) {
+    const r = reportOf(e);
+    if (r) printReport(r, !!out.json);
     return report(log, e);
   } finally {
     shutdown.dispose();

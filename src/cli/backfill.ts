@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { globalFlags } from '../cli.js';
 import { backfill, type BackfillOptions } from '../commands/backfill.js';
+import { backfillReport } from '../run/commandReports.js';
 import { runCommand } from '../runCommand.js';
 import { intArg } from './args.js';
 
@@ -70,11 +71,10 @@ export const backfillOptions = (o: BackfillFlags): BackfillOptions => ({
 });
 
 export function registerBackfill(program: Command): void {
-  addBackfillOptions(program.command('backfill').description("fill talent_embeddings / job_embeddings from the app's matching_vectors or from text (incremental)")).action(
-    async (o: BackfillFlags, cmd: Command) => {
-      process.exitCode = await runCommand({ ...globalFlags(cmd), ...backfillConfigFlags(o) }, async (ctx) => {
-        await backfill(backfillOptions(o), ctx);
-      });
+  addBackfillOptions(program.command('backfill').description("fill talent_embeddings / job_embeddings from the app's matching_vectors or from text (incremental)"))
+    .option('--json', 'print the report as one JSON document on stdout (logs stay on stderr)').action(
+    async (o: BackfillFlags & { json?: boolean }, cmd: Command) => {
+      process.exitCode = await runCommand({ ...globalFlags(cmd), ...backfillConfigFlags(o) }, async (ctx) => backfillReport(await backfill(backfillOptions(o), ctx)), { json: o.json });
     },
   );
 }

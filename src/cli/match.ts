@@ -1,8 +1,12 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { parseDuration } from '../config/numbers.js';
+import { assertFreshBackfill } from '../store/lastBackfill.js';
+import { SKIP_IF_LOCKED_HELP, skipIfLocked } from '../run/skipIfLocked.js';
 import { globalFlags } from '../cli.js';
 import { match } from '../commands/match.js';
 import { parseShard } from '../runs/shardSpec.js';
 import { ExitCode, FitmatchError } from '../errors.js';
+import { matchReport } from '../run/commandReports.js';
 import { runCommand } from '../runCommand.js';
 import { intArg } from './args.js';
 
@@ -24,9 +28,13 @@ interface MatchFlags {
   resume?: boolean;
   incremental?: boolean;
   maxChange?: string;
+  waitLock?: string;
   shard?: string;
   runKey?: string;
   blockRows?: number;
+  json?: boolean;
+  maxBackfillAge?: number;
+  skipIfLocked?: boolean;
 }
 
 /** Flags that decide what a run computes; `run` shares them. */
@@ -46,6 +54,7 @@ export function addMatchOptions(cmd: Command): Command {
     .option('--max-shrink <share>', 'refuse to publish a set with this much fewer talents or postings with matches than the published one (env FITMATCH_MAX_SHRINK; default 50%)')
     .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink')
     .option('--incremental', 'update the published set for what changed since its run, exactly, in time proportional to the change (falls back to a full run when it cannot)')
+    .option('--wait-lock <duration>', 'wait this long for a running match, incremental run or backfill to finish instead of exiting 4 at once, e.g. 30m (env FITMATCH_WAIT_LOCK; default 0)')
     .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)');
 }
 
@@ -64,6 +73,7 @@ export const matchFlags = (o: MatchFlags, cmd: Command) => ({
   writeMode: o.writeMode,
   maxShrink: o.maxShrink,
   maxChange: o.maxChange,
+  waitLock: o.waitLock,
 });
 
 export function registerMatch(program: Command): void {
@@ -74,6 +84,15 @@ export function registerMatch(program: Command): void {
     .option('--shard <I/N>', 'be shard I of N (0-based) of a run shared by N processes; "auto": I from JOB_COMPLETION_INDEX, N from FITMATCH_SHARDS')
     .option('--run-key <key>', 'names the run all shards share, e.g. the Kubernetes Job name (env FITMATCH_RUN_KEY)')
     .addOption(new Option('--block-rows <n>', 'talents per block, the unit of work a crash can lose (default: sized from --memory)').argParser(intArg('--block-rows', 1)))
+    .option('--json', 'print the report as one JSON document on stdout (logs stay on stderr)')
+    .addOption(
+      new Option('--max-backfill-age <duration>', 'refuse (exit 31) unless the newest backfill run succeeded and finished within this, e.g. 6h: a failed backfill stops the match instead of letting it use old vectors').argParser((raw) => {
+        const ms = parseDuration(raw);
+        if (!(ms > 0)) throw new InvalidArgumentError(`--max-backfill-age must be a duration such as 6h, got "${raw}"`);
+        return ms;
+      }),
+    )
+    .option('--skip-if-locked', SKIP_IF_LOCKED_HELP)
     .option('--no-publish', 'compute and stage the run, but leave match_results unchanged (publish it later with `fitmatch publish --run-id N`)')
     .action(async (o: MatchFlags, cmd: Command) => {
       const pause = Number(process.env.FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS ?? 0) || 0;
@@ -81,8 +100,10 @@ export function registerMatch(program: Command): void {
       process.exitCode = await runCommand(matchFlags(o, cmd), async (ctx) => {
         const runKey = o.runKey ?? process.env.FITMATCH_RUN_KEY;
         const shard = o.shard === undefined ? undefined : parseShardOrUsage(o.shard);
-        await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx);
-      });
+        if (o.maxBackfillAge !== undefined) await assertFreshBackfill(ctx.db.pool, ctx.clock, o.maxBackfillAge);
+        if (o.skipIfLocked) return skipIfLocked(async () => matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx)), ctx.log);
+        return matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx));
+      }, { json: o.json });
     });
 }
 

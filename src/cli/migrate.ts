@@ -3,6 +3,7 @@ import { globalFlags } from '../cli.js';
 import { migrate } from '../commands/migrate.js';
 import { migrateCheck } from '../commands/migrateCheck.js';
 import { migrateStatus } from '../commands/migrateStatus.js';
+import { migrateReport } from '../run/commandReports.js';
 import { runCommand } from '../runCommand.js';
 
 export function registerMigrate(program: Command): void {
@@ -13,10 +14,14 @@ export function registerMigrate(program: Command): void {
     .option('--json', 'machine-readable output on stdout')
     .option('--migrations-dir <dir>', 'migrations directory (default: the drizzle/ folder shipped with fitmatch)')
     .action(async (opts: { check?: boolean; json?: boolean; migrationsDir?: string }, c: Command) => {
-      process.exitCode = await runCommand(globalFlags(c), async (ctx) => {
-        if (opts.check) await migrateCheck({ json: opts.json, dir: opts.migrationsDir }, ctx);
-        else await migrate({ json: opts.json, dir: opts.migrationsDir }, ctx);
-      });
+      process.exitCode = await runCommand(
+        globalFlags(c),
+        async (ctx) => {
+          if (opts.check) return void (await migrateCheck({ json: opts.json, dir: opts.migrationsDir }, ctx));
+          return migrateReport(ctx.db.settings.display, await migrate({ dir: opts.migrationsDir }, ctx));
+        },
+        { json: opts.json },
+      );
     });
   cmd
     .command('status')

@@ -3,6 +3,7 @@ import { globalFlags } from '../cli.js';
 import { cleanup } from '../commands/cleanup.js';
 import { publish } from '../commands/publish.js';
 import { parseDuration } from '../config/numbers.js';
+import { cleanupReport, publishReport } from '../run/commandReports.js';
 import { runCommand } from '../runCommand.js';
 import { intArg } from './args.js';
 
@@ -14,10 +15,9 @@ export function registerPublish(program: Command): void {
     .addOption(new Option('--run-id <n>', 'the run to publish, by its match_runs id').argParser(intArg('--run-id', 1)))
     .option('--max-shrink <share>', 'refuse a set with this much fewer talents or postings with matches (env FITMATCH_MAX_SHRINK; default 50%)')
     .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink')
-    .action(async (o: { runKey?: string; runId?: number; maxShrink?: string; allowShrink?: boolean }, cmd: Command) => {
-      process.exitCode = await runCommand({ ...globalFlags(cmd), maxShrink: o.maxShrink }, async (ctx) => {
-        await publish({ runKey: o.runKey, runId: o.runId, allowShrink: o.allowShrink }, ctx);
-      });
+    .option('--json', 'print the report as one JSON document on stdout (logs stay on stderr)')
+    .action(async (o: { runKey?: string; runId?: number; maxShrink?: string; allowShrink?: boolean; json?: boolean }, cmd: Command) => {
+      process.exitCode = await runCommand({ ...globalFlags(cmd), maxShrink: o.maxShrink }, async (ctx) => publishReport(await publish({ runKey: o.runKey, runId: o.runId, allowShrink: o.allowShrink }, ctx)), { json: o.json });
     });
   program
     .command('cleanup')
@@ -32,9 +32,12 @@ export function registerPublish(program: Command): void {
     .option('--run-key <key>', 'abandon this run now, whatever its age')
     .addOption(new Option('--run-id <n>', 'abandon this run (by id) now, whatever its age').argParser(intArg('--run-id', 1)))
     .option('--dry-run', 'say what would be cleaned, change nothing')
-    .action(async (o: { olderThan: string; runKey?: string; runId?: number; dryRun?: boolean }, cmd: Command) => {
-      process.exitCode = await runCommand(globalFlags(cmd), async (ctx) => {
-        await cleanup({ olderThanMs: parseDuration(o.olderThan), runKey: o.runKey, runId: o.runId, dryRun: o.dryRun }, ctx);
-      });
+    .option('--json', 'print the report as one JSON document on stdout (logs stay on stderr)')
+    .action(async (o: { olderThan: string; runKey?: string; runId?: number; dryRun?: boolean; json?: boolean }, cmd: Command) => {
+      process.exitCode = await runCommand(
+        globalFlags(cmd),
+        async (ctx) => cleanupReport(await cleanup({ olderThanMs: parseDuration(o.olderThan), runKey: o.runKey, runId: o.runId, dryRun: o.dryRun }, ctx), !!o.dryRun),
+        { json: o.json },
+      );
     });
 }

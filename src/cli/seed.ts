@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { globalFlags } from '../cli.js';
 import { seed, SEED_DEFAULTS } from '../commands/seed.js';
+import { seedReport } from '../run/commandReports.js';
 import { runCommand } from '../runCommand.js';
 import { strictDecimal, strictInt } from '../config/numbers.js';
 
@@ -23,7 +24,7 @@ export function registerSeed(program: Command): void {
     .option('--reset', 'delete earlier seed data (only seed data) first')
     .option('--force', 'write even into a database holding data the seed did not create, or named like production')
     .option('--manifest <file>', 'write the manifest (row counts, dirty cases with ids) as JSON to FILE')
-    .option('--json', 'print the manifest as JSON on stdout')
+    .option('--json', 'print the manifest as one JSON document on stdout')
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       process.exitCode = await runCommand(globalFlags(cmd), async (ctx) => {
         const manifest = await seed(
@@ -42,7 +43,7 @@ export function registerSeed(program: Command): void {
           ctx,
         );
         if (opts.manifest) writeFileSync(String(opts.manifest), JSON.stringify(manifest, null, 2) + '\n');
-        if (opts.json) process.stdout.write(JSON.stringify(manifest) + '\n');
-      });
+        return seedReport(manifest);
+      }, { json: Boolean(opts.json) });
     });
 }

@@ -41,7 +41,7 @@ export async function backfill(opts: BackfillOptions, ctx: CommandContext): Prom
 async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Promise<BackfillSummary> {
   const { db, log, clock, config } = ctx;
   await assertMigrated(db);
-  const lock = await acquireLock(db, 'backfill', { holder: 'another fitmatch backfill' });
+  const lock = await acquireLock(db, 'backfill', { waitSeconds: Math.ceil(config.waitLock / 1000), log, holder: 'another fitmatch backfill' });
   const s = newSummary(opts.source, { dryRun: !!opts.dryRun, full: !!opts.full });
   const t0 = performance.now();
   let runId: number | null = null;
@@ -62,8 +62,8 @@ async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Prom
       extra = { fingerprint: r.fingerprint, dimList: r.dimList, dimOverride: opts.dim ?? null };
     }
     s.timingsMs.total = Math.round(performance.now() - t0);
-    for (const line of formatSummary(s)) log.info(line);
-    log.event('backfill_summary', { summary: s });
+    // The full summary is the command's report (stdout); the log keeps one line and the event.
+    log.event('backfill_summary', { summary: s }, `backfill done: ${formatSummary(s).slice(0, 2).join('; ')}${totalWrites(s) === 0 && !s.interrupted ? '; nothing to do' : ''}`);
     if (opts.reportJson) writeFileSync(opts.reportJson, redact(JSON.stringify(s, null, 2)) + '\n');
     if (runId !== null) {
       await finishRun(db.pool, clock, runId, { status: s.interrupted ? 'interrupted' : 'succeeded', counts: { ...s.entity, rowSkips: s.rowSkips, facetSkips: s.facetSkips, writes: totalWrites(s), ...extra }, timings: s.timingsMs });

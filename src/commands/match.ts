@@ -80,7 +80,7 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
   const onLost = (e: Error) => lost.abort(e);
   const t0 = performance.now();
 
-  const matchLock = shared ? null : await acquireLock(db, 'match', { holder: 'another fitmatch match, incremental run or rollback on this database', onLost });
+  const matchLock = shared ? null : await acquireLock(db, 'match', { waitSeconds: Math.ceil(config.waitLock / 1000), log, holder: 'another fitmatch match, incremental run or rollback on this database', onLost });
   let run: RunRow | null = null;
   try {
     const write = await chooseWritePath(db.pool, config.writeMode);
@@ -148,7 +148,7 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
       }
       if (published.published) await quietly(log, 'prune old runs', () => pruneBookkeeping(db.pool));
       if (!published.published) log.info(`run ${run.id} is computed and staged, not published (--no-publish): publish it with \`fitmatch publish --run-id ${run.id}\``);
-      log.event('match_summary', { ...summary }, formatMatchSummary(summary));
+      log.event('match_summary', { ...summary }, formatMatchSummary(summary).split('\n')[0]);
       return summary;
     } finally {
       if (!matchLock) await lock.release();
@@ -192,7 +192,7 @@ async function incrementalRun(ctx: CommandContext, opts: MatchOptions, s: RunSet
     counts: r.counts as MatchSummary['counts'], timings: { ...r.timings, totalMs: performance.now() - t0 },
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-  log.event('match_summary', { ...summary }, formatIncrementalSummary(summary));
+  log.event('match_summary', { ...summary }, formatIncrementalSummary(summary).split('\n')[0]);
   await quietly(log, 'prune old runs', () => pruneBookkeeping(db.pool));
   return summary;
 }

@@ -5,22 +5,18 @@ export interface MigrateOptions {
   lockWaitSeconds?: number;
   /** Migrations directory (default: the package's drizzle/). */
   dir?: string;
-  /** Print {database, applied} as JSON on stdout. */
-  json?: boolean;
-  write?: (text: string) => void;
 }
 
 export interface MigrateResult {
   applied: { tag: string; statements: number }[];
 }
 
-/** Applies pending migrations to fitmatch's own tables and prints what it applied. */
+/** Applies pending migrations to fitmatch's own tables and returns what it applied (the CLI prints it). */
 export async function migrate(opts: MigrateOptions, ctx: Pick<CommandContext, 'db' | 'log'>): Promise<MigrateResult> {
   const { log, db } = ctx;
   log.info(`migrating ${db.settings.display}`);
   const result = await applyMigrations(db, { lockWaitSeconds: opts.lockWaitSeconds, dir: opts.dir });
   if (result.applied.length === 0) log.info('nothing to migrate: the database is up to date');
   for (const a of result.applied) log.event('migration_applied', a, `applied ${a.tag} (${a.statements} statements)`);
-  if (opts.json) (opts.write ?? ((s: string) => process.stdout.write(s)))(JSON.stringify({ database: db.settings.display, applied: result.applied }) + '\n');
   return result;
 }

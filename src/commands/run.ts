@@ -3,7 +3,10 @@ import type { CommandContext } from '../context.js';
 import { ExitCode, FitmatchError, InterruptedError } from '../errors.js';
 import { readMigrationState } from '../migrate/migrator.js';
 import { redact } from '../redact.js';
-import { runSkips } from '../run/runSkips.js';
+import { withReport } from '../report.js';
+import { runReport } from '../run/commandReports.js';
+import { allowedNewSkips, formatReasons, newSkips, runSkips, type SkipLimit } from '../run/runSkips.js';
+import { lastSucceededBackfill } from '../store/lastBackfill.js';
 import { formatRunSummary, type RunSummary } from '../run/runSummary.js';
 import { abortableSleep } from '../shutdown.js';
 import { backfill, type BackfillOptions } from './backfill.js';
@@ -13,10 +16,14 @@ import { migrate } from './migrate.js';
 export interface RunOptions {
   /** Apply pending migrations first; without it they stop the run (exit 10). */
   migrate?: boolean;
-  /** Exit 9 when the run skipped bad rows, facets or blobs (the results are published all the same). */
+  /** Exit 9 when the run found more new bad source rows than maxSkipped (default 0) (the results are published all the same). */
   strict?: boolean;
+  /** With strict: how many new bad rows are tolerated. */
+  maxSkipped?: SkipLimit;
   backfill: Omit<BackfillOptions, 'dryRun' | 'reportJson'>;
-  match: Pick<MatchOptions, 'allowShrink' | 'blockRows' | 'engine' | 'incremental'>;
+  match: Pick<MatchOptions, 'allowShrink' | 'blockRows' | 'engine' | 'incremental' | 'pauseBeforePublishMs'>;
+  /** Receives the summary as soon as it exists; phases fill it in as they finish (for --metrics-file, also on failure). */
+  onSummary?: (s: RunSummary) => void;
   /** Write the run summary as JSON to this file. */
   reportJson?: string;
   migrationsDir?: string;
@@ -46,7 +53,9 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<RunSum
     );
   }
   const applied = state.pending.length ? (await migrate({ dir: opts.migrationsDir }, ctx)).applied : [];
-  const summary: RunSummary = { phases: { migrate: { ms: since(t), applied }, backfill: null, match: null }, skipped: runSkips(null, null), strict: !!opts.strict, totalMs: 0 };
+  const summary: RunSummary = { phases: { migrate: { ms: since(t), applied }, backfill: null, match: null }, skipped: runSkips(null, null), newSkipped: null, strict: !!opts.strict, totalMs: 0 };
+  opts.onSummary?.(summary);
+  const previous = await lastSucceededBackfill(db.pool);
 
   await betweenPhases('backfill', opts, ctx);
   t = performance.now();
@@ -71,13 +80,21 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<RunSum
   };
 
   summary.skipped = runSkips(b, m.counts);
+  const fresh = newSkips(summary.skipped, previous ? runSkips(previous.counts, null) : null);
+  const sourceRows = Object.values(b.rowSkips).reduce((n, r) => n + r.count, 0) + [b.entity.talents, b.entity.jobs].reduce((n, e) => n + e.inserted + e.updated + e.unchanged, 0);
+  const allowed = allowedNewSkips(opts.maxSkipped ?? { rows: 0 }, sourceRows);
+  summary.newSkipped = { ...fresh, comparedWithRunId: previous?.id ?? null, allowed, sourceRows };
   summary.totalMs = since(t0);
-  log.event('run_summary', { summary }, formatRunSummary(summary));
+  log.event('run_summary', { summary }, formatRunSummary(summary).split('\n')[0]);
   if (opts.reportJson) writeFileSync(opts.reportJson, redact(JSON.stringify(summary, null, 2)) + '\n');
-  if (opts.strict && summary.skipped.total > 0) {
-    throw new FitmatchError(
-      `--strict: the run skipped ${summary.skipped.total} bad source row(s), facet(s) or blob(s) (counts by reason in the run summary); run ${m.runId} is published all the same`,
-      ExitCode.SKIPPED_ROWS,
+  if (opts.strict && fresh.total > allowed) {
+    const against = previous ? `backfill run ${previous.id}` : 'nothing (no earlier backfill succeeded)';
+    throw withReport(
+      new FitmatchError(
+        `--strict: ${fresh.total} new bad source row(s) compared with ${against}, more than the ${allowed} --max-skipped allows (${formatReasons(fresh.byReason)}); run ${m.runId} is published all the same`,
+        ExitCode.SKIPPED_ROWS,
+      ),
+      runReport(summary),
     );
   }
   return summary;

@@ -1,5 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { FitmatchError, type ExitCodeValue } from '../errors.js';
+import { writeStatusMetrics } from '../metrics/runMetrics.js';
 import { redact } from '../redact.js';
 import { formatStatus } from '../status/formatStatus.js';
 import { readStatus, type StatusReport } from '../status/readStatus.js';
@@ -10,17 +11,22 @@ export interface StatusOptions {
   maxAgeMs: number | null;
   /** Runs listed per kind. */
   runs?: number;
+  /** --min-coverage: exit 25 when a smaller share of eligible talents or postings has an embedding. */
+  minCoverage?: number | null;
+  /** --metrics-file: write a Prometheus textfile (atomically). */
+  metricsFile?: string;
   write?: (text: string) => void;
 }
 
 /**
  * What an on-call person asks first: what is published and how old, how the
  * last runs went, what is running now, what the published set is missing.
- * Read-only. Exits 20/21/22 when unhealthy (STATUS_PRECEDENCE), after printing.
+ * Read-only. Exits 20/21/22/25 when unhealthy (STATUS_PRECEDENCE), after printing.
  */
 export async function status(opts: StatusOptions, ctx: Pick<CommandContext, 'db' | 'clock' | 'config'>): Promise<StatusReport> {
   const write = opts.write ?? ((s: string) => process.stdout.write(s));
-  const report = await readStatus(ctx, { maxAgeMs: opts.maxAgeMs, runs: opts.runs ?? 3 });
+  const report = await readStatus(ctx, { maxAgeMs: opts.maxAgeMs, runs: opts.runs ?? 3, minCoverage: opts.minCoverage });
+  if (opts.metricsFile) writeStatusMetrics(opts.metricsFile, report, report.health.exitCode);
   write(redact(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatStatus(report)));
   const first = report.health.problems[0];
   if (first) throw new FitmatchError(`status: ${first.message}`, report.health.exitCode as ExitCodeValue);

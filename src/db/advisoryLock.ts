@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PoolConnection } from 'mysql2/promise';
 import { ExitCode, FitmatchError, LockedError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { Db } from './connect.js';
 
 export interface HeldLock {
@@ -31,6 +32,9 @@ export function lockName(database: string, purpose: string): string {
   return name.length <= 64 ? name : `fitmatch:${createHash('sha1').update(name).digest('hex')}`;
 }
 
+/** The longest single GET_LOCK wait; longer waits repeat it. */
+const WAIT_SLICE_SECONDS = 10;
+
 /** How often the lock's connection is used while the run works: idle-connection killers (wait_timeout, proxies) then leave it alone. */
 const KEEPALIVE_MS = 20_000;
 
@@ -54,6 +58,8 @@ export interface AcquireOptions {
   holder?: string;
   /** Called once when the lock is found gone (its connection closed, a ping or assertHeld failed), so the run can stop at its next boundary. */
   onLost?: (e: LockLostError) => void;
+  /** Says once, as a `lock_wait` event, that the lock is busy and how long this process waits for it. */
+  log?: Pick<Logger, 'event'>;
 }
 
 /**
@@ -65,8 +71,17 @@ export async function acquireLock(db: Db, purpose: string, opts: AcquireOptions 
   const name = lockName(db.settings.database, purpose);
   const conn = await db.pool.getConnection();
   try {
-    const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS got', [name, opts.waitSeconds ?? 0]);
-    if ((rows as { got: number | null }[])[0]?.got !== 1) throw new LockedError(name, opts.holder);
+    // Long waits (--wait-lock 30m) in slices, so that no single statement outlives --query-timeout.
+    const deadline = Date.now() + (opts.waitSeconds ?? 0) * 1000;
+    let waiting = false;
+    for (;;) {
+      const slice = Math.max(0, Math.min(WAIT_SLICE_SECONDS, Math.ceil((deadline - Date.now()) / 1000)));
+      const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS got', [name, slice]);
+      if ((rows as { got: number | null }[])[0]?.got === 1) break;
+      if (Date.now() >= deadline) throw new LockedError(name, opts.holder);
+      if (!waiting) opts.log?.event('lock_wait', { lock: name, waitSeconds: opts.waitSeconds }, `${opts.holder ?? 'another fitmatch process'} holds the lock "${name}"; waiting up to ${opts.waitSeconds} s for it (--wait-lock)`);
+      waiting = true;
+    }
   } catch (e) {
     conn.release();
     throw e;

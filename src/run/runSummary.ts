@@ -22,11 +22,19 @@ export interface RunSummary {
     } | null;
   };
   skipped: RunSkips;
+  /** Bad rows that grew since the last successful backfill: what --strict judges. */
+  newSkipped: { total: number; byReason: Record<string, number>; comparedWithRunId: number | null; allowed: number; sourceRows: number } | null;
   strict: boolean;
   totalMs: number;
 }
 
 const counts = (c: Counts) => `${c.inserted} inserted, ${c.updated} updated, ${c.unchanged} unchanged, ${c.removed} removed`;
+
+/** The skip line of the run summary and of status: bad source rows by reason, and the soft-deleted ones not counted. */
+export function formatSkipsLine(k: RunSkips): string {
+  const expected = Object.keys(k.expected).length ? `; not counted (soft-deleted in the app): ${formatReasons(k.expected)}` : '';
+  return `skipped as bad data: ${k.total ? `${k.total} source rows (${formatReasons(k.byReason)})` : 'none'}${expected}`;
+}
 
 export function formatRunSummary(s: RunSummary): string {
   const { migrate, backfill, match } = s.phases;
@@ -46,11 +54,14 @@ export function formatRunSummary(s: RunSummary): string {
         `no match: ${match.eligibleTalents - match.talentsWithMatch} talents, ${match.eligibleJobs - match.jobsWithMatch} postings`,
     );
   }
-  const expected = Object.keys(s.skipped.expected).length ? `; not counted (soft-deleted in the app): ${formatReasons(s.skipped.expected)}` : '';
-  lines.push(
-    s.skipped.total
-      ? `  skipped as bad data: ${s.skipped.total} (${formatReasons(s.skipped.byReason)})${s.strict ? ' -> --strict: exit 9' : ''}${expected}`
-      : `  skipped as bad data: none${expected}`,
-  );
+  lines.push(`  ${formatSkipsLine(s.skipped)}`);
+  const n = s.newSkipped;
+  if (n) {
+    const against = n.comparedWithRunId === null ? 'no earlier successful backfill' : `backfill run ${n.comparedWithRunId}`;
+    const verdict = s.strict ? (n.total > n.allowed ? `, more than --max-skipped ${n.allowed} -> --strict: exit 9` : `, within --max-skipped ${n.allowed}`) : '';
+    lines.push(`  new bad rows since ${against}: ${n.total ? `${n.total} (${formatReasons(n.byReason)})` : 'none'}${verdict}`);
+  }
+  const dropped = Object.keys(s.skipped.dropped).length ? formatReasons(s.skipped.dropped) : '';
+  if (dropped) lines.push(`  dropped from the entities this run read: ${dropped}`);
   return lines.join('\n');
 }

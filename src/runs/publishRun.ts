@@ -16,6 +16,7 @@ import type { BlockStats } from './runShard.js';
 import { shrinkRefusal, type SetSize } from '../shrinkGuard.js';
 import type { RunSnapshot } from '../engine/snapshotCodec.js';
 import { decodeLists } from '../engine/SubjectLists.js';
+import { withPhaseBar } from '../progress.js';
 
 export interface PublishInput {
   db: Db;
@@ -62,13 +63,15 @@ export async function publishRun(p: PublishInput): Promise<PublishResult> {
   let counts = run.counts ?? {};
   if (counts.merged !== true) {
     let s = now();
-    const rowsJobToTalent = await mergeJobLists(p);
+    const rowsJobToTalent = await withPhaseBar(p.log, `run ${run.id}: merging job lists`, () => mergeJobLists(p));
     t.mergeMs = now() - s;
     p.signal.throwIfAborted();
     s = now();
     const conn = await p.db.pool.getConnection();
     try {
-      counts = { ...(await sumBlocks(p.db.pool, run)), rowsJobToTalent, rowsDroppedForDeletedEntities: await finishStaging(conn, run.id, p.snapshot.talents.ids, p.snapshot.jobs.ids) };
+      const sums = await sumBlocks(p.db.pool, run);
+      const dropped = await withPhaseBar(p.log, `run ${run.id}: building indexes`, () => finishStaging(conn, run.id, p.snapshot.talents.ids, p.snapshot.jobs.ids));
+      counts = { ...sums, rowsJobToTalent, rowsDroppedForDeletedEntities: dropped };
     } finally {
       conn.release();
     }
@@ -98,7 +101,7 @@ export async function publishRun(p: PublishInput): Promise<PublishResult> {
   await p.matchLock.assertHeld();
   const conn = p.matchLock.conn;
   await writePublishedState(conn, staging('match_published', run.id), { runId: run.id, baseRunId: run.id, topK: run.params.topK, reserve: run.params.reserve, weights: run.params.weights });
-  await publishStaging(conn, run.id, { lockWaitSeconds: p.lockWaitSeconds, attempts: p.publishAttempts, log: p.log, signal: p.signal });
+  await withPhaseBar(p.log, `run ${run.id}: publishing`, () => publishStaging(conn, run.id, { lockWaitSeconds: p.lockWaitSeconds, attempts: p.publishAttempts, log: p.log, signal: p.signal }));
   t.publishMs = now() - s;
   await finishRun(p.db.pool, p.clock, run.id, { status: 'succeeded', counts, timings: roundAll({ ...p.workTimings, ...t }) });
   return { published: true, publishedNow: true, counts, timings: t };

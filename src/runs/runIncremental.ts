@@ -1,3 +1,4 @@
+import { withPhaseBar } from '../progress.js';
 import type { Clock } from '../clock.js';
 import type { HeldLock } from '../db/advisoryLock.js';
 import type { Db } from '../db/connect.js';
@@ -100,7 +101,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
   };
   const cap = s.topK + s.reserve;
   let ts = now();
-  const oldT2j = await readLists(db.pool, 'match_lists', 'talent_to_job');
+  const oldT2j = await withPhaseBar(p.log, `incremental run ${runId}: reading the published lists`, () => readLists(db.pool, 'match_lists', 'talent_to_job'));
   const oldJ2t = await readLists(db.pool, 'match_lists', 'job_to_talent');
   timings.listsMs += now() - ts;
 
@@ -129,7 +130,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     if (jobsB.length) {
       const engineB = await engineFor(c, await readAll(c, 'job', subset(cur.jobs, jobsB)));
       engines.push(engineB);
-      b = await scoreTalents(c, engineB, subset(cur.talents, dt.unchanged), plan.talentBlockRows);
+      b = await withPhaseBar(p.log, `incremental run ${runId}: ${dt.unchanged.length} talents × ${jobsB.length} changed postings`, () => scoreTalents(c, engineB, subset(cur.talents, dt.unchanged), plan.talentBlockRows));
     }
     const jobsBIds = ids(cur.jobs.ids, jobsB);
     const rebuiltJobs = mergeLists(jobsBIds, [...b.j2tParts, freshForJobs], cap);
@@ -153,7 +154,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
       await abortableSleep(p.pauseBeforeApplyMs, p.signal);
     }
     await p.matchLock.assertHeld();
-    const rows = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, topK: s.topK, published: { ...state, runId } }, p.write, p.statementBytes);
+    const rows = await withPhaseBar(p.log, `incremental run ${runId}: writing the changes`, () => applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, topK: s.topK, published: { ...state, runId } }, p.write, p.statementBytes));
     timings.writeMs = now() - ts;
     timings.totalMs = now() - t0;
     const counts = {

@@ -1,3 +1,4 @@
+import { createProgress, withPhaseBar, type Progress } from '../progress.js';
 import type { Db } from '../db/connect.js';
 import type { HeldLock } from '../db/advisoryLock.js';
 import type { Logger } from '../log.js';
@@ -75,7 +76,7 @@ export async function runShard(p: ShardInput): Promise<ShardResult> {
   const jobReader = new VectorReader(p.db.pool, 'job', dims, jobSkips, p.readConnections);
   const jobs = allocBlock(p.snapshot.jobs.ids.length, dims);
   let s = now();
-  await jobReader.read(p.snapshot.jobs, 0, p.snapshot.jobs.ids.length, jobs);
+  await withPhaseBar(p.log, `match run ${p.run.id}: reading ${p.snapshot.jobs.ids.length} job postings`, () => jobReader.read(p.snapshot.jobs, 0, p.snapshot.jobs.ids.length, jobs));
   t.jobsReadMs = now() - s;
   result.jobSide = { ...jobReader.stats };
   await recordJobSide(p.db.pool, p.run.id, result.jobSide);
@@ -83,6 +84,7 @@ export async function runShard(p: ShardInput): Promise<ShardResult> {
 
   const scorable = jobs.rows > 0 && dims.some((d, f) => d > 0 && params.weights[f] > 0);
   const engine = scorable ? await p.factory.create({ ...params, threads: p.threads }) : noMatches;
+  let bar: Progress | null = null;
   try {
     await engine.setJobs(trimBlock(jobs));
     await seedFromFinishedBlocks(p, engine, blocks);
@@ -102,6 +104,7 @@ export async function runShard(p: ShardInput): Promise<ShardResult> {
       return engine.processBlock(r.talents).then((out) => ({ ...r, out, ms: now() - start }));
     };
 
+    bar = createProgress(p.log, { task: `match run ${p.run.id}${p.run.shards > 1 ? ` shard ${p.shard}` : ''}: blocks (read, compute, write)`, total: pending.length, unit: 'blocks', ttyOnly: true });
     let current = compute(await read(pending[0]));
     let prefetch: Promise<Read> | null = pending.length > 1 ? read(pending[1]) : null;
     for (let i = 0; i < pending.length; i++) {
@@ -121,6 +124,7 @@ export async function runShard(p: ShardInput): Promise<ShardResult> {
       t.persistMs += now() - s;
       result.blocksDone++;
       result.talents += done.talents.rows;
+      bar!.tick(1);
       p.log.event(
         'match_block',
         { runId: p.run.id, block: done.block.blockNo, shard: p.shard, talents: done.talents.rows, computeMs: Math.round(done.ms) },
@@ -130,6 +134,7 @@ export async function runShard(p: ShardInput): Promise<ShardResult> {
       if (p.blockDelayMs) await abortableSleep(p.blockDelayMs, p.signal);
     }
   } finally {
+    bar?.stop();
     await engine.close();
   }
   t.totalMs = now() - t0;

@@ -1,4 +1,6 @@
 import { formatDuration } from '../formatDuration.js';
+import { runSkips } from '../run/runSkips.js';
+import { formatSkipsLine } from '../run/runSummary.js';
 import type { Eligibility } from '../engine/eligibility.js';
 import type { Sample } from './readCoverage.js';
 import type { RunInfo, RunInProgress, StatusReport } from './readStatus.js';
@@ -18,8 +20,8 @@ function countsLine(r: RunInfo): string {
     const e = (x ?? {}) as Record<string, number>;
     return `${num(e.inserted)} inserted, ${num(e.updated)} updated, ${num(e.removed)} removed`;
   };
-  const skipped = Object.values((c.rowSkips ?? {}) as Record<string, { count: number }>).reduce((n, r) => n + r.count, 0);
-  return `; talents ${side(c.talents)}; postings ${side(c.jobs)}${skipped ? `; ${skipped} source rows skipped` : ''}`;
+  const skipped = runSkips(c as Parameters<typeof runSkips>[0], null).total;
+  return `; talents ${side(c.talents)}; postings ${side(c.jobs)}${skipped ? `; ${skipped} bad source rows skipped` : ''}`;
 }
 
 function runLine(r: RunInfo): string {
@@ -67,12 +69,15 @@ export function formatStatus(s: StatusReport): string {
   const c = s.coverage;
   if (c) {
     out.push(`coverage      now, by the eligibility rules of ${c.rulesOfRun ? `run ${c.rulesOfRun}` : 'the configuration'}: ${describeEligibility(c.eligibility)}`);
-    out.push(`  without an embedding:     ${sample(c.withoutEmbedding.talents, 'talent')}, ${sample(c.withoutEmbedding.jobs, 'posting')}`);
+    const share = (n: number, of: number) => (of > 0 ? ` (${((100 * n) / of).toFixed(1)}% of ${of})` : '');
+    out.push(`  eligible:                 ${plural(c.eligible.talents, 'talent')}, ${plural(c.eligible.jobs, 'posting')}`);
+    out.push(`  without an embedding:     ${sample(c.withoutEmbedding.talents, 'talent')}${share(c.withoutEmbedding.talents.count, c.eligible.talents)}, ${sample(c.withoutEmbedding.jobs, 'posting')}${share(c.withoutEmbedding.jobs.count, c.eligible.jobs)}`);
     if (c.staleEmbeddings) out.push(`  stale embeddings:         ${sample(c.staleEmbeddings.talents, 'talent')}, ${sample(c.staleEmbeddings.jobs, 'posting')} (matching_vectors is newer: the next backfill updates them)`);
     out.push(`  eligible, not published:  ${sample(c.notPublished.talents, 'talent')}, ${sample(c.notPublished.jobs, 'posting')} (\`fitmatch explain --talent ID\` / \`--job ID\` says why)`);
   } else {
     out.push("coverage      unknown: fitmatch's tables do not exist yet");
   }
+  if (s.skipped) out.push(`skips         backfill run ${s.skipped.backfillRunId}: ${formatSkipsLine(s.skipped)}`);
   const pending = s.migrations.pending;
   out.push(`migrations    ${pending.length ? `${pending.length} pending: ${pending.join(', ')} (\`fitmatch migrate\`)` : 'up to date'}`);
   const h = s.health;

@@ -8,6 +8,8 @@ export interface Sample {
   examples: number[];
 }
 export interface Coverage {
+  /** Eligible by the rules, with or without an embedding: what the shares below are of. */
+  eligible: { talents: number; jobs: number };
   /** Eligible by the rules (the published run's, today) but without an embedding row. */
   withoutEmbedding: { talents: Sample; jobs: Sample };
   /** Embeddings imported from matching_vectors whose source has a newer row (updated_at > source_updated_at); null without matching_vectors. */
@@ -60,5 +62,10 @@ export async function readCoverage(pool: Pool, e: Eligibility, tables: ReadonlyS
     talents: await sample(pool, absent(talentIdsQuery(e), 'talent_user_id', 'talent_to_job')),
     jobs: await sample(pool, absent(jobIdsQuery(e), 'job_posting_id', 'job_to_talent')),
   };
-  return { withoutEmbedding, staleEmbeddings, notPublished };
+  const count = async (sql: string, params: unknown[]) => Number(((await pool.query(`SELECT COUNT(*) AS n ${sql}`, params))[0] as { n: number }[])[0].n);
+  const eligible = {
+    talents: await count(`FROM users u JOIN talent_profiles tp ON tp.user_id = u.id WHERE ${tw.sql}`, tw.params),
+    jobs: await count(`FROM job_postings jp WHERE ${jw.sql}`, jw.params),
+  };
+  return { eligible, withoutEmbedding, staleEmbeddings, notPublished };
 }

@@ -7,6 +7,8 @@ import type { Eligibility } from '../engine/eligibility.js';
 import { readPublishedState } from '../store/resultTables.js';
 import { runBlocks, runById } from '../store/runStore.js';
 import { readMigrationState } from '../migrate/migrator.js';
+import { runSkips, type RunSkips } from '../run/runSkips.js';
+import { lastSucceededBackfill } from '../store/lastBackfill.js';
 import { parseJson, type RunKind, type RunStatus } from '../store/runRecord.js';
 import { eligibilityNow } from './eligibilityNow.js';
 import { readCoverage, type Coverage } from './readCoverage.js';
@@ -53,8 +55,10 @@ export interface StatusReport {
   inProgress: RunInProgress[];
   /** null when fitmatch's tables do not exist yet. */
   coverage: (Coverage & { eligibility: Eligibility; rulesOfRun: number | null }) | null;
+  /** What the last successful backfill skipped, by the one definition runs use (src/run/runSkips.ts). */
+  skipped: (RunSkips & { backfillRunId: number }) | null;
   migrations: { pending: string[] };
-  health: { exitCode: number; maxAgeMs: number | null; problems: StatusProblem[] };
+  health: { exitCode: number; maxAgeMs: number | null; minCoverage: number | null; problems: StatusProblem[] };
 }
 
 const RUN_COLUMNS = 'id, kind, status, run_key, shards, host, pid, started_at, finished_at, counts, error';
@@ -91,7 +95,7 @@ async function heldLocks(pool: Pool, names: string[]): Promise<boolean[]> {
 }
 
 /** Everything `fitmatch status` reports, read from the database as it is now. */
-export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'config'>, o: { maxAgeMs: number | null; runs: number }): Promise<StatusReport> {
+export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'config'>, o: { maxAgeMs: number | null; runs: number; minCoverage?: number | null }): Promise<StatusReport> {
   const { db, clock, config } = ctx;
   const pool = db.pool;
   const now = clock.now();
@@ -156,7 +160,13 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
     published: state,
     maxAgeMs: o.maxAgeMs,
     lastRuns: [lastRuns.match[0], lastRuns.backfill[0]].filter(Boolean).map((r) => ({ kind: r.kind, id: r.id, status: r.status, error: r.error, dead: dead.has(r.id) })),
+    coverage: coverage && {
+      talents: { eligible: coverage.eligible.talents, without: coverage.withoutEmbedding.talents.count },
+      jobs: { eligible: coverage.eligible.jobs, without: coverage.withoutEmbedding.jobs.count },
+    },
+    minCoverage: o.minCoverage ?? null,
   });
+  const lastBackfill = tables.has('match_runs') ? await lastSucceededBackfill(pool) : null;
   return {
     database: db.settings.display,
     at: now.toISOString(),
@@ -164,7 +174,8 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
     lastRuns,
     inProgress: inProgress.reverse(),
     coverage,
+    skipped: lastBackfill ? { backfillRunId: lastBackfill.id, ...runSkips(lastBackfill.counts, null) } : null,
     migrations: { pending },
-    health: { exitCode: statusExitCode(problems), maxAgeMs: o.maxAgeMs, problems },
+    health: { exitCode: statusExitCode(problems), maxAgeMs: o.maxAgeMs, minCoverage: o.minCoverage ?? null, problems },
   };
 }

@@ -1,7 +1,7 @@
 import { ExitCode } from '../errors.js';
 import { formatDuration } from '../formatDuration.js';
 
-export type ProblemKind = 'nothing_published' | 'last_run_failed' | 'stale';
+export type ProblemKind = 'nothing_published' | 'last_run_failed' | 'stale' | 'coverage';
 
 export interface StatusProblem {
   kind: ProblemKind;
@@ -18,6 +18,7 @@ export const STATUS_PRECEDENCE: readonly { kind: ProblemKind; exitCode: number }
   { kind: 'nothing_published', exitCode: ExitCode.STATUS_INCOMPLETE },
   { kind: 'last_run_failed', exitCode: ExitCode.STATUS_FAILED },
   { kind: 'stale', exitCode: ExitCode.STATUS_STALE },
+  { kind: 'coverage', exitCode: ExitCode.STATUS_COVERAGE },
 ];
 
 export interface HealthFacts {
@@ -27,7 +28,15 @@ export interface HealthFacts {
   maxAgeMs: number | null;
   /** The newest run of each kind (absent when there is none). */
   lastRuns: { kind: 'match' | 'backfill'; id: number; status: string; error: string | null; dead?: boolean }[];
+  /** Eligible talents and postings, and how many of them have no embedding (null: unknown). */
+  coverage?: { talents: { eligible: number; without: number }; jobs: { eligible: number; without: number } } | null;
+  /** --min-coverage: the least share of eligible talents and of eligible postings that must have an embedding (null: no limit). */
+  minCoverage?: number | null;
 }
+
+/** The share of eligible entities with an embedding (1 when none is eligible). */
+export const coverageShare = (c: { eligible: number; without: number }): number => (c.eligible > 0 ? (c.eligible - c.without) / c.eligible : 1);
+const pct = (x: number) => `${(Math.floor(x * 1000) / 10).toFixed(1)}%`;
 
 const codeOf = (kind: ProblemKind) => STATUS_PRECEDENCE.find((p) => p.kind === kind)!.exitCode;
 
@@ -45,6 +54,14 @@ export function statusProblems(f: HealthFacts): StatusProblem[] {
     const age = f.now.getTime() - f.published.publishedAt.getTime();
     if (age > f.maxAgeMs) {
       out.push({ kind: 'stale', exitCode: codeOf('stale'), message: `the published run ${f.published.runId} is ${formatDuration(age)} old, more than --max-age ${formatDuration(f.maxAgeMs)}` });
+    }
+  }
+  if (f.coverage && f.minCoverage != null) {
+    for (const [side, c] of [['talents', f.coverage.talents], ['postings', f.coverage.jobs]] as const) {
+      const share = coverageShare(c);
+      if (share < f.minCoverage) {
+        out.push({ kind: 'coverage', exitCode: codeOf('coverage'), message: `only ${pct(share)} of eligible ${side} have an embedding (${c.without} of ${c.eligible} without), less than --min-coverage ${pct(f.minCoverage)}` });
+      }
     }
   }
   return out;

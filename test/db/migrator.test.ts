@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/commands/migrate.js';
 import { memoryLogger } from '../../src/log.js';
+import { printReport } from '../../src/report.js';
+import { migrateReport } from '../../src/run/commandReports.js';
 import { readJournal } from '../../src/migrate/journal.js';
 import { readMigrationState } from '../../src/migrate/migrator.js';
 import { OWNED_TABLES, MIGRATIONS_TABLE } from '../../src/schema/owned.js';
@@ -28,7 +30,8 @@ describe('fitmatch migrate on a fresh app database', () => {
 
     const log = memoryLogger();
     let out = '';
-    const first = await migrate({ json: true, write: (s) => (out += s) }, { db: t.db, log });
+    const first = await migrate({}, { db: t.db, log });
+    printReport(migrateReport(t.db.settings.display, first), true, (s) => (out += s));
     const shipped = readJournal();
     expect(first.applied).toEqual(shipped.map((m) => ({ tag: m.tag, statements: m.statements.length })));
     expect(log.lines).toContain('applied 0000_init (11 statements)');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type RunOptions } from '../../src/commands/run.js';
+import { runReport } from '../../src/run/commandReports.js';
 import { ExitCode, FitmatchError } from '../../src/errors.js';
 import { readPublishedState } from '../../src/store/resultTables.js';
 import { readJournal } from '../../src/migrate/journal.js';
@@ -46,7 +47,8 @@ describe('fitmatch run (in process)', () => {
     ]);
     const [event] = ctx.events('run_summary');
     expect(event.summary).toEqual(JSON.parse(JSON.stringify(s)));
-    expect(event.msg).toMatch(/^run finished in .*\n {2}migrate: nothing pending\n {2}backfill \(matching_vectors\): talents 5 inserted/);
+    expect(event.msg).not.toContain('\n');
+    expect(runReport(s).human).toMatch(/^run finished in .*\n {2}migrate: nothing pending\n {2}backfill \(matching_vectors\): talents 5 inserted/);
   });
 
   it('--incremental: the every-few-minutes job updates the published set for what changed', async () => {
@@ -58,35 +60,46 @@ describe('fitmatch run (in process)', () => {
     expect(s.phases.match).toMatchObject({ published: true, incremental: { jobsChanged: 1 } });
     const after = (await readPublishedState(t.db.pool))!;
     expect(after).toMatchObject({ runId: s.phases.match!.runId, baseRunId: before.baseRunId });
-    expect(ctx.events('run_summary')[0].msg).toMatch(/match: incremental run \d+ published; 0 talents and 1 postings changed/);
+    expect(runReport(s).human).toMatch(/match: incremental run \d+ published; 0 talents and 1 postings changed/);
     await t.exec("UPDATE job_postings SET status = 'PUBLISHED' WHERE id = (SELECT MIN(job_posting_id) FROM job_embeddings)");
   });
 
-  it('--strict: a run that skipped bad rows publishes, then exits 9 with the counts by reason', async () => {
-    const before = await runsOf(t);
-    const ctx = jsonCtx(t);
-    // --full re-reads every entity: an incremental run reports only the facets of entities it re-read.
-    expect(await exitOf(run(opts({ strict: true, backfill: { source: 'matching_vectors', full: true } }), ctx))).toBe(ExitCode.SKIPPED_ROWS);
-    const [event] = ctx.events('run_summary');
-    const skipped = (event.summary as { skipped: { byReason: Record<string, number>; expected: Record<string, number> } }).skipped;
-    expect(skipped.byReason).toEqual({
+  it('--strict trips on new bad rows only: the permanent dirt of earlier runs passes, a new bad row exits 9 (results published)', async () => {
+    // The earlier runs of this file skipped the same dirty rows: nothing new.
+    const calm = jsonCtx(t);
+    const s = await run(opts({ strict: true, backfill: { source: 'matching_vectors', full: true } }), calm);
+    expect(s.skipped.total).toBeGreaterThan(0);
+    expect(s.newSkipped).toMatchObject({ total: 0, comparedWithRunId: expect.any(Number) });
+    // --full re-reads every entity, so every dropped facet is listed (an incremental run lists only those it re-read).
+    expect(s.skipped.byReason).toEqual({
       'row:superseded_duplicate': 2,
       'row:no_valid_facet': 1,
       'row:no_talent_profile': 1,
       'row:talent_row_with_posting': 1,
       'row:company_row_without_posting': 1,
       'row:posting_of_other_company': 2,
-      'facet:empty': 1,
-      'facet:not_numeric': 3,
-      'facet:not_finite': 3,
-      'facet:zero_norm': 1,
-      'facet:wrong_dim': 2,
-      'facet:bad_shape': 3,
     });
-    expect(skipped.expected).toEqual({ 'row:talent_deleted': 1, 'row:posting_deleted': 1 });
+    expect(s.skipped.dropped).toMatchObject({ 'facet:empty': 1, 'facet:not_numeric': 3, 'facet:not_finite': 3, 'facet:zero_norm': 1, 'facet:wrong_dim': 2, 'facet:bad_shape': 3 });
+    expect(s.skipped.expected).toEqual({ 'row:talent_deleted': 1, 'row:posting_deleted': 1 });
+
+    // One new row without a talent profile.
+    await t.exec("INSERT INTO users (id, email, password_hash, role) VALUES (990, 'new-dirt@x', 'x', 'talent')");
+    await t.exec("INSERT INTO matching_vectors (user_id, role, job_posting_id, updated_at, vector_roles) VALUES (990, 'talent', NULL, '2026-01-01 00:00:00', '[1,2,3,4]')");
+    expect((await run(opts({ strict: true, maxSkipped: { rows: 1 } }), jsonCtx(t))).newSkipped).toMatchObject({ total: 1, allowed: 1 });
+    await t.exec("INSERT INTO users (id, email, password_hash, role) VALUES (991, 'new-dirt-2@x', 'x', 'talent')");
+    await t.exec("INSERT INTO matching_vectors (user_id, role, job_posting_id, updated_at, vector_roles) VALUES (991, 'talent', NULL, '2026-01-01 00:00:00', '[1,2,3,4]')");
+    const before = await runsOf(t);
+    const ctx = jsonCtx(t);
+    const e = await run(opts({ strict: true }), ctx).catch((x) => x);
+    expect(e).toMatchObject({ exitCode: ExitCode.SKIPPED_ROWS, message: expect.stringContaining('1 new bad source row(s)') });
+    expect(e.report.human).toContain('new bad rows since backfill run');
+    const [event] = ctx.events('run_summary');
+    expect((event.summary as { newSkipped: { byReason: Record<string, number> } }).newSkipped.byReason).toEqual({ 'row:no_talent_profile': 1 });
     const after = await runsOf(t);
     expect(after.slice(before.length).map((r) => `${r.kind}:${r.status}`)).toEqual(['backfill:succeeded', 'match:succeeded']);
     expect((await readPublishedState(t.db.pool))!.runId).toBe(after.at(-1)!.id);
+    // The next run compares with that one: the dirt is no longer new.
+    expect((await run(opts({ strict: true }), jsonCtx(t))).newSkipped!.total).toBe(0);
   });
 
   it('a stop between the backfill and the match leaves match_results untouched and exits 5', async () => {
@@ -126,7 +139,7 @@ describe('fitmatch run: migrations and --strict on clean data', () => {
   it('--migrate applies them, then runs; --strict passes when nothing was skipped', async () => {
     const s = await run(opts({ migrate: true, strict: true }), jsonCtx(t));
     expect(s.phases.migrate.applied.map((a) => a.tag)).toEqual(readJournal().map((m) => m.tag));
-    expect(s.skipped).toEqual({ total: 0, byReason: {}, expected: {} });
+    expect(s.skipped).toEqual({ total: 0, byReason: {}, expected: {}, dropped: {} });
     expect(s.phases.match).toMatchObject({ published: true, eligibleTalents: 3, eligibleJobs: 2, rowsTalentToJob: 6, rowsJobToTalent: 6 });
     const again = await run(opts({ migrate: true, strict: true }), jsonCtx(t));
     expect(again.phases.migrate.applied).toEqual([]);

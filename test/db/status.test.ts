@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { match } from '../../src/commands/match.js';
 import { status, type StatusOptions } from '../../src/commands/status.js';
@@ -117,10 +120,10 @@ describe('fitmatch status with a published run', () => {
       staleEmbeddings: { talents: { count: 1, examples: [101] }, jobs: { count: 0 } },
       notPublished: { talents: { count: 2, examples: [109, 140] }, jobs: { count: 0 } },
     });
-    expect(report.health).toEqual({ exitCode: 0, maxAgeMs: 36 * HOUR, problems: [] });
+    expect(report.health).toEqual({ exitCode: 0, maxAgeMs: 36 * HOUR, minCoverage: null, problems: [] });
     expect(text).toContain(`published     run ${runId} at ${publishedAt.toISOString()} (1h 00m ago)`);
     expect(text).toContain('top 3 (+16 reserve), weights roles=1 skills=1 growth=1 career=1 vision=1 culture=1');
-    expect(text).toContain('without an embedding:     1 talent (e.g. 133), 1 posting (e.g. 232)');
+    expect(text).toMatch(/without an embedding: {5}1 talent \(e\.g\. 133\) \(\d+\.\d% of \d+\), 1 posting \(e\.g\. 232\) \(\d+\.\d% of \d+\)/);
     expect(text).toContain('eligible, not published:  2 talents (e.g. 109, 140), 0 postings');
     expect(text).toContain('health        ok');
   });
@@ -130,6 +133,34 @@ describe('fitmatch status with a published run', () => {
     expect(stale.code).toBe(ExitCode.STATUS_STALE);
     expect(stale.text).toContain(`health        FAILED (exit 20): the published run ${runId} is 1d 16h old, more than --max-age 1d 12h`);
     expect((await statusAt(t, later(40), { maxAgeMs: null })).code).toBe(0);
+  });
+
+  it('--min-coverage: exit 25 when fewer eligible talents or postings than that have an embedding; --metrics-file says the same', async () => {
+    const { report } = await statusAt(t, later(1));
+    const c = report.coverage!;
+    // Eligible by the rules, with or without an embedding: counted by SQL of its own here.
+    const count = async (sql: string, params: unknown[]) => Number(((await t.exec(`SELECT COUNT(*) AS n ${sql}`, params)) as { n: number }[])[0].n);
+    const tw = talentEntityWhere(c.eligibility);
+    const jw = jobEntityWhere(c.eligibility);
+    expect(c.eligible).toEqual({
+      talents: await count(`FROM users u JOIN talent_profiles tp ON tp.user_id = u.id WHERE ${tw.sql}`, tw.params),
+      jobs: await count(`FROM job_postings jp WHERE ${jw.sql}`, jw.params),
+    });
+    const talentShare = (c.eligible.talents - 1) / c.eligible.talents;
+    const low = await statusAt(t, later(1), { minCoverage: 1 });
+    expect(low.code).toBe(ExitCode.STATUS_COVERAGE);
+    expect(low.report.health.problems.map((p) => p.kind)).toEqual(['coverage', 'coverage']);
+    expect(low.text).toMatch(/FAILED \(exit 25\): only \d+\.\d% of eligible talents have an embedding \(1 of \d+ without\), less than --min-coverage 100\.0%/);
+    expect((await statusAt(t, later(1), { minCoverage: Math.min(talentShare, 0.5) })).code).toBe(0);
+
+    const file = join(mkdtempSync(join(tmpdir(), 'fitmatch-metrics-')), 'fitmatch.prom');
+    await statusAt(t, later(1), { minCoverage: 1, metricsFile: file });
+    const prom = readFileSync(file, 'utf8');
+    expect(prom).toContain('fitmatch_status_exit_code 25\n');
+    expect(prom).toContain(`fitmatch_coverage_ratio{side="talents"} ${talentShare}\n`);
+    expect(prom).toContain(`fitmatch_published_age_seconds 3600\n`);
+    expect(prom).toMatch(/^# TYPE fitmatch_published_rows gauge$/m);
+    expect(readdirSync(dirname(file))).toEqual(['fitmatch.prom']); // the temp file was renamed
   });
 
   it('a failed or interrupted last run exits 21 with its error, until a later run of that kind succeeds', async () => {

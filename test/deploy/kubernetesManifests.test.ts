@@ -8,8 +8,10 @@ import { parseAllDocuments } from 'yaml';
 import { CronJob, Job, type ICronJob, type IJob } from 'kubernetes-models/batch/v1';
 import { Secret, type IContainer, type ISecret } from 'kubernetes-models/v1';
 import { parseBytes } from '../../src/config.js';
+import { ExitCode } from '../../src/errors.js';
 
 const DIR = fileURLToPath(new URL('../../deploy/kubernetes/', import.meta.url));
+const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
 
 type Manifest = { apiVersion?: string; kind?: string; metadata?: { name?: string; generateName?: string } };
@@ -98,7 +100,7 @@ const dailyAt = (schedule: string): number => {
 
 describe('deploy/kubernetes manifests validate against the Kubernetes schema', () => {
   it('finds the manifest files', () => {
-    expect(FILES).toEqual(['migrate-job.yaml', 'secret.example.yaml', 'sharded.yaml', 'single.yaml']);
+    expect(FILES).toEqual(['incremental.yaml', 'migrate-job.yaml', 'secret.example.yaml', 'sharded.yaml', 'single.yaml', 'status.yaml']);
   });
 
   it.each(DOCS.map((d) => [`${d.file}[${d.index}] ${d.obj.kind} ${d.obj.metadata?.name ?? d.obj.metadata?.generateName}`, d]))(
@@ -111,11 +113,13 @@ describe('deploy/kubernetes manifests validate against the Kubernetes schema', (
   it('has the expected kinds and names', () => {
     const names = DOCS.map((d) => `${d.file}: ${d.obj.kind} ${d.obj.metadata?.name ?? d.obj.metadata?.generateName}`);
     expect(names).toEqual([
+      'incremental.yaml: CronJob fitmatch-incremental',
       'migrate-job.yaml: Job fitmatch-migrate-',
       'secret.example.yaml: Secret fitmatch-db',
       'sharded.yaml: CronJob fitmatch-backfill',
       'sharded.yaml: CronJob fitmatch-match',
       'single.yaml: CronJob fitmatch-run',
+      'status.yaml: CronJob fitmatch-status',
     ]);
   });
 });
@@ -229,7 +233,7 @@ describe('every CronJob', () => {
     expect(container(backfill).args).toEqual(['backfill']);
     expect(backfill.spec!.jobTemplate.spec!.parallelism ?? 1).toBe(1);
     expect(backfill.spec!.jobTemplate.spec!.completions ?? 1).toBe(1);
-    expect(container(cronJob('fitmatch-run')).args).toEqual(['run']);
+    expect(container(cronJob('fitmatch-run')).args).toEqual(['run', '--wait-lock', '30m']);
   });
 
   it.each(['fitmatch-match', 'fitmatch-run'])('%s: resources fit --memory and --threads', (name) => {
@@ -253,8 +257,8 @@ describe('all manifests', () => {
           : (d.obj as IJob).spec?.template.spec;
       return pod?.containers.map((c) => c.image) ?? [];
     });
-    expect(images.length).toBe(4);
-    expect(new Set(images)).toEqual(new Set(['registry.example.com/fitmatch:1.0.0']));
+    expect(images.length).toBe(6);
+    expect(new Set(images)).toEqual(new Set([`registry.example.com/fitmatch:${VERSION}`]));
   });
 
   it('the Secret is only an example with a placeholder password', () => {
@@ -263,5 +267,57 @@ describe('all manifests', () => {
     expect(url.protocol).toBe('mysql:');
     expect(url.password).toBe('REPLACE_ME');
     expect(secret.data).toBeUndefined();
+  });
+});
+
+describe('chaining, retries and the other jobs', () => {
+  const jobOf = (d: Doc) => (d.obj.kind === 'CronJob' ? (d.obj as ICronJob).spec!.jobTemplate.spec! : (d.obj as IJob).spec!);
+  const noRetry = (d: Doc) => jobOf(d).podFailurePolicy?.rules.filter((r) => r.onExitCodes).flatMap((r) => r.onExitCodes!.values) ?? [];
+  const jobs = () => DOCS.filter((d) => d.obj.kind === 'CronJob' || d.obj.kind === 'Job');
+
+  it('the sharded match refuses vectors the 02:30 backfill did not refresh (exit 31), and does not retry that', () => {
+    const args = container(cronJob('fitmatch-match')).args!;
+    expect(args.slice(args.indexOf('--max-backfill-age'), args.indexOf('--max-backfill-age') + 2)).toEqual(['--max-backfill-age', '6h']);
+    expect(noRetry(DOCS.find((d) => d.obj.metadata?.name === 'fitmatch-match')!)).toContain(ExitCode.STALE_VECTORS);
+  });
+
+  it.each(jobs().filter((d) => d.obj.metadata?.name !== 'fitmatch-status').map((d) => [d.obj.metadata?.name ?? d.obj.metadata?.generateName, d] as const))(
+    '%s: exit codes a retry cannot fix are not retried (podFailurePolicy), and each is a real exit code',
+    (_name, d) => {
+      const codes = noRetry(d);
+      expect(codes).toEqual(expect.arrayContaining([ExitCode.USAGE, ExitCode.DB_PRIVILEGE]));
+      for (const c of codes) expect(Object.values(ExitCode)).toContain(c);
+      expect(jobOf(d).template.spec!.restartPolicy).toBe('Never');
+    },
+  );
+
+  it('the nightly jobs do not retry a refused shrink or a lock that stays taken', () => {
+    for (const name of ['fitmatch-run', 'fitmatch-match', 'fitmatch-backfill']) {
+      expect(noRetry(DOCS.find((d) => d.obj.metadata?.name === name)!), name).toEqual(expect.arrayContaining([ExitCode.LOCKED, ExitCode.REFUSED]));
+    }
+  });
+
+  it('an incremental CronJob every 10 minutes that skips (exit 0) while the nightly run works', () => {
+    const cj = cronJob('fitmatch-incremental');
+    expect(cj.spec!.schedule).toBe('*/10 * * * *');
+    expect(container(cj).args).toEqual(['run', '--incremental', '--skip-if-locked']);
+  });
+
+  it('a status CronJob whose failed Jobs are the alert, never retried', () => {
+    const cj = cronJob('fitmatch-status');
+    expect(container(cj).args).toEqual(['status', '--max-age', '36h', '--min-coverage', '95%']);
+    expect(cj.spec!.jobTemplate.spec!.backoffLimit).toBe(0);
+  });
+
+  it('the migrate Job is the documented upgrade step', () => {
+    const readme = readFileSync(DIR + 'README.md', 'utf8');
+    expect(readme).toContain('kubectl -n fitmatch create -f deploy/kubernetes/migrate-job.yaml');
+    expect(readme).toMatch(/## Upgrading/);
+  });
+
+  it('a broken podFailurePolicy is rejected', () => {
+    const broken = clone(cronJob('fitmatch-match'));
+    (broken.spec!.jobTemplate.spec!.podFailurePolicy!.rules[1] as unknown as Record<string, unknown>).action = 'FailIndexes';
+    expect(() => validateStrict(broken)).toThrow(/action must be equal to one of the allowed values/);
   });
 });

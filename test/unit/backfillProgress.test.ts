@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/log.js';
-import { createProgress } from '../../src/progress.js';
+import { Writable } from 'node:stream';
+import { createProgress, withPhaseBar } from '../../src/progress.js';
 import { countReason, formatSummary, newSummary, totalWrites } from '../../src/backfill/summary.js';
 
 describe('createProgress without a TTY', () => {
+  it('is throttled by time: the first tick, then one per interval, and the last', () => {
+    const log = memoryLogger('json');
+    let t = 0;
+    const p = createProgress(log, { task: 'backfill', total: 1000, unit: 'rows', tty: false, intervalMs: 30_000, now: () => t });
+    for (let i = 0; i < 100; i++) {
+      p.tick(10);
+      t += 1000; // 100 ticks over 100 s
+    }
+    const done = log.lines.map((l) => JSON.parse(l).done);
+    expect(done).toEqual([10, 310, 610, 910, 1000]);
+  });
+
   it('emits one JSON progress event per tick with running totals', () => {
     const log = memoryLogger('json');
     const p = createProgress(log, { task: 'backfill', total: 10, unit: 'rows', tty: false });
@@ -30,5 +43,37 @@ describe('summary', () => {
     s.entity.jobs.removed = 1;
     expect(totalWrites(s)).toBe(1);
     expect(formatSummary(s)).toContain('jobs: 0 inserted, 0 updated, 0 unchanged, 1 removed');
+  });
+});
+
+describe('withPhaseBar', () => {
+  const capture = () => {
+    const chunks: string[] = [];
+    let onWrite: () => void = () => {};
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        chunks.push(String(chunk));
+        onWrite();
+        cb();
+      },
+    });
+    return { stream, chunks, written: () => new Promise<void>((resolve) => (onWrite = resolve)) };
+  };
+
+  it('on a TTY, shows a phase that lasts beyond the delay, by name, until it ends', async () => {
+    const c = capture();
+    const out = await withPhaseBar(memoryLogger('human'), 'run 7: building indexes', async () => {
+      await c.written(); // the phase ends once the bar has been drawn
+      return 42;
+    }, { tty: true, stream: c.stream, delayMs: 0 });
+    expect(out).toBe(42);
+    expect(c.chunks.join('')).toContain('run 7: building indexes');
+  });
+
+  it('shows nothing without a TTY, or for a phase shorter than the delay', async () => {
+    const c = capture();
+    expect(await withPhaseBar(memoryLogger('json'), 'merging', async () => 1, { tty: false, stream: c.stream, delayMs: 0 })).toBe(1);
+    expect(await withPhaseBar(memoryLogger('human'), 'merging', async () => 2, { tty: true, stream: c.stream, delayMs: 60_000 })).toBe(2);
+    expect(c.chunks).toEqual([]);
   });
 });

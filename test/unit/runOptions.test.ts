@@ -9,7 +9,7 @@ const described = (c: Command) => new Map(c.options.map((o) => [o.long!, o.descr
 describe('run takes the flags of match and backfill', () => {
   it('registers the same definitions, less the ones it documents as not offered', () => {
     const run = described(command('run'));
-    const notOffered = { match: ['--resume', '--shard', '--run-key', '--block-rows', '--no-publish'], backfill: ['--dry-run', '--report-json', '--max-shrink', '--allow-shrink'] };
+    const notOffered = { match: ['--resume', '--shard', '--run-key', '--block-rows', '--no-publish', '--max-backfill-age'], backfill: ['--dry-run', '--report-json', '--max-shrink', '--allow-shrink'] };
     for (const [name, skip] of Object.entries(notOffered)) {
       for (const [flag, description] of described(command(name))) {
         if (skip.includes(flag)) continue;
@@ -25,7 +25,7 @@ describe('run takes the flags of match and backfill', () => {
     const b = command('backfill');
     expect(b.options.map((o) => o.long)).toEqual([
       '--source', '--full', '--dry-run', '--dim', '--batch-size', '--report-json', '--max-shrink', '--allow-shrink',
-      '--provider', '--embed-model', '--embed-dimensions', '--openai-base-url', '--embed-batch-size', '--embed-concurrency',
+      '--provider', '--embed-model', '--embed-dimensions', '--openai-base-url', '--embed-batch-size', '--embed-concurrency', '--json',
     ]);
     expect(b.options.find((o) => o.long === '--source')!.defaultValue).toBe('matching_vectors');
   });
