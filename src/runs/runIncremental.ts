@@ -23,6 +23,7 @@ import { changeShare, diffSide } from '../engine/diffSnapshots.js';
 import { repairLists } from '../engine/repairLists.js';
 import { engineFor, readAll, scoreTalents, subset, type PassContext } from './scorePasses.js';
 import { splitByRows } from './splitByRows.js';
+import { runDurationMs } from '../store/runDuration.js';
 
 export interface IncrementalInput {
   db: Db;
@@ -89,6 +90,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
       `postings +${dj.added.length} ~${dj.changed.length} -${dj.removed.length}`,
   );
   const timings = { readMs: 0, computeMs: 0, listsMs: 0, writeMs: 0, totalMs: 0 };
+  const vectorsRead = { db: 0, cache: 0 };
   const plan = planRun({ memoryBytes: s.memoryBytes, dims, talents: cur.talents.ids.length, jobs: cur.jobs.ids.length, topK: s.topK, reserve: s.reserve });
   const c: PassContext = {
     pool: db.pool,
@@ -97,6 +99,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     skips: emptySkips(),
     signal: p.signal,
     timings,
+    vectorsRead,
   };
   const cap = s.topK + s.reserve;
   let ts = now();
@@ -153,7 +156,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
       await abortableSleep(p.pauseBeforeApplyMs, p.signal);
     }
     await p.matchLock.assertHeld();
-    const rows = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, topK: s.topK, published: { ...state, runId } }, p.write, p.statementBytes);
+    const applied = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, published: { ...state, runId } }, p.write, p.statementBytes, runId);
     timings.writeMs = now() - ts;
     timings.totalMs = now() - t0;
     const counts = {
@@ -163,10 +166,13 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
       talentListsRepaired: talentRepair.repaired.subjectIds.length, talentListsRecomputed: tC.length + tPlus.length, talentListsUnaffected: talentRepair.unchanged,
       jobListsRepaired: jobRepair.repaired.subjectIds.length, jobListsRecomputed: jobsB.length, jobListsUnaffected: jobRepair.unchanged,
       listsRecomputedForLostReserve: rt.size + rj.size,
-      subjectsRewritten: t2j.change.rewrite.subjectIds.length + j2t.change.rewrite.subjectIds.length,
-      subjectsReserveOnly: t2j.change.listOnly.subjectIds.length + j2t.change.listOnly.subjectIds.length,
-      rowsWritten: rows,
+      listsTouched: applied.listsWritten + applied.listsDeleted,
+      ...applied,
+      rowsWritten: applied.rowsInserted,
+      vectorsFromDb: vectorsRead.db,
+      vectorsFromCache: vectorsRead.cache,
       eligibleTalents: cur.talents.ids.length, eligibleJobs: cur.jobs.ids.length,
+      lastFullRun: await lastFullRunCost(db, state.baseRunId),
     };
     await finishRun(db.pool, p.clock, runId, { status: 'succeeded', counts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) });
     return { runId, counts, timings };
@@ -179,6 +185,11 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
 }
 
 const none = (): SubjectLists => emptyLists();
+
+/** The full run the published set descends from: its id and total time, to set an increment's cost beside. */
+async function lastFullRunCost(db: Db, baseRunId: number): Promise<{ runId: number; totalMs: number | null }> {
+  return { runId: baseRunId, totalMs: await runDurationMs(db.pool, baseRunId) };
+}
 const ids = (all: Float64Array, indexes: readonly number[]): Float64Array => Float64Array.from(indexes, (i) => all[i]);
 
 /** Incremental runs repair the published lists: only with the settings they were computed with. */

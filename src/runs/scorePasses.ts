@@ -24,12 +24,15 @@ export interface PassContext {
   skips: BlobSkips;
   signal: AbortSignal;
   timings: { readMs: number; computeMs: number };
+  /** Vectors loaded, by where they came from (an increment reports them). */
+  vectorsRead?: { db: number; cache: number };
 }
 
 export async function readAll(c: PassContext, side: 'talent' | 'job', snap: SideSnapshot): Promise<EmbeddingBlock> {
   const t0 = performance.now();
   const block = allocBlock(snap.ids.length, c.settings.dims);
   await new VectorReader(c.pool, side, c.settings.dims, c.skips).read(snap, 0, snap.ids.length, block);
+  if (c.vectorsRead) c.vectorsRead.db += snap.ids.length;
   c.timings.readMs += performance.now() - t0;
   return trimBlock(block);
 }
@@ -54,6 +57,7 @@ export async function scoreTalents(c: PassContext, engine: EngineLike, talents: 
     const to = Math.min(talents.ids.length, from + blockRows);
     const block = allocBlock(to - from, c.settings.dims);
     await new VectorReader(c.pool, 'talent', c.settings.dims, c.skips).read(talents, from, to, block);
+    if (c.vectorsRead) c.vectorsRead.db += to - from;
     c.timings.readMs += performance.now() - t0;
     return trimBlock(block);
   };

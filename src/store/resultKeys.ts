@@ -1,0 +1,95 @@
+import type { PoolConnection } from 'mysql2/promise';
+import { FACET_COUNT } from '../facets.js';
+import type { ResultBatch } from '../engine/types.js';
+import type { ListDirection } from './listStore.js';
+import { LIVE } from './resultTables.js';
+
+const F = FACET_COUNT;
+/** Keys per statement: an OR of primary-key equalities is a list of ranges on the primary key (both servers). */
+const KEYS_PER_STATEMENT = 1000;
+const SUBJECT = { talent_to_job: 'talent_user_id', job_to_talent: 'job_posting_id' } as const;
+
+/** A published row as the database holds it, in the order the undo data keeps it. */
+export type StoredRow = [talent: number, job: number, total: string, facets: (string | null)[], runId: number, computedAt: string];
+
+const SELECT_ROWS = `SELECT talent_user_id, job_posting_id, total_score, score_roles, score_skills, score_growth, score_career, score_vision, score_culture,
+  run_id, DATE_FORMAT(computed_at, '%Y-%m-%d %H:%i:%s') FROM ${LIVE}`;
+
+const keyWhere = (n: number) => `direction = ? AND (${Array.from({ length: n }, () => '(talent_user_id = ? AND job_posting_id = ?)').join(' OR ')})`;
+const keyParams = (direction: ListDirection, talentIds: number[], jobIds: number[], from: number, to: number) => {
+  const p: unknown[] = [direction];
+  for (let i = from; i < to; i++) p.push(talentIds[i], jobIds[i]);
+  return p;
+};
+
+function toStored(rows: unknown[][]): StoredRow[] {
+  return rows.map((r) => [Number(r[0]), Number(r[1]), String(r[2]), r.slice(3, 3 + F).map((x) => (x === null ? null : String(x))), Number(r[3 + F]), String(r[4 + F])]);
+}
+
+/** The rows at these (talent, job) keys that exist. */
+export async function readRowsByKey(conn: PoolConnection, direction: ListDirection, talentIds: number[], jobIds: number[]): Promise<StoredRow[]> {
+  const out: StoredRow[] = [];
+  for (let i = 0; i < talentIds.length; i += KEYS_PER_STATEMENT) {
+    const to = Math.min(talentIds.length, i + KEYS_PER_STATEMENT);
+    const [rows] = await conn.query({ sql: `${SELECT_ROWS} WHERE ${keyWhere(to - i)}`, values: keyParams(direction, talentIds, jobIds, i, to), rowsAsArray: true });
+    out.push(...toStored(rows as unknown[][]));
+  }
+  return out;
+}
+
+/** Every row of these subjects. */
+export async function readRowsOfSubjects(conn: PoolConnection, direction: ListDirection, subjects: number[]): Promise<StoredRow[]> {
+  const out: StoredRow[] = [];
+  for (let i = 0; i < subjects.length; i += 5000) {
+    const [rows] = await conn.query({ sql: `${SELECT_ROWS} WHERE direction = ? AND ${SUBJECT[direction]} IN (?)`, values: [direction, subjects.slice(i, i + 5000)], rowsAsArray: true });
+    out.push(...toStored(rows as unknown[][]));
+  }
+  return out;
+}
+
+/** Deletes the rows at these (talent, job) keys; returns how many existed. */
+export async function deleteRowsByKey(conn: PoolConnection, direction: ListDirection, talentIds: number[], jobIds: number[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < talentIds.length; i += KEYS_PER_STATEMENT) {
+    const to = Math.min(talentIds.length, i + KEYS_PER_STATEMENT);
+    const [res] = await conn.query(`DELETE FROM ${LIVE} WHERE ${keyWhere(to - i)}`, keyParams(direction, talentIds, jobIds, i, to));
+    n += (res as { affectedRows: number }).affectedRows;
+  }
+  return n;
+}
+
+/** Deletes every row of these subjects; returns how many there were. */
+export async function deleteRowsOfSubjects(conn: PoolConnection, direction: ListDirection, subjects: number[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < subjects.length; i += 5000) {
+    const [res] = await conn.query(`DELETE FROM ${LIVE} WHERE direction = ? AND ${SUBJECT[direction]} IN (?)`, [direction, subjects.slice(i, i + 5000)]);
+    n += (res as { affectedRows: number }).affectedRows;
+  }
+  return n;
+}
+
+/** Stored rows back as a batch the result writer takes. */
+export function batchOfStored(direction: ListDirection, rows: StoredRow[]): ResultBatch {
+  const n = rows.length;
+  const t2j = direction === 'talent_to_job';
+  const cents = (s: string) => Math.round(Number(s) * 100);
+  const b: ResultBatch = {
+    direction,
+    length: n,
+    subjectIds: new Float64Array(n),
+    candidateIds: new Float64Array(n),
+    totals: new Float64Array(n),
+    facetCents: new Int16Array(n * F),
+    runIds: new Float64Array(n),
+    computedAt: new Array<string>(n),
+  };
+  rows.forEach(([talent, job, total, facets, runId, at], i) => {
+    b.subjectIds[i] = t2j ? talent : job;
+    b.candidateIds[i] = t2j ? job : talent;
+    b.totals[i] = cents(total) / 100;
+    facets.forEach((f, k) => (b.facetCents[i * F + k] = f === null ? -1 : cents(f)));
+    b.runIds[i] = runId;
+    b.computedAt[i] = at;
+  });
+  return b;
+}
