@@ -164,6 +164,8 @@ export const SETTINGS = {
   writeMode: { env: 'FITMATCH_WRITE_MODE', default: 'auto', parse: oneOf('auto', 'load-data', 'insert') } as Defaulted<'auto' | 'load-data' | 'insert'>,
   maxShrink: { env: 'FITMATCH_MAX_SHRINK', default: 0.5, parse: fraction } as Defaulted<number>,
   maxChange: { env: 'FITMATCH_MAX_CHANGE', default: 0.25, parse: fraction } as Defaulted<number>,
+  /** Directory of the local vector cache incremental runs read unchanged vectors from; unset: none. */
+  vectorCache: { env: 'FITMATCH_VECTOR_CACHE', parse: str } as Setting<string>,
   // backfill / embedding providers
   provider: { env: 'FITMATCH_EMBED_PROVIDER', default: 'hash', parse: oneOf('hash', 'openai') } as Defaulted<'hash' | 'openai'>,
   embedModel: { env: 'FITMATCH_EMBED_MODEL', default: 'text-embedding-3-small', parse: str } as Defaulted<string>,

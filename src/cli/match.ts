@@ -24,6 +24,7 @@ interface MatchFlags {
   resume?: boolean;
   incremental?: boolean;
   maxChange?: string;
+  vectorCache?: string;
   shard?: string;
   runKey?: string;
   blockRows?: number;
@@ -46,7 +47,8 @@ export function addMatchOptions(cmd: Command): Command {
     .option('--max-shrink <share>', 'refuse to publish a set with this much fewer talents or postings with matches than the published one (env FITMATCH_MAX_SHRINK; default 50%)')
     .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink')
     .option('--incremental', 'update the published set for what changed since its run, exactly, in time proportional to the change (falls back to a full run when it cannot)')
-    .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)');
+    .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)')
+    .option('--vector-cache <dir>', 'with --incremental: keep a local copy of the vectors in <dir>, checked against vectors_hash, so unchanged vectors are not read from the database again (env FITMATCH_VECTOR_CACHE; default: none)');
 }
 
 export const matchFlags = (o: MatchFlags, cmd: Command) => ({
@@ -64,6 +66,7 @@ export const matchFlags = (o: MatchFlags, cmd: Command) => ({
   writeMode: o.writeMode,
   maxShrink: o.maxShrink,
   maxChange: o.maxChange,
+  vectorCache: o.vectorCache,
 });
 
 export function registerMatch(program: Command): void {

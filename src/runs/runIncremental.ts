@@ -24,6 +24,7 @@ import { repairLists } from '../engine/repairLists.js';
 import { engineFor, readAll, scoreTalents, subset, type PassContext } from './scorePasses.js';
 import { splitByRows } from './splitByRows.js';
 import { runDurationMs } from '../store/runDuration.js';
+import { VectorCache } from '../vectors/VectorCache.js';
 
 export interface IncrementalInput {
   db: Db;
@@ -34,7 +35,7 @@ export interface IncrementalInput {
   factory: EngineFactory;
   write: { path: WritePath; maxAllowedPacket: number };
   statementBytes: number;
-  settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number };
+  settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number; vectorCache?: string };
   /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause with everything computed, before applying. */
   pauseBeforeApplyMs?: number;
 }
@@ -100,6 +101,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     signal: p.signal,
     timings,
     vectorsRead,
+    caches: s.vectorCache ? await openCaches(db, s.vectorCache, log) : undefined,
   };
   const cap = s.topK + s.reserve;
   let ts = now();
@@ -181,6 +183,28 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     throw e;
   } finally {
     for (const e of new Set(engines)) await e.close();
+    for (const cache of [c.caches?.talent, c.caches?.job]) {
+      if (!cache) continue;
+      const st = cache.stats;
+      log.info(`vector cache ${cache.path}: ${st.hits} used, ${st.misses} not there or changed, ${st.rejected} rejected (bytes did not match vectors_hash), ${st.stored} stored`);
+      await cache.close().catch((e: Error) => log.warn(`vector cache ${cache.path}: ${e.message}`));
+    }
+  }
+}
+
+/** The local vector caches of both sides; a cold one says why, since that run reads every vector from the database. */
+async function openCaches(db: Db, dir: string, log: Logger): Promise<{ talent: VectorCache; job: VectorCache } | undefined> {
+  const open = async (side: 'talent' | 'job') => {
+    const cache = await VectorCache.open(VectorCache.fileFor(dir, db.settings, side), dir);
+    if (cache.coldReason) log.warn(`vector cache is empty: ${cache.coldReason}; this run reads every ${side} vector it needs from the database and keeps it there`);
+    return cache;
+  };
+  try {
+    return { talent: await open('talent'), job: await open('job') };
+  } catch (e) {
+    // Only a speed-up: without it every vector comes from the database, as without --vector-cache.
+    log.warn(`vector cache in ${dir} not usable (${(e as Error).message}); reading every vector from the database`);
+    return undefined;
   }
 }
 

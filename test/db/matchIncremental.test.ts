@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfill } from '../../src/commands/backfill.js';
 import { match } from '../../src/commands/match.js';
@@ -208,6 +211,47 @@ describe('match --incremental', () => {
     const again = await incremental();
     expect(again.params.incremental).toBe(true);
     expect(await resultSet(t)).toEqual(await stagedFull());
+  });
+
+  it('a local vector cache serves unchanged vectors, and a damaged one can never change a result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fitmatch-vcache-'));
+    try {
+      const cached = async () => {
+        const c = ctx({ vectorCache: dir });
+        const s = await match({ incremental: true }, c);
+        expect(s.params.incremental).toBe(true);
+        expect(await resultSet(t)).toEqual(await stagedFull());
+        return { counts: s.counts as Record<string, number>, log: c.log.lines.join('\n') };
+      };
+      await newPosting();
+      await backfill({ source: 'matching_vectors' }, ctxFor(t));
+      const cold = await cached();
+      expect(cold.log).toMatch(/vector cache is empty: .* did not exist/);
+      expect(cold.counts.vectorsFromCache).toBe(0);
+      expect(cold.counts.vectorsFromDb).toBeGreaterThan(0);
+
+      await newPosting();
+      await backfill({ source: 'matching_vectors' }, ctxFor(t));
+      const warm = await cached();
+      expect(warm.counts.vectorsFromCache).toBeGreaterThan(0);
+
+      // Damage every cached vector (headers intact, so each record still looks valid).
+      const file = readdirSync(dir).find((f) => f.endsWith('.talent.fmvc'))!;
+      const bytes = readFileSync(join(dir, file));
+      for (let at = 0; at + 26 <= bytes.length; ) {
+        const next = at + 26 + bytes.readUInt16LE(at + 20) + bytes.readUInt32LE(at + 22);
+        bytes[next - 1] ^= 0x5a;
+        at = next;
+      }
+      writeFileSync(join(dir, file), bytes);
+      await newPosting();
+      await backfill({ source: 'matching_vectors' }, ctxFor(t));
+      const damaged = await cached();
+      expect(damaged.log).toMatch(/talent\.fmvc: 0 used, \d+ not there or changed, [1-9]\d* rejected/);
+      expect(damaged.counts.vectorsFromDb).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('falls back to a full run, and says why, when the weights differ from the published run', async () => {
