@@ -52,6 +52,7 @@ async function measuredIncrement(t: TestDatabase, args: string[], log: (l: strin
     seconds: ms / 1000,
     split: { readSeconds: tm.readMs / 1000, computeSeconds: tm.computeMs / 1000, listsSeconds: tm.listsMs / 1000, writeSeconds: tm.writeMs / 1000 },
     rows: { deleted: c.rowsDeleted, inserted: c.rowsInserted },
+    writeSplit: Object.fromEntries(['splitMs', 'undoMs', 'applyUndoReadMs', 'applyDeleteMs', 'applyInsertMs', 'applyListsMs', 'applyCommitMs'].map((k) => [k, tm[k] ?? 0])),
     listsTouched: c.listsTouched,
     vectors: { fromDb: c.vectorsFromDb, fromCache: c.vectorsFromCache },
     lists: {
@@ -92,6 +93,7 @@ export async function runIncrementalBench(o: IncrementalBenchOptions) {
       log(`  read ${f(r.split.readSeconds)} s, compute ${f(r.split.computeSeconds)} s, lists ${f(r.split.listsSeconds)} s, write ${f(r.split.writeSeconds)} s (process wall, startup included)`);
       log(`  rows: ${r.rows.deleted} deleted, ${r.rows.inserted} inserted, of ${published} published (${((r.rows.inserted / published) * 100).toFixed(1)}%); lists touched: ${r.listsTouched}`);
       log(`  vectors: ${r.vectors.fromDb} from the database, ${r.vectors.fromCache} from the local cache`);
+      log(`  write: ${Object.entries(r.writeSplit).map(([k, v]) => `${k.replace(/Ms$/, '')} ${f(v / 1000)} s`).join(', ')}`);
       log(
         `  talent lists: ${r.lists.talentRepaired} repaired from the reserve, ${r.lists.talentRecomputed} recomputed; job lists: ${r.lists.jobRepaired} repaired, ${r.lists.jobRecomputed} recomputed; ` +
           `${r.lists.recomputedForLostReserve} recomputed because they lost more than the reserve of ${reserve}`,

@@ -90,7 +90,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     `incremental run ${runId} on top of run ${state.runId}: talents +${dt.added.length} ~${dt.changed.length} -${dt.removed.length}, ` +
       `postings +${dj.added.length} ~${dj.changed.length} -${dj.removed.length}`,
   );
-  const timings = { readMs: 0, computeMs: 0, listsMs: 0, writeMs: 0, totalMs: 0 };
+  const timings: Record<string, number> & { readMs: number; computeMs: number; listsMs: number; writeMs: number; totalMs: number } = { readMs: 0, computeMs: 0, listsMs: 0, writeMs: 0, totalMs: 0 };
   const vectorsRead = { db: 0, cache: 0 };
   const plan = planRun({ memoryBytes: s.memoryBytes, dims, talents: cur.talents.ids.length, jobs: cur.jobs.ids.length, topK: s.topK, reserve: s.reserve });
   const c: PassContext = {
@@ -150,15 +150,20 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     const j2tNew = [rebuiltJobs, jobRepair.repaired];
     const touchedT = [...ids(cur.talents.ids, tPlus), ...tC.map((i) => cur.talents.ids[i])];
     const touchedJ = jobsBIds;
+    const tSplit = now();
     const t2j = splitByRows('talent_to_job', t2jNew, oldT2j, [...dt.removed, ...touchedT], s.topK, runId, startedAt);
     const j2t = splitByRows('job_to_talent', j2tNew, oldJ2t, [...dj.removed, ...touchedJ], s.topK, runId, startedAt);
+    timings.splitMs = now() - tSplit;
+    const tUndo = now();
     await writeUndo(p, runId, state, { t2j: t2j.touchedOld, j2t: j2t.touchedOld }, { t2j: t2j.touchedIds, j2t: j2t.touchedIds }, cur);
+    timings.undoMs = now() - tUndo;
     if (p.pauseBeforeApplyMs) {
       log.event('match_publishing', { runId }, `incremental run ${runId}: changes computed; applying`);
       await abortableSleep(p.pauseBeforeApplyMs, p.signal);
     }
     await p.matchLock.assertHeld();
-    const applied = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, published: { ...state, runId } }, p.write, p.statementBytes, runId);
+    const { counts: applied, timings: applyTimings } = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, published: { ...state, runId } }, p.write, p.statementBytes, runId);
+    Object.assign(timings, applyTimings);
     timings.writeMs = now() - ts;
     timings.totalMs = now() - t0;
     const counts = {

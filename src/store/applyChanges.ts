@@ -20,6 +20,15 @@ export interface ApplyCounts {
   listsDeleted: number;
 }
 
+/** Where applying spent its time (ms). */
+export interface ApplyTimings {
+  applyUndoReadMs: number;
+  applyDeleteMs: number;
+  applyInsertMs: number;
+  applyListsMs: number;
+  applyCommitMs: number;
+}
+
 /** Undo data of the rows: what was deleted (as stored, with its run), and the keys inserted. */
 export interface RowUndo {
   deleted: StoredRow[];
@@ -33,15 +42,30 @@ export interface RowUndo {
  * are deleted and inserted by key, nothing else is rewritten. The rows it deletes
  * are kept (undo_rows, same transaction) so rollback restores them exactly.
  */
-export async function applyChanges(conn: PoolConnection, c: ChangeSet, write: { path: WritePath; maxAllowedPacket: number }, statementBytes: number, runId: number): Promise<ApplyCounts> {
+export async function applyChanges(
+  conn: PoolConnection,
+  c: ChangeSet,
+  write: { path: WritePath; maxAllowedPacket: number },
+  statementBytes: number,
+  runId: number,
+): Promise<{ counts: ApplyCounts; timings: ApplyTimings }> {
   const counts: ApplyCounts = { rowsDeleted: 0, rowsInserted: 0, listsWritten: 0, listsDeleted: 0 };
+  const timings: ApplyTimings = { applyUndoReadMs: 0, applyDeleteMs: 0, applyInsertMs: 0, applyListsMs: 0, applyCommitMs: 0 };
+  let t = performance.now();
+  const lap = (k: keyof ApplyTimings) => {
+    const now = performance.now();
+    timings[k] += now - t;
+    t = now;
+  };
   const undo: Record<string, RowUndo> = {};
   await conn.beginTransaction();
   try {
     for (const d of [c.t2j, c.j2t]) {
       const { talentIds, jobIds } = d.deleteKeys;
       const deleted = [...(await readRowsOfSubjects(conn, d.direction, d.removed)), ...(await readRowsByKey(conn, d.direction, talentIds, jobIds))];
+      lap('applyUndoReadMs');
       counts.rowsDeleted += (await deleteRowsOfSubjects(conn, d.direction, d.removed)) + (await deleteRowsByKey(conn, d.direction, talentIds, jobIds));
+      lap('applyDeleteMs');
       const writer = new ResultWriter(conn, LIVE, write.path, write.maxAllowedPacket, 1);
       await writer.write(d.insert);
       await writer.flush();
@@ -49,17 +73,21 @@ export async function applyChanges(conn: PoolConnection, c: ChangeSet, write: { 
       const t2j = d.direction === 'talent_to_job';
       const inserted = Array.from(d.insert.subjectIds, (s, i): [number, number] => (t2j ? [s, d.insert.candidateIds[i]] : [d.insert.candidateIds[i], s]));
       undo[d.direction] = { deleted, inserted };
+      lap('applyInsertMs');
       await deleteLists(conn, 'match_lists', d.direction, d.removed);
       await writeLists(conn, 'match_lists', d.direction, d.lists, statementBytes, true);
       counts.listsDeleted += d.removed.length;
       counts.listsWritten += d.lists.subjectIds.length;
+      lap('applyListsMs');
     }
     await writeParts(conn, runId, 'undo_rows', 0, Buffer.from(JSON.stringify(undo)), statementBytes);
+    lap('applyUndoReadMs');
     await writePublishedState(conn, 'match_published', c.published);
     await conn.commit();
+    lap('applyCommitMs');
   } catch (e) {
     await conn.rollback().catch(() => undefined);
     throw e;
   }
-  return counts;
+  return { counts, timings };
 }

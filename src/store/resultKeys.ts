@@ -22,6 +22,16 @@ const SELECT_ROWS = `SELECT talent_user_id, job_posting_id, total_score, score_r
   run_id, DATE_FORMAT(computed_at, '%Y-%m-%d %H:%i:%s') FROM ${LIVE}`;
 
 const keyWhere = (n: number) => `direction = ? AND (talent_user_id, job_posting_id) IN (${Array.from({ length: n }, () => '(?, ?)').join(', ')})`;
+/**
+ * Keys in primary-key order (talent, job): a statement then touches a narrow run
+ * of primary-key pages instead of pages all over the table (what a posting's
+ * list of scattered talents would give).
+ */
+function byPrimaryKey(talentIds: number[], jobIds: number[]): [number[], number[]] {
+  const order = talentIds.map((_, i) => i).sort((a, b) => talentIds[a] - talentIds[b] || jobIds[a] - jobIds[b]);
+  return [order.map((i) => talentIds[i]), order.map((i) => jobIds[i])];
+}
+
 const keyParams = (direction: ListDirection, talentIds: number[], jobIds: number[], from: number, to: number) => {
   const p: unknown[] = [direction];
   for (let i = from; i < to; i++) p.push(talentIds[i], jobIds[i]);
@@ -33,7 +43,8 @@ function toStored(rows: unknown[][]): StoredRow[] {
 }
 
 /** The rows at these (talent, job) keys that exist. */
-export async function readRowsByKey(conn: PoolConnection, direction: ListDirection, talentIds: number[], jobIds: number[]): Promise<StoredRow[]> {
+export async function readRowsByKey(conn: PoolConnection, direction: ListDirection, talentKeys: number[], jobKeys: number[]): Promise<StoredRow[]> {
+  const [talentIds, jobIds] = byPrimaryKey(talentKeys, jobKeys);
   const out: StoredRow[] = [];
   for (let i = 0; i < talentIds.length; i += KEYS_PER_STATEMENT) {
     const to = Math.min(talentIds.length, i + KEYS_PER_STATEMENT);
@@ -54,7 +65,8 @@ export async function readRowsOfSubjects(conn: PoolConnection, direction: ListDi
 }
 
 /** Deletes the rows at these (talent, job) keys; returns how many existed. */
-export async function deleteRowsByKey(conn: PoolConnection, direction: ListDirection, talentIds: number[], jobIds: number[]): Promise<number> {
+export async function deleteRowsByKey(conn: PoolConnection, direction: ListDirection, talentKeys: number[], jobKeys: number[]): Promise<number> {
+  const [talentIds, jobIds] = byPrimaryKey(talentKeys, jobKeys);
   let n = 0;
   for (let i = 0; i < talentIds.length; i += KEYS_PER_STATEMENT) {
     const to = Math.min(talentIds.length, i + KEYS_PER_STATEMENT);
