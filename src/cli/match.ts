@@ -46,7 +46,7 @@ export function addMatchOptions(cmd: Command): Command {
     .option('--write-mode <mode>', 'auto, load-data or insert (env FITMATCH_WRITE_MODE; default auto: LOAD DATA LOCAL when the server allows it)')
     .option('--max-shrink <share>', 'refuse to publish a set with this much fewer talents or postings with matches than the published one (env FITMATCH_MAX_SHRINK; default 50%)')
     .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink')
-    .option('--incremental', 'update the published set for what changed since its run, exactly, in time proportional to the change (falls back to a full run when it cannot)')
+    .option('--incremental', 'update the published set for what changed since its run, exactly: only the rows that leave, enter or change are deleted and inserted (falls back to a full run when it cannot)')
     .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)')
     .option('--vector-cache <dir>', 'with --incremental: keep a local copy of the vectors in <dir>, checked against vectors_hash, so unchanged vectors are not read from the database again (env FITMATCH_VECTOR_CACHE; default: none)');
 }

@@ -48,9 +48,9 @@ const now = () => performance.now();
 
 /**
  * `match --incremental`: brings the published set up to date with what changed
- * since the run it came from, exactly as a full run would publish it now, in
- * time proportional to the change. Returns why it cannot (the caller then runs
- * a full run) when there is no exact base or the change is too large.
+ * since the run it came from, exactly as a full run would publish it now, by
+ * deleting and inserting only the rows that change. Returns why it cannot (the
+ * caller then runs a full run) when there is no exact base or the change is too large.
  */
 export async function runIncremental(p: IncrementalInput): Promise<IncrementalResult> {
   const t0 = now();
