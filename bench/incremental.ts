@@ -1,9 +1,14 @@
 /**
- * `npm run bench -- incremental`: a full run, then 1% of talents change, 1% of
- * postings change and 1% of postings expire, then `match --incremental`. Reports
- * its wall time as a share of the full run (target ≤ 0.1), lists repaired from
- * the reserve against lists recomputed, and the read / compute / write split.
+ * `npm run bench -- incremental`: a full run, then twice (1% of talents change,
+ * 1% of postings change, 1% of postings close, `match --incremental
+ * --vector-cache`): the first with a cold cache, the second warm; then one
+ * talent's profile changes. Reports each wall time as a share of the full run
+ * (target ≤ 0.1), rows deleted and inserted, where vectors came from, and the
+ * read / compute / write split.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FACETS } from '../src/facets.js';
 import { formatDims, packVectors } from '../src/vectors/packedVectors.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/testDb.js';
@@ -36,58 +41,86 @@ async function rewriteVectors(t: TestDatabase, table: string, key: string, ids: 
   }
 }
 
+/** One incremental run as a process, measured: wall time, its split and its counts. */
+async function measuredIncrement(t: TestDatabase, args: string[], log: (l: string) => void) {
+  const s = performance.now();
+  const summary = await runMatchProcess(t.url, ['--incremental', ...args], log);
+  const ms = performance.now() - s;
+  const tm = summary.timings as Record<string, number>;
+  const c = summary.counts as Record<string, number>;
+  return {
+    seconds: ms / 1000,
+    split: { readSeconds: tm.readMs / 1000, computeSeconds: tm.computeMs / 1000, listsSeconds: tm.listsMs / 1000, writeSeconds: tm.writeMs / 1000 },
+    rows: { deleted: c.rowsDeleted, inserted: c.rowsInserted },
+    writeSplit: Object.fromEntries(['splitMs', 'undoMs', 'applyUndoReadMs', 'applyDeleteMs', 'applyInsertMs', 'applyListsMs', 'applyCommitMs'].map((k) => [k, tm[k] ?? 0])),
+    listsTouched: c.listsTouched,
+    vectors: { fromDb: c.vectorsFromDb, fromCache: c.vectorsFromCache },
+    lists: {
+      talentRepaired: c.talentListsRepaired, talentRecomputed: c.talentListsRecomputed,
+      jobRepaired: c.jobListsRepaired, jobRecomputed: c.jobListsRecomputed,
+      recomputedForLostReserve: c.listsRecomputedForLostReserve,
+    },
+  };
+}
+
 export async function runIncrementalBench(o: IncrementalBenchOptions) {
   const log = o.log ?? ((l: string) => console.log(l));
   const dim = o.dim ?? 1536;
   const reserve = String(o.reserve ?? 16);
   const cpu = cpuInfo();
   const t = await createTestDatabase(`bench_inc_${o.talents}x${o.jobs}`);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'fitmatch-bench-vcache-'));
   try {
     log(`${cpu.model}, ${cpu.cores} cores`);
     await seedBenchData(t, o.talents, o.jobs, dim);
-    let s = performance.now();
+    const s = performance.now();
     const full = await runMatchProcess(t.url, ['--reserve', reserve], log);
     const fc = full.counts as Record<string, number>;
     const published = Number(fc.rowsTalentToJob) + Number(fc.rowsJobToTalent);
     const fullMs = performance.now() - s;
-    log(`full run: ${(fullMs / 1000).toFixed(1)} s`);
+    log(`full run: ${(fullMs / 1000).toFixed(1)} s, ${published} rows published`);
 
     const pct = (n: number) => Math.max(1, Math.round(n / 100));
-    await rewriteVectors(t, 'talent_embeddings', 'talent_user_id', spread(o.talents, pct(o.talents), 3), dim, 1);
-    await rewriteVectors(t, 'job_embeddings', 'job_posting_id', spread(o.jobs, pct(o.jobs), 5), dim, 2);
-    await t.db.pool.query(`UPDATE job_postings SET status = 'CLOSED' WHERE id IN (?)`, [spread(o.jobs, pct(o.jobs), 11)]);
-    log(`mutated: ${pct(o.talents)} talents and ${pct(o.jobs)} postings changed, ${pct(o.jobs)} postings closed`);
-
-    s = performance.now();
-    const summary = await runMatchProcess(t.url, ['--incremental', '--reserve', reserve], log);
-    const incMs = performance.now() - s;
-    const tm = summary.timings as Record<string, number>;
-    const counts = summary.counts as Record<string, number>;
-    const result = {
-      cpu,
-      shape: { talents: o.talents, jobs: o.jobs, reserve: Number(reserve) },
-      fullSeconds: fullMs / 1000,
-      incrementalSeconds: incMs / 1000,
-      ratio: incMs / fullMs,
-      split: { readSeconds: tm.readMs / 1000, computeSeconds: tm.computeMs / 1000, listsSeconds: tm.listsMs / 1000, writeSeconds: tm.writeMs / 1000 },
-      rowsRewritten: counts.rowsWritten,
-      rowsPublished: published,
-      lists: {
-        talentRepaired: counts.talentListsRepaired, talentRecomputed: counts.talentListsRecomputed,
-        jobRepaired: counts.jobListsRepaired, jobRecomputed: counts.jobListsRecomputed,
-        recomputedForLostReserve: counts.listsRecomputedForLostReserve,
-      },
+    const mix = async (round: number) => {
+      await rewriteVectors(t, 'talent_embeddings', 'talent_user_id', spread(o.talents, pct(o.talents), 3 + round * 17), dim, 1 + round);
+      await rewriteVectors(t, 'job_embeddings', 'job_posting_id', spread(o.jobs, pct(o.jobs), 5 + round * 17), dim, 2 + round);
+      await t.db.pool.query(`UPDATE job_postings SET status = 'CLOSED' WHERE id IN (?)`, [spread(o.jobs, pct(o.jobs), 11 + round * 17)]);
     };
+    const args = ['--reserve', reserve, '--vector-cache', cacheDir];
     const f = (x: number) => x.toFixed(1);
-    log(`incremental: ${f(result.incrementalSeconds)} s = ${result.ratio.toFixed(3)} × the full run (target ≤ 0.1)`);
-    log(`  read ${f(result.split.readSeconds)} s, compute ${f(result.split.computeSeconds)} s, lists ${f(result.split.listsSeconds)} s, write ${f(result.split.writeSeconds)} s (process wall, startup included: ${f(incMs / 1000)} s)`);
-    log(`  rows rewritten: ${counts.rowsWritten} of ${published} published (${((counts.rowsWritten / published) * 100).toFixed(0)}%): the output's own change, the floor of any exact update`);
-    log(
-      `  talent lists: ${counts.talentListsRepaired} repaired from the reserve, ${counts.talentListsRecomputed} recomputed; job lists: ${counts.jobListsRepaired} repaired, ${counts.jobListsRecomputed} recomputed; ` +
-        `${counts.listsRecomputedForLostReserve} recomputed because they lost more than the reserve of ${reserve}`,
-    );
-    return result;
+    const report = (name: string, r: Awaited<ReturnType<typeof measuredIncrement>>) => {
+      log(`${name}: ${f(r.seconds)} s = ${(r.seconds / (fullMs / 1000)).toFixed(3)} × the full run (target ≤ 0.1)`);
+      log(`  read ${f(r.split.readSeconds)} s, compute ${f(r.split.computeSeconds)} s, lists ${f(r.split.listsSeconds)} s, write ${f(r.split.writeSeconds)} s (process wall, startup included)`);
+      log(`  rows: ${r.rows.deleted} deleted, ${r.rows.inserted} inserted, of ${published} published (${((r.rows.inserted / published) * 100).toFixed(1)}%); lists touched: ${r.listsTouched}`);
+      log(`  vectors: ${r.vectors.fromDb} from the database, ${r.vectors.fromCache} from the local cache`);
+      log(`  write: ${Object.entries(r.writeSplit).map(([k, v]) => `${k.replace(/Ms$/, '')} ${f(v / 1000)} s`).join(', ')}`);
+      log(
+        `  talent lists: ${r.lists.talentRepaired} repaired from the reserve, ${r.lists.talentRecomputed} recomputed; job lists: ${r.lists.jobRepaired} repaired, ${r.lists.jobRecomputed} recomputed; ` +
+          `${r.lists.recomputedForLostReserve} recomputed because they lost more than the reserve of ${reserve}`,
+      );
+    };
+    await mix(0);
+    log(`mutated: ${pct(o.talents)} talents and ${pct(o.jobs)} postings changed, ${pct(o.jobs)} postings closed`);
+    const cold = await measuredIncrement(t, args, log);
+    report('incremental, cold cache (first run on this host: every vector from the database)', cold);
+    await mix(1);
+    log(`mutated again: another ${pct(o.talents)} talents and ${pct(o.jobs)} postings changed, ${pct(o.jobs)} closed`);
+    const warm = await measuredIncrement(t, args, log);
+    report('incremental, warm cache', warm);
+    await rewriteVectors(t, 'talent_embeddings', 'talent_user_id', [1 + Math.floor(o.talents / 2)], dim, 99);
+    const one = await measuredIncrement(t, args, log);
+    report("one talent's profile changed, warm cache", one);
+    return {
+      cpu,
+      shape: { talents: o.talents, jobs: o.jobs, dim, reserve: Number(reserve) },
+      fullSeconds: fullMs / 1000,
+      rowsPublished: published,
+      coldCache: { ...cold, ratio: cold.seconds / (fullMs / 1000) },
+      warmCache: { ...warm, ratio: warm.seconds / (fullMs / 1000) },
+      oneTalent: { ...one, ratio: one.seconds / (fullMs / 1000) },
+    };
   } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
     await t.drop();
   }
 }

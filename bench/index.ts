@@ -21,6 +21,7 @@ const { values, positionals } = parseArgs({
     talents: { type: 'string', default: '20000' },
     jobs: { type: 'string', default: '5000' },
     reserve: { type: 'string', default: '16' },
+    dim: { type: 'string', default: '1536' },
     json: { type: 'string' },
     'no-python': { type: 'boolean', default: false },
   },
@@ -47,7 +48,7 @@ for (const section of sections) {
     results.shards = await runShardBench({ talents, jobs });
   } else if (section === 'incremental') {
     heading(`incremental: full run, then 1% talents changed, 1% postings changed, 1% postings closed, then match --incremental (${talents} x ${jobs})`);
-    results.incremental = await runIncrementalBench({ talents, jobs, reserve: Number(values.reserve) });
+    results.incremental = await runIncrementalBench({ talents, jobs, reserve: Number(values.reserve), dim: Number(values.dim) });
   } else {
     console.error(`unknown section "${section}" (kernel, backfill, match, shards, incremental)`);
     process.exit(2);

@@ -14,7 +14,7 @@ It serves the app's existing endpoints with the same paths, parameters and JSON 
     GET /api/match/job/{job_id}                ?top_k=20
     GET /api/match/job/{job_id}/all            ?limit=50&offset=0
     GET /api/match/score                       ?talent_id=&job_id=
-    GET /api/matching-results/talents/{user_id}/job-postings      ?min_score=0&limit=100
+    GET /api/matching-results/talents/{user_id}/job-postings      ?min_score=0&limit=top_k&offset=0
     GET /api/matching-results/job-postings/{job_posting_id}/talents
     GET /api/matching-results/companies/{company_user_id}/talents
 
@@ -42,7 +42,10 @@ FACETS = ("roles", "skills", "growth", "career", "vision", "culture")
 DEFAULT_WEIGHTS = {f: 1.0 for f in FACETS}
 
 # --------------------------------------------------------------------------------------
-# SQL. `rank` is a reserved word in MySQL 8: always backticked.
+# SQL. Contract v2 (docs/contract.md): match_results stores no rank. A list's order is
+# total_score DESC, then the other side's id ASC; results are numbered as they are read.
+# The two indexes end in (total_score DESC, other id), so the ORDER BY reads in index
+# order without a sort.
 # The published state (match_published, one row) is joined into each list query so
 # the list and the run it belongs to are read in one statement: fitmatch swaps both
 # tables in one RENAME, so they can never disagree inside a statement.
@@ -59,7 +62,7 @@ _PUBLISHED_COLUMNS = """
        TIMESTAMPDIFF(MICROSECOND, p.published_at, UTC_TIMESTAMP(3)) / 1000000 AS age_seconds"""
 
 _SCORE_COLUMNS = """
-       r.`rank`, r.total_score,
+       r.total_score,
        r.score_roles, r.score_skills, r.score_growth,
        r.score_career, r.score_vision, r.score_culture, r.computed_at"""
 
@@ -72,8 +75,8 @@ JOIN match_results r FORCE INDEX (ix_match_results_talent)
 LEFT JOIN job_postings jp ON jp.id = r.job_posting_id
 LEFT JOIN companies c ON c.id = jp.company_id
 WHERE p.id = 1 AND r.total_score >= :min_score
-ORDER BY r.`rank`
-LIMIT :limit"""
+ORDER BY r.total_score DESC, r.job_posting_id
+LIMIT :limit OFFSET :offset"""
 
 TALENTS_FOR_JOB_SQL = f"""
 SELECT {_PUBLISHED_COLUMNS},
@@ -82,8 +85,8 @@ FROM match_published p
 JOIN match_results r FORCE INDEX (ix_match_results_job)
   ON r.job_posting_id = :subject_id AND r.direction = 'job_to_talent'
 WHERE p.id = 1 AND r.total_score >= :min_score
-ORDER BY r.`rank`
-LIMIT :limit"""
+ORDER BY r.total_score DESC, r.talent_user_id
+LIMIT :limit OFFSET :offset"""
 
 # Merges the lists of all the company's postings: the one query that sorts (a
 # filesort over at most postings x top_k rows; no index orders across postings).
@@ -96,10 +99,11 @@ JOIN job_postings jp ON jp.company_id = c.id
 JOIN match_results r FORCE INDEX (ix_match_results_job)
   ON r.job_posting_id = jp.id AND r.direction = 'job_to_talent'
 WHERE p.id = 1 AND r.total_score >= :min_score
-ORDER BY r.total_score DESC, r.job_posting_id, r.`rank`
-LIMIT :limit"""
+ORDER BY r.total_score DESC, r.job_posting_id, r.talent_user_id
+LIMIT :limit OFFSET :offset"""
 
 PUBLISHED_SQL = f"SELECT {_PUBLISHED_COLUMNS} FROM match_published p WHERE p.id = 1"
+COMPANY_SQL = "SELECT 1 FROM companies WHERE owner_user_id = :subject_id LIMIT 1"
 
 # Only run when a list came back empty, to say why.
 TALENT_IN_RUN_SQL = """
@@ -130,6 +134,9 @@ LIVE_TALENTS_COUNT_SQL = "SELECT COUNT(*) AS n " + _LIVE_TALENTS_FROM
 LIVE_TALENTS_SQL = "SELECT te.talent_user_id AS id, te.facet_dims, te.vectors " + _LIVE_TALENTS_FROM
 
 _ALL_ROWS = 2**31 - 1
+# /api/matching-results/* without a limit and nothing published: the app's old default.
+_DEFAULT_RESULTS_LIMIT = 100
+_MAX_RESULTS_LIMIT = 500
 
 # Which side of match_results a path's subject is on.
 _TALENT = {
@@ -245,7 +252,7 @@ def _requested_weights(
         return None
     weights = {}
     for facet, value in given.items():
-        if value is not None and math.isinf(value):
+        if value is not None and not math.isfinite(value):
             raise HTTPException(422, detail={"code": "INVALID_WEIGHTS",
                                              "message": f"weights.{facet} must be finite"})
         weights[facet] = 1.0 if value is None else (float(value) if value > 0 else 0.0)
@@ -453,7 +460,7 @@ def build_router(
         # /all needs the total, so it reads the subject's whole stored list (<= top_k rows).
         rows = db.execute(text(side["list_sql"]), {
             "subject_id": subject_id, "min_score": 0,
-            "limit": _ALL_ROWS if with_total else limit,
+            "limit": _ALL_ROWS if with_total else limit, "offset": 0,
         }).mappings().all()
         published = published_of(rows[0]) if rows else read_published(db)
 
@@ -607,20 +614,32 @@ def build_router(
     def scores_of(row: Any) -> Dict[str, Optional[float]]:
         return {f: _float_or_none(row["score_" + f]) for f in FACETS}
 
-    def results_list(db: Any, sql: str, subject_id: int, min_score: float, limit: int,
-                     side: Optional[Dict[str, Any]]) -> Tuple[List[Any], Dict[str, Any]]:
+    def results_list(db: Any, sql: str, subject_id: int, min_score: float,
+                     limit: Optional[int], offset: int, side: Optional[Dict[str, Any]]
+                     ) -> Tuple[List[Any], Dict[str, Any]]:
+        # Without a limit the default follows what the published run stored (its top_k),
+        # so a default request is never degraded by BEYOND_STORED_K. The run's top_k comes
+        # with the rows (one statement): read up to the endpoint's maximum, then cut.
         rows = db.execute(text(sql), {"subject_id": subject_id, "min_score": min_score,
-                                      "limit": limit}).mappings().all()
+                                      "limit": limit or _MAX_RESULTS_LIMIT,
+                                      "offset": offset}).mappings().all()
         published = published_of(rows[0]) if rows else read_published(db)
+        if limit is None:
+            limit = published["top_k"] if published else _DEFAULT_RESULTS_LIMIT
+            rows = rows[:limit]
         reasons = run_reasons(published)
         # The app answered these with an empty list (never 404); keep that, and say why.
-        if (not rows and side is not None and published is not None
-                and not in_run(db, side, subject_id)):
-            why = absent_reason(db, side, subject_id, published)
-            reasons.append(why or _reason("EMBEDDING_NOT_FOUND",
-                                          _no_embedding_message(side["entity"], subject_id)))
+        if not rows and published is not None and offset == 0:
+            if side is None:
+                if db.execute(text(COMPANY_SQL), {"subject_id": subject_id}).first() is None:
+                    reasons.append(_reason("COMPANY_NOT_FOUND",
+                                           f"no company is owned by user {subject_id}"))
+            elif not in_run(db, side, subject_id):
+                why = absent_reason(db, side, subject_id, published)
+                reasons.append(why or _reason("EMBEDDING_NOT_FOUND",
+                                              _no_embedding_message(side["entity"], subject_id)))
         if side is not None:
-            truncated = beyond_stored_k(published, limit, len(rows))
+            truncated = beyond_stored_k(published, offset + limit, offset + len(rows))
             if truncated:
                 reasons.append(truncated)
         return rows, run_meta(published, reasons)
@@ -629,11 +648,12 @@ def build_router(
     def get_talent_matches(
         user_id: int,
         min_score: float = Query(0.0, ge=0.0, le=100.0),
-        limit: int = Query(100, ge=1, le=500),
+        limit: Optional[int] = Query(None, ge=1, le=500),
+        offset: int = Query(0, ge=0),
         user: Any = Depends(get_current_user),
         db: Any = Depends(get_db),
     ):
-        rows, meta = results_list(db, JOBS_FOR_TALENT_SQL, user_id, min_score, limit, _TALENT)
+        rows, meta = results_list(db, JOBS_FOR_TALENT_SQL, user_id, min_score, limit, offset, _TALENT)
         matches = [{
             "job_posting_id": int(r["job_posting_id"]),
             "company_user_id": _int_or_none(r["company_user_id"]),
@@ -649,11 +669,12 @@ def build_router(
     def get_job_posting_matches(
         job_posting_id: int,
         min_score: float = Query(0.0, ge=0.0, le=100.0),
-        limit: int = Query(100, ge=1, le=500),
+        limit: Optional[int] = Query(None, ge=1, le=500),
+        offset: int = Query(0, ge=0),
         user: Any = Depends(get_current_user),
         db: Any = Depends(get_db),
     ):
-        rows, meta = results_list(db, TALENTS_FOR_JOB_SQL, job_posting_id, min_score, limit, _JOB)
+        rows, meta = results_list(db, TALENTS_FOR_JOB_SQL, job_posting_id, min_score, limit, offset, _JOB)
         matches = [{
             "talent_user_id": int(r["talent_user_id"]),
             "total_score": float(r["total_score"]),
@@ -668,12 +689,13 @@ def build_router(
     def get_company_matches(
         company_user_id: int,
         min_score: float = Query(0.0, ge=0.0, le=100.0),
-        limit: int = Query(100, ge=1, le=500),
+        limit: Optional[int] = Query(None, ge=1, le=500),
+        offset: int = Query(0, ge=0),
         user: Any = Depends(get_current_user),
         db: Any = Depends(get_db),
     ):
         rows, meta = results_list(db, TALENTS_FOR_COMPANY_SQL, company_user_id, min_score, limit,
-                                  None)
+                                  offset, None)
         matches = [{
             "talent_user_id": int(r["talent_user_id"]),
             "job_posting_id": int(r["job_posting_id"]),

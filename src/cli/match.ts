@@ -29,6 +29,7 @@ interface MatchFlags {
   incremental?: boolean;
   maxChange?: string;
   waitLock?: string;
+  vectorCache?: string;
   shard?: string;
   runKey?: string;
   blockRows?: number;
@@ -53,9 +54,10 @@ export function addMatchOptions(cmd: Command): Command {
     .option('--write-mode <mode>', 'auto, load-data or insert (env FITMATCH_WRITE_MODE; default auto: LOAD DATA LOCAL when the server allows it)')
     .option('--max-shrink <share>', 'refuse to publish a set with this much fewer talents or postings with matches than the published one (env FITMATCH_MAX_SHRINK; default 50%)')
     .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink')
-    .option('--incremental', 'update the published set for what changed since its run, exactly, in time proportional to the change (falls back to a full run when it cannot)')
+    .option('--incremental', 'update the published set for what changed since its run, exactly: only the rows that leave, enter or change are deleted and inserted (falls back to a full run when it cannot)')
     .option('--wait-lock <duration>', 'wait this long for a running match, incremental run or backfill to finish instead of exiting 4 at once, e.g. 30m (env FITMATCH_WAIT_LOCK; default 0)')
-    .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)');
+    .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)')
+    .option('--vector-cache <dir>', 'with --incremental: keep a local copy of the vectors in <dir>, checked against vectors_hash, so unchanged vectors are not read from the database again (env FITMATCH_VECTOR_CACHE; default: none)');
 }
 
 export const matchFlags = (o: MatchFlags, cmd: Command) => ({
@@ -74,6 +76,7 @@ export const matchFlags = (o: MatchFlags, cmd: Command) => ({
   maxShrink: o.maxShrink,
   maxChange: o.maxChange,
   waitLock: o.waitLock,
+  vectorCache: o.vectorCache,
 });
 
 export function registerMatch(program: Command): void {

@@ -179,7 +179,7 @@ async function incrementalRun(ctx: CommandContext, opts: MatchOptions, s: RunSet
   const t0 = performance.now();
   const r = await runIncremental({
     db, log, signal, clock, matchLock: lock, factory: opts.engine ?? defaultEngineFactory, write, statementBytes, pauseBeforeApplyMs: opts.pauseBeforePublishMs,
-    settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility, memoryBytes: s.memoryBytes, threads: config.threads, maxChange: config.maxChange },
+    settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility, memoryBytes: s.memoryBytes, threads: config.threads, maxChange: config.maxChange, vectorCache: config.vectorCache },
   });
   if ('fallback' in r) {
     log.warn(`incremental run not possible: ${r.fallback}; running a full run instead`);

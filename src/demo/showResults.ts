@@ -20,7 +20,7 @@ export interface DemoCoverage {
 export async function showResults(db: Db, runId: number, cov: DemoCoverage, print: (s: string) => void): Promise<void> {
   const q = async (sql: string, params: unknown[] = []) => (await db.pool.query<RowDataPacket[]>(sql, params))[0];
   const [best] = await q(
-    `SELECT talent_user_id AS t, job_posting_id AS j FROM match_results WHERE direction = 'talent_to_job' AND \`rank\` = 1 ORDER BY total_score DESC, talent_user_id LIMIT 1`,
+    `SELECT talent_user_id AS t, job_posting_id AS j FROM match_results WHERE direction = 'talent_to_job' ORDER BY total_score DESC, talent_user_id, job_posting_id LIMIT 1`,
   );
   if (!best) {
     print(chalk.yellow('match_results is empty: no eligible talent and posting shared a facet.'));
@@ -31,31 +31,31 @@ export async function showResults(db: Db, runId: number, cov: DemoCoverage, prin
 
   const [who] = await q(`SELECT name, desired_role, tagline FROM talent_profiles WHERE user_id = ?`, [talentId]);
   const jobs = await q(
-    `SELECT r.\`rank\`, p.title, c.name AS company, p.location_city, r.total_score, r.score_roles, r.score_skills, r.score_growth, r.score_career, r.score_vision, r.score_culture
+    `SELECT p.title, c.name AS company, p.location_city, r.total_score, r.score_roles, r.score_skills, r.score_growth, r.score_career, r.score_vision, r.score_culture
        FROM match_results r JOIN job_postings p ON p.id = r.job_posting_id JOIN companies c ON c.id = p.company_id
-      WHERE r.talent_user_id = ? AND r.direction = 'talent_to_job' ORDER BY r.\`rank\` LIMIT 5`,
+      WHERE r.talent_user_id = ? AND r.direction = 'talent_to_job' ORDER BY r.total_score DESC, r.job_posting_id LIMIT 5`,
     [talentId],
   );
   print(chalk.bold(`\nTop 5 postings for talent ${talentId}: ${who.name} — ${who.desired_role} (“${who.tagline}”)`));
   print(
     renderTable(
       [{ header: '#', align: 'right' }, { header: '공고', max: 34 }, { header: '회사', max: 16 }, { header: '지역' }, { header: 'total', align: 'right' }, ...FACET_COLUMNS],
-      jobs.map((r) => [String(r.rank), r.title, r.company, r.location_city, chalk.bold(score(r.total_score)), ...FACETS.map((f) => score(r[`score_${f}`]))]),
+      jobs.map((r, i) => [String(i + 1), r.title, r.company, r.location_city, chalk.bold(score(r.total_score)), ...FACETS.map((f) => score(r[`score_${f}`]))]),
     ),
   );
 
   const [job] = await q(`SELECT p.title, c.name AS company FROM job_postings p JOIN companies c ON c.id = p.company_id WHERE p.id = ?`, [jobId]);
   const talents = await q(
-    `SELECT r.\`rank\`, t.name, t.desired_role, t.desired_work_location, r.total_score, r.score_roles, r.score_skills, r.score_growth, r.score_career, r.score_vision, r.score_culture
+    `SELECT t.name, t.desired_role, t.desired_work_location, r.total_score, r.score_roles, r.score_skills, r.score_growth, r.score_career, r.score_vision, r.score_culture
        FROM match_results r JOIN talent_profiles t ON t.user_id = r.talent_user_id
-      WHERE r.job_posting_id = ? AND r.direction = 'job_to_talent' ORDER BY r.\`rank\` LIMIT 5`,
+      WHERE r.job_posting_id = ? AND r.direction = 'job_to_talent' ORDER BY r.total_score DESC, r.talent_user_id LIMIT 5`,
     [jobId],
   );
   print(chalk.bold(`\nTop 5 talents for posting ${jobId}: ${job.title} @ ${job.company}`));
   print(
     renderTable(
       [{ header: '#', align: 'right' }, { header: '이름' }, { header: '희망 직무', max: 24 }, { header: '희망 근무지' }, { header: 'total', align: 'right' }, ...FACET_COLUMNS],
-      talents.map((r) => [String(r.rank), r.name, r.desired_role, r.desired_work_location ?? '–', chalk.bold(score(r.total_score)), ...FACETS.map((f) => score(r[`score_${f}`]))]),
+      talents.map((r, i) => [String(i + 1), r.name, r.desired_role, r.desired_work_location ?? '–', chalk.bold(score(r.total_score)), ...FACETS.map((f) => score(r[`score_${f}`]))]),
     ),
   );
 
@@ -79,6 +79,7 @@ export async function showResults(db: Db, runId: number, cov: DemoCoverage, prin
   );
 
   print(chalk.bold(`\nWhere the results live: `) + `table match_results in ${db.settings.display}, run ${runId} (details in match_runs):`);
-  print(chalk.cyan(`  SELECT job_posting_id, \`rank\`, total_score FROM match_results WHERE talent_user_id = ${talentId} AND direction = 'talent_to_job' ORDER BY \`rank\`;`));
-  print(chalk.cyan(`  SELECT talent_user_id, \`rank\`, total_score FROM match_results WHERE job_posting_id = ${jobId} AND direction = 'job_to_talent' ORDER BY \`rank\`;`));
+    // Contract v2: no stored rank; the order is total_score DESC, then the smaller id.
+  print(chalk.cyan(`  SELECT job_posting_id, total_score FROM match_results WHERE talent_user_id = ${talentId} AND direction = 'talent_to_job' ORDER BY total_score DESC, job_posting_id;`));
+  print(chalk.cyan(`  SELECT talent_user_id, total_score FROM match_results WHERE job_posting_id = ${jobId} AND direction = 'job_to_talent' ORDER BY total_score DESC, talent_user_id;`));
 }

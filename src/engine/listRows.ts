@@ -24,8 +24,9 @@ const SQL_TIME = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace
 
 /**
  * The published rows of each subject: its list's tie groups (scores within
- * TIE_EPSILON of their neighbour, chained) ordered by id, then the first topK
- * ranked 1..topK. Lists are in strict (mean desc, id asc) order already.
+ * TIE_EPSILON of their neighbour, chained) ordered by id, then the first topK.
+ * Which rows are published is decided here, at full precision; their order is
+ * not stored (contract v2: readers order by total_score DESC, other id ASC).
  */
 export function rowsFromLists(direction: ResultBatch['direction'], l: SubjectLists, topK: number): ResultBatch {
   const n = l.subjectIds.length;
@@ -36,7 +37,6 @@ export function rowsFromLists(direction: ResultBatch['direction'], l: SubjectLis
     length: total,
     subjectIds: new Float64Array(total),
     candidateIds: new Float64Array(total),
-    ranks: new Int32Array(total),
     totals: new Float64Array(total),
     facetCents: new Int16Array(total * F),
     runIds: new Float64Array(total),
@@ -56,7 +56,6 @@ export function rowsFromLists(direction: ResultBatch['direction'], l: SubjectLis
       const e = order[r];
       out.subjectIds[row] = l.subjectIds[s];
       out.candidateIds[row] = l.candidateIds[e];
-      out.ranks[row] = r + 1;
       out.totals[row] = score100(l.means[e]);
       out.facetCents.set(l.cents.subarray(e * F, (e + 1) * F), row * F);
       out.runIds[row] = l.runIds[s];
@@ -80,4 +79,29 @@ function sortTieGroups(order: Int32Array, n: number, take: number, l: SubjectLis
     }
     start = i;
   }
+}
+
+/** The rows at `rows` of a batch, copied. */
+export function pickRows(b: ResultBatch, rows: ArrayLike<number>): ResultBatch {
+  const n = rows.length;
+  const out: ResultBatch = {
+    direction: b.direction,
+    length: n,
+    subjectIds: new Float64Array(n),
+    candidateIds: new Float64Array(n),
+    totals: new Float64Array(n),
+    facetCents: new Int16Array(n * F),
+    runIds: new Float64Array(n),
+    computedAt: new Array<string>(n),
+  };
+  for (let k = 0; k < n; k++) {
+    const r = rows[k];
+    out.subjectIds[k] = b.subjectIds[r];
+    out.candidateIds[k] = b.candidateIds[r];
+    out.totals[k] = b.totals[r];
+    out.facetCents.set(b.facetCents.subarray(r * F, (r + 1) * F), k * F);
+    out.runIds[k] = b.runIds[r];
+    out.computedAt[k] = b.computedAt[r];
+  }
+  return out;
 }

@@ -22,9 +22,9 @@ export function formatScore(x: number): string {
 /** Facet scores can exceed [0, 100] by float32 rounding of a cosine near ±1. */
 const clampScore = (x: number) => (x < 0 ? 0 : x > 100 ? 100 : x);
 
-/** Columns in the order both formats use. `rank` is reserved in MySQL 8. */
+/** Columns in the order both formats use (contract v2: no stored rank). */
 export const RESULT_COLUMNS =
-  'direction, talent_user_id, job_posting_id, `rank`, total_score, score_roles, score_skills, score_growth, score_career, score_vision, score_culture, run_id, computed_at';
+  'direction, talent_user_id, job_posting_id, total_score, score_roles, score_skills, score_growth, score_career, score_vision, score_culture, run_id, computed_at';
 
 interface Dialect {
   open: string;
@@ -35,7 +35,7 @@ interface Dialect {
 }
 const TSV: Dialect = { open: '', sep: 0x09, nul: Buffer.from('\\N'), close: '\n', rowSep: Buffer.alloc(0) };
 const SQL: Dialect = { open: "('", sep: 0x2c, nul: Buffer.from('NULL'), close: ')', rowSep: Buffer.from(',') };
-/** Upper bound of one row's bytes: 13 columns, ids up to 20 digits, the timestamp. */
+/** Upper bound of one row's bytes: 12 columns, ids up to 20 digits, the timestamp. */
 const MAX_ROW_BYTES = 256;
 
 /**
@@ -75,8 +75,6 @@ function encodeRows(b: ResultBatch, from: number, to: number, d: Dialect): Buffe
     uint(t2j ? b.subjectIds[i] : b.candidateIds[i]);
     buf[pos++] = d.sep;
     uint(t2j ? b.candidateIds[i] : b.subjectIds[i]);
-    buf[pos++] = d.sep;
-    uint(b.ranks[i]);
     buf[pos++] = d.sep;
     cents(scoreCents(clampScore(b.totals[i])));
     for (let f = 0; f < FACET_COUNT; f++) {

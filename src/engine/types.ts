@@ -15,7 +15,7 @@ export interface EmbeddingBlock {
 
 /**
  * Published rows for one direction and a set of subjects, columnar.
- * Row i: subject subjectIds[i], candidate candidateIds[i], rank ranks[i] (1 = best),
+ * Row i: subject subjectIds[i], candidate candidateIds[i] (a subject's rows in list order),
  * total score_100 totals[i] (not yet rounded), facet f score_100 in hundredths
  * at facetCents[i*6+f], -1 where the facet is not shared.
  */
@@ -24,7 +24,6 @@ export interface ResultBatch {
   length: number;
   subjectIds: Float64Array;
   candidateIds: Float64Array;
-  ranks: Int32Array;
   totals: Float64Array;
   facetCents: Int16Array;
   /** Per row: the run that computed the row and when (UTC, 'YYYY-MM-DD HH:MM:SS'). */

@@ -41,10 +41,14 @@ export function formatMatchSummary(s: MatchSummary): string {
 export function formatIncrementalSummary(s: MatchSummary): string {
   const c = s.counts as Record<string, number>;
   const t = s.timings;
+  const full = (s.counts as { lastFullRun?: { runId: number; totalMs: number | null } }).lastFullRun;
+  const vsFull = full?.totalMs ? `; the last full run (${full.runId}) took ${sec(full.totalMs)}: this one ${(t.totalMs / full.totalMs).toFixed(2)}× that` : '';
   return [
     `incremental run ${s.runId} published:`,
     `  changed: talents +${c.talentsAdded} ~${c.talentsChanged} -${c.talentsRemoved}, postings +${c.jobsAdded} ~${c.jobsChanged} -${c.jobsRemoved}`,
-    `  lists: ${c.talentListsRepaired + c.jobListsRepaired} repaired from their reserve, ${c.talentListsRecomputed + c.jobListsRecomputed} recomputed (${c.listsRecomputedForLostReserve} because they lost more than their reserve), ${c.subjectsRewritten} subjects' rows rewritten, ${c.subjectsReserveOnly} reserve-only`,
-    `  time: read ${sec(t.readMs)}, compute ${sec(t.computeMs)}, lists ${sec(t.listsMs)}, write ${sec(t.writeMs)}, total ${sec(t.totalMs)}; ${c.rowsWritten} rows written`,
+    `  lists: ${c.listsTouched} touched; ${c.talentListsRepaired + c.jobListsRepaired} repaired from their reserve, ${c.talentListsRecomputed + c.jobListsRecomputed} recomputed (${c.listsRecomputedForLostReserve} because they lost more than their reserve)`,
+    `  rows: ${c.rowsDeleted} deleted, ${c.rowsInserted} inserted (no other row rewritten)`,
+    `  vectors read: ${c.vectorsFromDb} from the database, ${c.vectorsFromCache} from the local cache`,
+    `  time: read ${sec(t.readMs)}, compute ${sec(t.computeMs)}, lists ${sec(t.listsMs)}, write ${sec(t.writeMs)}, total ${sec(t.totalMs)}${vsFull}`,
   ].join('\n');
 }

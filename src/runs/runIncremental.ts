@@ -24,6 +24,8 @@ import { changeShare, diffSide } from '../engine/diffSnapshots.js';
 import { repairLists } from '../engine/repairLists.js';
 import { engineFor, readAll, scoreTalents, subset, type PassContext } from './scorePasses.js';
 import { splitByRows } from './splitByRows.js';
+import { runDurationMs } from '../store/runDuration.js';
+import { VectorCache } from '../vectors/VectorCache.js';
 
 export interface IncrementalInput {
   db: Db;
@@ -34,7 +36,7 @@ export interface IncrementalInput {
   factory: EngineFactory;
   write: { path: WritePath; maxAllowedPacket: number };
   statementBytes: number;
-  settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number };
+  settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number; vectorCache?: string };
   /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause with everything computed, before applying. */
   pauseBeforeApplyMs?: number;
 }
@@ -47,9 +49,9 @@ const now = () => performance.now();
 
 /**
  * `match --incremental`: brings the published set up to date with what changed
- * since the run it came from, exactly as a full run would publish it now, in
- * time proportional to the change. Returns why it cannot (the caller then runs
- * a full run) when there is no exact base or the change is too large.
+ * since the run it came from, exactly as a full run would publish it now, by
+ * deleting and inserting only the rows that change. Returns why it cannot (the
+ * caller then runs a full run) when there is no exact base or the change is too large.
  */
 export async function runIncremental(p: IncrementalInput): Promise<IncrementalResult> {
   const t0 = now();
@@ -89,7 +91,8 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     `incremental run ${runId} on top of run ${state.runId}: talents +${dt.added.length} ~${dt.changed.length} -${dt.removed.length}, ` +
       `postings +${dj.added.length} ~${dj.changed.length} -${dj.removed.length}`,
   );
-  const timings = { readMs: 0, computeMs: 0, listsMs: 0, writeMs: 0, totalMs: 0 };
+  const timings: Record<string, number> & { readMs: number; computeMs: number; listsMs: number; writeMs: number; totalMs: number } = { readMs: 0, computeMs: 0, listsMs: 0, writeMs: 0, totalMs: 0 };
+  const vectorsRead = { db: 0, cache: 0 };
   const plan = planRun({ memoryBytes: s.memoryBytes, dims, talents: cur.talents.ids.length, jobs: cur.jobs.ids.length, topK: s.topK, reserve: s.reserve });
   const c: PassContext = {
     pool: db.pool,
@@ -98,6 +101,8 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     skips: emptySkips(),
     signal: p.signal,
     timings,
+    vectorsRead,
+    caches: s.vectorCache ? await openCaches(db, s.vectorCache, log) : undefined,
   };
   const cap = s.topK + s.reserve;
   let ts = now();
@@ -146,15 +151,22 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     const j2tNew = [rebuiltJobs, jobRepair.repaired];
     const touchedT = [...ids(cur.talents.ids, tPlus), ...tC.map((i) => cur.talents.ids[i])];
     const touchedJ = jobsBIds;
+    const tSplit = now();
     const t2j = splitByRows('talent_to_job', t2jNew, oldT2j, [...dt.removed, ...touchedT], s.topK, runId, startedAt);
     const j2t = splitByRows('job_to_talent', j2tNew, oldJ2t, [...dj.removed, ...touchedJ], s.topK, runId, startedAt);
+    timings.splitMs = now() - tSplit;
+    const tUndo = now();
     await writeUndo(p, runId, state, { t2j: t2j.touchedOld, j2t: j2t.touchedOld }, { t2j: t2j.touchedIds, j2t: j2t.touchedIds }, cur);
+    timings.undoMs = now() - tUndo;
     if (p.pauseBeforeApplyMs) {
       log.event('match_publishing', { runId }, `incremental run ${runId}: changes computed; applying`);
       await abortableSleep(p.pauseBeforeApplyMs, p.signal);
     }
     await p.matchLock.assertHeld();
-    const rows = await withPhaseBar(p.log, `incremental run ${runId}: writing the changes`, () => applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, topK: s.topK, published: { ...state, runId } }, p.write, p.statementBytes));
+    const { counts: applied, timings: applyTimings } = await withPhaseBar(p.log, `incremental run ${runId}: writing the changes`, () =>
+      applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, published: { ...state, runId } }, p.write, p.statementBytes, runId),
+    );
+    Object.assign(timings, applyTimings);
     timings.writeMs = now() - ts;
     timings.totalMs = now() - t0;
     const counts = {
@@ -164,10 +176,13 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
       talentListsRepaired: talentRepair.repaired.subjectIds.length, talentListsRecomputed: tC.length + tPlus.length, talentListsUnaffected: talentRepair.unchanged,
       jobListsRepaired: jobRepair.repaired.subjectIds.length, jobListsRecomputed: jobsB.length, jobListsUnaffected: jobRepair.unchanged,
       listsRecomputedForLostReserve: rt.size + rj.size,
-      subjectsRewritten: t2j.change.rewrite.subjectIds.length + j2t.change.rewrite.subjectIds.length,
-      subjectsReserveOnly: t2j.change.listOnly.subjectIds.length + j2t.change.listOnly.subjectIds.length,
-      rowsWritten: rows,
+      listsTouched: applied.listsWritten + applied.listsDeleted,
+      ...applied,
+      rowsWritten: applied.rowsInserted,
+      vectorsFromDb: vectorsRead.db,
+      vectorsFromCache: vectorsRead.cache,
       eligibleTalents: cur.talents.ids.length, eligibleJobs: cur.jobs.ids.length,
+      lastFullRun: await lastFullRunCost(db, state.baseRunId),
     };
     await finishRun(db.pool, p.clock, runId, { status: 'succeeded', counts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) });
     return { runId, counts, timings };
@@ -176,10 +191,37 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     throw e;
   } finally {
     for (const e of new Set(engines)) await e.close();
+    for (const cache of [c.caches?.talent, c.caches?.job]) {
+      if (!cache) continue;
+      const st = cache.stats;
+      log.info(`vector cache ${cache.path}: ${st.hits} used, ${st.misses} not there or changed, ${st.rejected} rejected (bytes did not match vectors_hash), ${st.stored} stored`);
+      await cache.close().catch((e: Error) => log.warn(`vector cache ${cache.path}: ${e.message}`));
+    }
+  }
+}
+
+/** The local vector caches of both sides; a cold one says why, since that run reads every vector from the database. */
+async function openCaches(db: Db, dir: string, log: Logger): Promise<{ talent: VectorCache; job: VectorCache } | undefined> {
+  const open = async (side: 'talent' | 'job') => {
+    const cache = await VectorCache.open(VectorCache.fileFor(dir, db.settings, side), dir);
+    if (cache.coldReason) log.warn(`vector cache is empty: ${cache.coldReason}; this run reads every ${side} vector it needs from the database and keeps it there`);
+    return cache;
+  };
+  try {
+    return { talent: await open('talent'), job: await open('job') };
+  } catch (e) {
+    // Only a speed-up: without it every vector comes from the database, as without --vector-cache.
+    log.warn(`vector cache in ${dir} not usable (${(e as Error).message}); reading every vector from the database`);
+    return undefined;
   }
 }
 
 const none = (): SubjectLists => emptyLists();
+
+/** The full run the published set descends from: its id and total time, to set an increment's cost beside. */
+async function lastFullRunCost(db: Db, baseRunId: number): Promise<{ runId: number; totalMs: number | null }> {
+  return { runId: baseRunId, totalMs: await runDurationMs(db.pool, baseRunId) };
+}
 const ids = (all: Float64Array, indexes: readonly number[]): Float64Array => Float64Array.from(indexes, (i) => all[i]);
 
 /** Incremental runs repair the published lists: only with the settings they were computed with. */

@@ -5,6 +5,7 @@ import { HASH_BYTES, type SideSnapshot } from '../engine/snapshotCodec.js';
 import { concatLists, emptyLists, type SubjectLists } from '../engine/SubjectLists.js';
 import type { EmbeddingBlock } from '../engine/types.js';
 import { VectorReader } from '../store/vectorReader.js';
+import type { VectorCache } from '../vectors/VectorCache.js';
 
 /** The entities at `indexes` of a snapshot side, as a snapshot of their own. */
 export function subset(side: SideSnapshot, indexes: readonly number[]): SideSnapshot {
@@ -24,12 +25,26 @@ export interface PassContext {
   skips: BlobSkips;
   signal: AbortSignal;
   timings: { readMs: number; computeMs: number };
+  /** Vectors loaded, by where they came from (an increment reports them). */
+  vectorsRead?: { db: number; cache: number };
+  /** Local vector caches per side (incremental runs with --vector-cache). */
+  caches?: { talent: VectorCache | null; job: VectorCache | null };
+}
+
+/** Reads entities [from, to) of `snap` into `block`, through the side's cache when there is one, counting where vectors came from. */
+async function readInto(c: PassContext, side: 'talent' | 'job', snap: SideSnapshot, from: number, to: number, block: EmbeddingBlock): Promise<void> {
+  const reader = new VectorReader(c.pool, side, c.settings.dims, c.skips, 8, c.caches?.[side] ?? null);
+  await reader.read(snap, from, to, block);
+  if (c.vectorsRead) {
+    c.vectorsRead.cache += reader.stats.fromCache;
+    c.vectorsRead.db += to - from - reader.stats.fromCache;
+  }
 }
 
 export async function readAll(c: PassContext, side: 'talent' | 'job', snap: SideSnapshot): Promise<EmbeddingBlock> {
   const t0 = performance.now();
   const block = allocBlock(snap.ids.length, c.settings.dims);
-  await new VectorReader(c.pool, side, c.settings.dims, c.skips).read(snap, 0, snap.ids.length, block);
+  await readInto(c, side, snap, 0, snap.ids.length, block);
   c.timings.readMs += performance.now() - t0;
   return trimBlock(block);
 }
@@ -53,7 +68,7 @@ export async function scoreTalents(c: PassContext, engine: EngineLike, talents: 
     const t0 = performance.now();
     const to = Math.min(talents.ids.length, from + blockRows);
     const block = allocBlock(to - from, c.settings.dims);
-    await new VectorReader(c.pool, 'talent', c.settings.dims, c.skips).read(talents, from, to, block);
+    await readInto(c, 'talent', talents, from, to, block);
     c.timings.readMs += performance.now() - t0;
     return trimBlock(block);
   };

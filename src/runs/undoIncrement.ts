@@ -1,17 +1,17 @@
 import type { PoolConnection } from 'mysql2/promise';
 import { deleteLists, writeLists } from '../store/listStore.js';
-import { rowsFromLists } from '../engine/listRows.js';
 import { LIVE, writePublishedState, type PublishedState } from '../store/resultTables.js';
 import { ResultWriter, type WritePath } from '../store/resultWriter.js';
 import { readParts } from '../store/runStore.js';
 import { decodeLists, pickSubjects, type SubjectLists } from '../engine/SubjectLists.js';
-
-const SUBJECT = { talent_to_job: 'talent_user_id', job_to_talent: 'job_posting_id' } as const;
+import { batchOfStored, deleteRowsByKey } from '../store/resultKeys.js';
+import type { RowUndo } from '../store/applyChanges.js';
 
 /**
  * Puts the published set back as it was before incremental run `runId`, in one
- * transaction: the touched subjects get their old rows and lists back (subjects
- * it added lose theirs), and match_published its old row. Rows of talents or
+ * transaction: the rows it inserted go, the rows it deleted come back as they
+ * were stored (with their run ids), the touched subjects get their old lists
+ * back (subjects it added lose theirs), and match_published its old row. Rows of talents or
  * postings deleted since are not brought back. Returns the run now published.
  */
 export async function undoIncrement(conn: PoolConnection, runId: number, write: { path: WritePath; maxAllowedPacket: number }, statementBytes: number): Promise<number> {
@@ -22,27 +22,23 @@ export async function undoIncrement(conn: PoolConnection, runId: number, write: 
   };
   const state = JSON.parse((await part('undo_state')).toString()) as { published: PublishedState; touched: { t2j: number[]; j2t: number[] } };
   const old = { talent_to_job: decodeLists(await part('undo_t2j')), job_to_talent: decodeLists(await part('undo_j2t')) };
+  const rowUndo = JSON.parse((await part('undo_rows')).toString()) as Record<'talent_to_job' | 'job_to_talent', RowUndo>;
   const alive = {
-    users: await existing(conn, 'users', [...old.talent_to_job.subjectIds, ...old.job_to_talent.candidateIds]),
-    jobs: await existing(conn, 'job_postings', [...old.job_to_talent.subjectIds, ...old.talent_to_job.candidateIds]),
+    users: await existing(conn, 'users', [...old.talent_to_job.subjectIds, ...rowUndo.talent_to_job.deleted.map((r) => r[0]), ...rowUndo.job_to_talent.deleted.map((r) => r[0])]),
+    jobs: await existing(conn, 'job_postings', [...old.job_to_talent.subjectIds, ...rowUndo.talent_to_job.deleted.map((r) => r[1]), ...rowUndo.job_to_talent.deleted.map((r) => r[1])]),
   };
   await conn.beginTransaction();
   try {
     for (const direction of ['talent_to_job', 'job_to_talent'] as const) {
       const touched = direction === 'talent_to_job' ? state.touched.t2j : state.touched.j2t;
-      for (let i = 0; i < touched.length; i += 5000) {
-        await conn.query(`DELETE FROM ${LIVE} WHERE direction = ? AND ${SUBJECT[direction]} IN (?)`, [direction, touched.slice(i, i + 5000)]);
-      }
-      await deleteLists(conn, 'match_lists', direction, touched);
-      const lists = withoutDeleted(old[direction], direction === 'talent_to_job' ? alive.users : alive.jobs);
-      const rows = rowsFromLists(direction, lists, state.published.topK);
-      const keep: number[] = [];
-      const candidates = direction === 'talent_to_job' ? alive.jobs : alive.users;
-      for (let r = 0; r < rows.length; r++) if (candidates.has(rows.candidateIds[r])) keep.push(r);
+      const { deleted, inserted } = rowUndo[direction];
+      await deleteRowsByKey(conn, direction, inserted.map((k) => k[0]), inserted.map((k) => k[1]));
+      const back = deleted.filter(([talent, job]) => alive.users.has(talent) && alive.jobs.has(job));
       const writer = new ResultWriter(conn, LIVE, write.path, write.maxAllowedPacket, 1);
-      await writer.write(keep.length === rows.length ? rows : pickRows(rows, keep));
+      await writer.write(batchOfStored(direction, back));
       await writer.flush();
-      await writeLists(conn, 'match_lists', direction, lists, statementBytes);
+      await deleteLists(conn, 'match_lists', direction, touched);
+      await writeLists(conn, 'match_lists', direction, withoutDeleted(old[direction], direction === 'talent_to_job' ? alive.users : alive.jobs), statementBytes);
     }
     await writePublishedState(conn, 'match_published', state.published);
     await conn.commit();
@@ -67,19 +63,4 @@ function withoutDeleted(l: SubjectLists, alive: Set<number>): SubjectLists {
   const keep: number[] = [];
   l.subjectIds.forEach((id, i) => alive.has(id) && keep.push(i));
   return keep.length === l.subjectIds.length ? l : pickSubjects(l, keep);
-}
-
-function pickRows<T extends ReturnType<typeof rowsFromLists>>(b: T, rows: number[]): T {
-  const F = 6;
-  return {
-    ...b,
-    length: rows.length,
-    subjectIds: Float64Array.from(rows, (r) => b.subjectIds[r]),
-    candidateIds: Float64Array.from(rows, (r) => b.candidateIds[r]),
-    ranks: Int32Array.from(rows, (r) => b.ranks[r]),
-    totals: Float64Array.from(rows, (r) => b.totals[r]),
-    facetCents: Int16Array.from(rows.flatMap((r) => Array.from(b.facetCents.subarray(r * F, (r + 1) * F)))),
-    runIds: Float64Array.from(rows, (r) => b.runIds[r]),
-    computedAt: rows.map((r) => b.computedAt[r]),
-  };
 }

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { bigint, datetime, decimal, index, int, mysqlEnum, mysqlTable, primaryKey } from 'drizzle-orm/mysql-core';
+import { bigint, datetime, decimal, index, mysqlEnum, mysqlTable, primaryKey } from 'drizzle-orm/mysql-core';
 import { jobPostings, users } from '../db/appTables.js';
 
 /**
- * The contract the FastAPI app reads (docs/contract.md).
+ * The contract the FastAPI app reads (docs/contract.md), version 2: no stored rank.
+ * A list's order is (total_score DESC, the other side's id ASC), derived at read
+ * time, so a row never changes because a neighbour left.
  * Column names and types must not change without a note to the app team.
- * `rank` is reserved in MySQL 8: always backtick it.
  */
 const score = (name: string) => decimal(name, { precision: 5, scale: 2 });
 
@@ -19,7 +20,6 @@ export const matchResults = mysqlTable(
     jobPostingId: bigint('job_posting_id', { mode: 'number' })
       .notNull()
       .references(() => jobPostings.id, { onDelete: 'cascade' }),
-    rank: int('rank').notNull(),
     totalScore: score('total_score').notNull(),
     scoreRoles: score('score_roles'),
     scoreSkills: score('score_skills'),
@@ -32,9 +32,9 @@ export const matchResults = mysqlTable(
   },
   (t) => [
     primaryKey({ name: 'match_results_pk', columns: [t.direction, t.talentUserId, t.jobPostingId] }),
-    // "top jobs for talent X": WHERE talent_user_id=? AND direction='talent_to_job' ORDER BY `rank`
-    index('ix_match_results_talent').on(t.talentUserId, t.direction, t.rank),
-    // "top talents for job Y": WHERE job_posting_id=? AND direction='job_to_talent' ORDER BY `rank`
-    index('ix_match_results_job').on(t.jobPostingId, t.direction, t.rank),
+    // "top jobs for talent X": WHERE talent_user_id=? AND direction='talent_to_job' ORDER BY total_score DESC, job_posting_id
+    index('ix_match_results_talent').on(t.talentUserId, t.direction, sql`${t.totalScore} desc`, t.jobPostingId),
+    // "top talents for job Y": WHERE job_posting_id=? AND direction='job_to_talent' ORDER BY total_score DESC, talent_user_id
+    index('ix_match_results_job').on(t.jobPostingId, t.direction, sql`${t.totalScore} desc`, t.talentUserId),
   ],
 );

@@ -1,59 +1,93 @@
 import type { PoolConnection } from 'mysql2/promise';
-import { deleteLists, writeLists, type ListDirection } from './listStore.js';
-import { rowsFromLists } from '../engine/listRows.js';
-import { LIVE, writePublishedState, type PublishedState } from './resultTables.js';
+import { deleteLists, writeLists } from './listStore.js';
+import { writePublishedState, LIVE, type PublishedState } from './resultTables.js';
 import { ResultWriter, type WritePath } from './resultWriter.js';
-import type { SubjectLists } from '../engine/SubjectLists.js';
-
-/** What one direction of the published set turns into. */
-export interface DirectionChange {
-  direction: ListDirection;
-  /** New lists whose published rows change: their rows are replaced. */
-  rewrite: SubjectLists;
-  /** New lists whose published rows stay as they are (only the reserve moved). */
-  listOnly: SubjectLists;
-  /** Subjects that leave the set: rows and list deleted. */
-  removed: number[];
-}
+import { deleteRowsByKey, deleteRowsOfSubjects, readRowsByKey, readRowsOfSubjects, type StoredRow } from './resultKeys.js';
+import { writeParts } from './runStore.js';
+import type { DirectionChange } from '../runs/splitByRows.js';
 
 export interface ChangeSet {
   t2j: DirectionChange;
   j2t: DirectionChange;
-  topK: number;
   published: PublishedState;
 }
 
-const SUBJECT = { talent_to_job: 'talent_user_id', job_to_talent: 'job_posting_id' } as const;
+/** What applying cost, for the run's report. */
+export interface ApplyCounts {
+  rowsDeleted: number;
+  rowsInserted: number;
+  listsWritten: number;
+  listsDeleted: number;
+}
+
+/** Where applying spent its time (ms). */
+export interface ApplyTimings {
+  applyUndoReadMs: number;
+  applyDeleteMs: number;
+  applyInsertMs: number;
+  applyListsMs: number;
+  applyCommitMs: number;
+}
+
+/** Undo data of the rows: what was deleted (as stored, with its run), and the keys inserted. */
+export interface RowUndo {
+  deleted: StoredRow[];
+  inserted: [talent: number, job: number][];
+}
 
 /**
  * Applies an incremental run to the published set in ONE transaction on `conn`
  * (the connection holding the match lock): readers using consistent reads see
- * the set before or after, never between; match_published changes with it.
- * Returns the rows written.
+ * the set before or after, never between; match_published changes with it. Rows
+ * are deleted and inserted by key, nothing else is rewritten. The rows it deletes
+ * are kept (undo_rows, same transaction) so rollback restores them exactly.
  */
-export async function applyChanges(conn: PoolConnection, c: ChangeSet, write: { path: WritePath; maxAllowedPacket: number }, statementBytes: number): Promise<number> {
-  let rows = 0;
+export async function applyChanges(
+  conn: PoolConnection,
+  c: ChangeSet,
+  write: { path: WritePath; maxAllowedPacket: number },
+  statementBytes: number,
+  runId: number,
+): Promise<{ counts: ApplyCounts; timings: ApplyTimings }> {
+  const counts: ApplyCounts = { rowsDeleted: 0, rowsInserted: 0, listsWritten: 0, listsDeleted: 0 };
+  const timings: ApplyTimings = { applyUndoReadMs: 0, applyDeleteMs: 0, applyInsertMs: 0, applyListsMs: 0, applyCommitMs: 0 };
+  let t = performance.now();
+  const lap = (k: keyof ApplyTimings) => {
+    const now = performance.now();
+    timings[k] += now - t;
+    t = now;
+  };
+  const undo: Record<string, RowUndo> = {};
   await conn.beginTransaction();
   try {
     for (const d of [c.t2j, c.j2t]) {
-      const gone = [...d.removed, ...Array.from(d.rewrite.subjectIds)];
-      for (let i = 0; i < gone.length; i += 5000) {
-        await conn.query(`DELETE FROM ${LIVE} WHERE direction = ? AND ${SUBJECT[d.direction]} IN (?)`, [d.direction, gone.slice(i, i + 5000)]);
-      }
-      const batch = rowsFromLists(d.direction, d.rewrite, c.topK);
+      const { talentIds, jobIds } = d.deleteKeys;
+      const deleted = [...(await readRowsOfSubjects(conn, d.direction, d.removed)), ...(await readRowsByKey(conn, d.direction, talentIds, jobIds))];
+      lap('applyUndoReadMs');
+      counts.rowsDeleted += (await deleteRowsOfSubjects(conn, d.direction, d.removed)) + (await deleteRowsByKey(conn, d.direction, talentIds, jobIds));
+      lap('applyDeleteMs');
       const writer = new ResultWriter(conn, LIVE, write.path, write.maxAllowedPacket, 1);
-      await writer.write(batch);
+      await writer.write(d.insert);
       await writer.flush();
-      rows += batch.length;
+      counts.rowsInserted += d.insert.length;
+      const t2j = d.direction === 'talent_to_job';
+      const inserted = Array.from(d.insert.subjectIds, (s, i): [number, number] => (t2j ? [s, d.insert.candidateIds[i]] : [d.insert.candidateIds[i], s]));
+      undo[d.direction] = { deleted, inserted };
+      lap('applyInsertMs');
       await deleteLists(conn, 'match_lists', d.direction, d.removed);
-      await writeLists(conn, 'match_lists', d.direction, d.rewrite, statementBytes, true);
-      await writeLists(conn, 'match_lists', d.direction, d.listOnly, statementBytes, true);
+      await writeLists(conn, 'match_lists', d.direction, d.lists, statementBytes, true);
+      counts.listsDeleted += d.removed.length;
+      counts.listsWritten += d.lists.subjectIds.length;
+      lap('applyListsMs');
     }
+    await writeParts(conn, runId, 'undo_rows', 0, Buffer.from(JSON.stringify(undo)), statementBytes);
+    lap('applyUndoReadMs');
     await writePublishedState(conn, 'match_published', c.published);
     await conn.commit();
+    lap('applyCommitMs');
   } catch (e) {
     await conn.rollback().catch(() => undefined);
     throw e;
   }
-  return rows;
+  return { counts, timings };
 }

@@ -28,14 +28,15 @@ export async function tableExists(q: Pool | PoolConnection, name: string): Promi
 /** Secondary indexes of a table as "ADD [UNIQUE] INDEX name (cols)" clauses, from information_schema. */
 async function secondaryIndexes(q: Pool | PoolConnection, table: string): Promise<{ name: string; add: string }[]> {
   const [rows] = await q.query(
-    `SELECT index_name AS name, non_unique AS nu, column_name AS col FROM information_schema.statistics
+    `SELECT index_name AS name, non_unique AS nu, column_name AS col, collation AS dir FROM information_schema.statistics
       WHERE table_schema = DATABASE() AND table_name = ? AND index_name <> 'PRIMARY' ORDER BY index_name, seq_in_index`,
     [table],
   );
   const byName = new Map<string, { unique: boolean; cols: string[] }>();
-  for (const r of rows as { name: string; nu: number | string; col: string }[]) {
+  for (const r of rows as { name: string; nu: number | string; col: string; dir: string | null }[]) {
     const e = byName.get(r.name) ?? { unique: Number(r.nu) === 0, cols: [] };
-    e.cols.push(`\`${r.col}\``);
+    // 'D': a descending key part (contract v2's order index; MySQL 8, MariaDB >= 10.8).
+    e.cols.push(`\`${r.col}\`${r.dir === 'D' ? ' DESC' : ''}`);
     byName.set(r.name, e);
   }
   return [...byName].map(([name, e]) => ({ name, add: `ADD ${e.unique ? 'UNIQUE ' : ''}INDEX \`${name}\` (${e.cols.join(', ')})` }));

@@ -4,6 +4,7 @@ import { parseDims, unpackVectors } from '../vectors/packedVectors.js';
 import { chooseFacetDims, fillRow, type BlobSkips } from '../engine/embeddingBlock.js';
 import { HASH_BYTES, type SideSnapshot } from '../engine/snapshotCodec.js';
 import type { EmbeddingBlock } from '../engine/types.js';
+import type { VectorCache } from '../vectors/VectorCache.js';
 
 /** Ids per query: bounds the driver's transient Buffers (one ~36 KB blob a row at 6 x 1536). */
 const PAGE_ROWS = 256;
@@ -16,6 +17,8 @@ export interface ReadStats {
   unusable: number;
   /** Rows whose vectors_hash differs from the run's snapshot: backfill rewrote them during the run. */
   changed: number;
+  /** Rows taken from the local vector cache instead of the database. */
+  fromCache: number;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface ReadStats {
  * on one blob a row). Rows are decoded straight into the block's arrays.
  */
 export class VectorReader {
-  readonly stats: ReadStats = { read: 0, unusable: 0, changed: 0 };
+  readonly stats: ReadStats = { read: 0, unusable: 0, changed: 0, fromCache: 0 };
 
   constructor(
     private readonly pool: Pool,
@@ -34,6 +37,8 @@ export class VectorReader {
     private readonly dims: number[],
     private readonly skips: BlobSkips,
     private readonly connections = 8,
+    /** When given: rows whose cached bytes hash to the snapshot's vectors_hash come from it; rows read from the database go into it. */
+    private readonly cache: VectorCache | null = null,
   ) {}
 
   /**
@@ -57,7 +62,26 @@ export class VectorReader {
 
   private async readPage(snap: SideSnapshot, base: number, from: number, to: number, block: EmbeddingBlock, keep: Uint8Array): Promise<void> {
     const [table, key] = this.side === 'talent' ? ['talent_embeddings', 'talent_user_id'] : ['job_embeddings', 'job_posting_id'];
-    const ids = Array.from(snap.ids.subarray(from, to));
+    let ids = Array.from(snap.ids.subarray(from, to));
+    if (this.cache) {
+      const missing: number[] = [];
+      for (let i = from; i < to; i++) {
+        const hit = await this.cache.get(snap.ids[i], hexOf(snap.hashes, i));
+        if (!hit) {
+          missing.push(snap.ids[i]);
+          continue;
+        }
+        this.stats.fromCache++;
+        const blobs = facetBlobs(hit.dims, hit.blob);
+        if (!blobs) {
+          this.skips.corrupt++;
+          continue;
+        }
+        keep[i - base] = fillRow(block, i - base, snap.ids[i], blobs, this.dims, this.skips) ? 1 : 0;
+      }
+      ids = missing;
+      if (!ids.length) return;
+    }
     const [result] = await this.pool.query({ sql: `SELECT ${key}, facet_dims, vectors_hash, vectors FROM ${table} WHERE ${key} IN (?) ORDER BY ${key}`, values: [ids], rowsAsArray: true });
     let i = from;
     for (const r of result as unknown as Row[]) {
@@ -65,6 +89,7 @@ export class VectorReader {
       while (i < to && snap.ids[i] < id) i++; // deleted since the snapshot
       if (i >= to || snap.ids[i] !== id) continue;
       if (!sameHex(r[2], snap.hashes, i)) this.stats.changed++;
+      await this.cache?.put(id, r[2], r[1], r[3]);
       const blobs = facetBlobs(r[1], r[3]);
       if (!blobs) {
         this.skips.corrupt++;
@@ -74,6 +99,8 @@ export class VectorReader {
     }
   }
 }
+
+const hexOf = (hashes: Uint8Array, i: number): string => Buffer.from(hashes.buffer, hashes.byteOffset + i * HASH_BYTES, HASH_BYTES).toString('hex');
 
 function sameHex(hex: string, hashes: Uint8Array, i: number): boolean {
   for (let k = 0; k < HASH_BYTES; k++) if (parseInt(hex.slice(2 * k, 2 * k + 2), 16) !== hashes[i * HASH_BYTES + k]) return false;

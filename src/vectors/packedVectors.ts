@@ -30,7 +30,12 @@ export function parseDims(text: string): number[] | null {
 
 /** sha256 of layout and bytes, truncated to 64 bits: a change detector, not a security boundary. */
 export function vectorsHash(dims: readonly number[], blob: Uint8Array): string {
-  return createHash('sha256').update(formatDims(dims)).update('\n').update(blob).digest('hex').slice(0, 16);
+  return storedHash(formatDims(dims), blob);
+}
+
+/** vectors_hash of a stored row from its facet_dims text and blob: the first 8 bytes of sha256(facet_dims, "\n", blob), as hex. */
+export function storedHash(facetDims: string, blob: Uint8Array): string {
+  return createHash('sha256').update(facetDims).update('\n').update(blob).digest('hex').slice(0, 16);
 }
 
 export function packVectors(facets: readonly (Float32Array | null)[]): PackedVectors {

@@ -13,6 +13,7 @@ export interface PublishedRow {
   direction: 'talent_to_job' | 'job_to_talent';
   talent: number;
   job: number;
+  /** Derived at read time (contract v2): position in (total_score DESC, other id ASC). */
   rank: number;
   total: number;
   facets: (number | null)[];
@@ -21,7 +22,9 @@ export interface PublishedRow {
 
 export async function publishedRows(t: TestDatabase, table = 'match_results'): Promise<PublishedRow[]> {
   const rows = (await t.exec(
-    `SELECT direction, talent_user_id, job_posting_id, \`rank\`, total_score, score_roles, score_skills, score_growth, score_career, score_vision, score_culture, run_id
+    `SELECT direction, talent_user_id, job_posting_id,
+            ROW_NUMBER() OVER (PARTITION BY direction, IF(direction = 'talent_to_job', talent_user_id, job_posting_id)
+                               ORDER BY total_score DESC, IF(direction = 'talent_to_job', job_posting_id, talent_user_id)) AS pos, total_score, score_roles, score_skills, score_growth, score_career, score_vision, score_culture, run_id
        FROM ${table} ORDER BY direction, talent_user_id, job_posting_id`,
   )) as Record<string, unknown>[];
   const num = (v: unknown) => (v === null ? null : Number(v));
@@ -29,7 +32,7 @@ export async function publishedRows(t: TestDatabase, table = 'match_results'): P
     direction: r.direction as PublishedRow['direction'],
     talent: Number(r.talent_user_id),
     job: Number(r.job_posting_id),
-    rank: Number(r.rank),
+    rank: Number(r.pos),
     total: Number(r.total_score),
     facets: ['score_roles', 'score_skills', 'score_growth', 'score_career', 'score_vision', 'score_culture'].map((c) => num(r[c])),
     runId: Number(r.run_id),
@@ -48,29 +51,30 @@ export const TIE_EPSILON = 1e-6;
 
 /**
  * Every published row of one direction against the reference: same subjects,
- * same candidates at the same ranks (or a candidate tied within TIE_EPSILON with
- * the expected one), scores within TOLERANCE, NULL facets equal.
+ * the same candidates (or a candidate tied within TIE_EPSILON with the expected
+ * one, at the top-k cut), scores within TOLERANCE, NULL facets equal. Contract v2
+ * stores no rank: which rows are published is what is compared.
  * `all` is the reference without the top-k cut, to look up tied candidates.
  * Returns a list of differences (empty = identical).
  */
 export function diffDirection(published: PublishedRow[], ref: RefRow[], direction: PublishedRow['direction'], all: RefRow[] = ref): string[] {
   const scoreOf = new Map(all.map((r) => [`${r.subject}>${r.candidate}`, r.total]));
-  const key = (subject: number, rank: number) => `${subject}#${rank}`;
-  const pub = new Map(
-    published.filter((r) => r.direction === direction).map((r) => [key(direction === 'talent_to_job' ? r.talent : r.job, r.rank), r]),
-  );
+  const subjectOf = (r: PublishedRow) => (direction === 'talent_to_job' ? r.talent : r.job);
+  const candidateOf = (r: PublishedRow) => (direction === 'talent_to_job' ? r.job : r.talent);
+  const mine = published.filter((r) => r.direction === direction);
+  const pub = new Map(mine.map((r) => [`${subjectOf(r)}>${candidateOf(r)}`, r]));
+  const expected = new Set(ref.map((e) => `${e.subject}>${e.candidate}`));
+  const extra = mine.filter((r) => !expected.has(`${subjectOf(r)}>${candidateOf(r)}`));
   const problems: string[] = [];
   if (pub.size !== ref.length) problems.push(`${direction}: ${pub.size} rows published, reference has ${ref.length}`);
   for (const e of ref) {
-    const p = pub.get(key(e.subject, e.rank));
-    const where = `${direction} subject ${e.subject} rank ${e.rank}`;
+    const where = `${direction} subject ${e.subject} candidate ${e.candidate} (reference rank ${e.rank})`;
+    const p = pub.get(`${e.subject}>${e.candidate}`);
     if (!p) {
-      problems.push(`${where}: missing`);
+      const tied = extra.some((x) => subjectOf(x) === e.subject && Math.abs((scoreOf.get(`${e.subject}>${candidateOf(x)}`) ?? Infinity) - e.total) <= TIE_EPSILON);
+      if (!tied) problems.push(`${where}: missing`);
       continue;
     }
-    const candidate = direction === 'talent_to_job' ? p.job : p.talent;
-    const tied = Math.abs((scoreOf.get(`${e.subject}>${candidate}`) ?? Infinity) - e.total) <= TIE_EPSILON;
-    if (candidate !== e.candidate && !tied) problems.push(`${where}: candidate ${candidate}, expected ${e.candidate}`);
     if (Math.abs(p.total - e.total) > TOLERANCE) problems.push(`${where}: total ${p.total}, expected ${e.total}`);
     e.facets.forEach((f, i) => {
       const got = p.facets[i];

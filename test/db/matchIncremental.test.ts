@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfill } from '../../src/commands/backfill.js';
 import { match } from '../../src/commands/match.js';
@@ -8,16 +11,18 @@ import type { Flags } from '../../src/config.js';
 import { resultSet } from '../e2e/shardData.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
 import { ctxFor } from './backfillHelpers.js';
-import { matchCtx } from './matchHelpers.js';
+import { matchCtx, publishedRows, type PublishedRow } from './matchHelpers.js';
 import { rng } from './matchSeed.js';
 
 const DIM = 16;
+const rowKey = (r: PublishedRow) => `${r.direction}:${r.talent}:${r.job}`;
 const FACET_COLUMNS = ['vector_roles', 'vector_skills', 'vector_growth', 'vector_career', 'vector_vision', 'vector_culture'];
 
 /**
  * After any sequence of changes to the app's data, backfill && match --incremental
  * must publish exactly what a full run publishes on the same data: compared row
- * for row (scores, ranks, ties) with a full run staged by --no-publish.
+ * for row (scores, ties) with a full run staged by --no-publish, touching only
+ * the rows that change.
  */
 describe('match --incremental', () => {
   let t: TestDatabase;
@@ -139,22 +144,32 @@ describe('match --incremental', () => {
 
   it('after random rounds of changes, backfill && match --incremental publishes exactly what a full run publishes', async () => {
     const seen = new Set<string>();
-    const totals = { repaired: 0, recomputed: 0, reserveOnly: 0 };
+    const totals = { repaired: 0, recomputed: 0, kept: 0 };
     for (let round = 0; round < 8; round++) {
       const did = await mutate();
       did.forEach((d) => seen.add(d));
       await backfill({ source: 'matching_vectors', allowShrink: true }, ctxFor(t));
+      const before = await publishedRows(t);
       const s = await incremental();
       expect(s.params.incremental, `round ${round} (${did.join(', ')}) fell back to a full run`).toBe(true);
       const c = s.counts as Record<string, number>;
       totals.repaired += c.talentListsRepaired + c.jobListsRepaired;
       totals.recomputed += c.listsRecomputedForLostReserve;
-      totals.reserveOnly += c.subjectsReserveOnly;
+      // Contract v2: a row that stays with the same scores is not rewritten (keeps its run);
+      // exactly the rows the run reports inserting carry its id.
+      const after = await publishedRows(t);
+      const was = new Map(before.map((x) => [rowKey(x), x]));
+      const kept = after.filter((x) => x.runId !== s.runId);
+      for (const x of kept) expect(was.get(rowKey(x)), `round ${round}: ${rowKey(x)} kept`).toMatchObject({ total: x.total, facets: x.facets, runId: x.runId });
+      expect(after.length - kept.length, `round ${round}: rows inserted`).toBe(c.rowsInserted);
+      expect(before.length - kept.length, `round ${round}: rows deleted`).toBe(c.rowsDeleted);
+      totals.kept += kept.length;
       expect(await resultSet(t), `round ${round}: ${did.join(', ')}`).toEqual(await stagedFull());
       await expectListsArePrefixes(round);
     }
     expect(seen.size).toBeGreaterThanOrEqual(7);
     expect(totals.repaired).toBeGreaterThan(0);
+    expect(totals.kept).toBeGreaterThan(0);
   });
 
   it('lists that lose more than their reserve are recomputed whole, still exactly', async () => {
@@ -176,25 +191,67 @@ describe('match --incremental', () => {
   it('with nothing changed, publishes the same set again', async () => {
     const before = await resultSet(t);
     const s = await incremental();
-    expect(s.counts).toMatchObject({ subjectsRewritten: 0, rowsWritten: 0 });
+    expect(s.counts).toMatchObject({ rowsDeleted: 0, rowsInserted: 0, listsTouched: 0, vectorsFromDb: 0 });
     expect(await resultSet(t)).toEqual(before);
   });
 
   it('rollback undoes an incremental run exactly; the run before it is published again', async () => {
-    const before = await resultSet(t);
+    const before = await publishedRows(t);
     const [{ run_id: beforeRun }] = (await t.exec('SELECT run_id FROM match_published')) as { run_id: number }[];
     await newTalent();
     await t.exec("UPDATE job_postings SET status = 'CLOSED' WHERE id = ?", [pick(await ids("SELECT id FROM job_postings WHERE status = 'PUBLISHED' AND deleted_at IS NULL"))]);
     await backfill({ source: 'matching_vectors' }, ctxFor(t));
     const s = await incremental();
-    expect(await resultSet(t)).not.toEqual(before);
+    expect(await publishedRows(t)).not.toEqual(before);
     const rb = await rollback({}, ctx());
     expect(rb).toMatchObject({ how: 'increment', unpublishedRunId: s.runId, restoredRunId: Number(beforeRun) });
-    expect(await resultSet(t)).toEqual(before);
+    // Every row as it was, with the run that wrote it.
+    expect(await publishedRows(t)).toEqual(before);
     // The next incremental run starts from the restored state and catches up again.
     const again = await incremental();
     expect(again.params.incremental).toBe(true);
     expect(await resultSet(t)).toEqual(await stagedFull());
+  });
+
+  it('a local vector cache serves unchanged vectors, and a damaged one can never change a result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fitmatch-vcache-'));
+    try {
+      const cached = async () => {
+        const c = ctx({ vectorCache: dir });
+        const s = await match({ incremental: true }, c);
+        expect(s.params.incremental).toBe(true);
+        expect(await resultSet(t)).toEqual(await stagedFull());
+        return { counts: s.counts as Record<string, number>, log: c.log.lines.join('\n') };
+      };
+      await newPosting();
+      await backfill({ source: 'matching_vectors' }, ctxFor(t));
+      const cold = await cached();
+      expect(cold.log).toMatch(/vector cache is empty: .* did not exist/);
+      expect(cold.counts.vectorsFromCache).toBe(0);
+      expect(cold.counts.vectorsFromDb).toBeGreaterThan(0);
+
+      await newPosting();
+      await backfill({ source: 'matching_vectors' }, ctxFor(t));
+      const warm = await cached();
+      expect(warm.counts.vectorsFromCache).toBeGreaterThan(0);
+
+      // Damage every cached vector (headers intact, so each record still looks valid).
+      const file = readdirSync(dir).find((f) => f.endsWith('.talent.fmvc'))!;
+      const bytes = readFileSync(join(dir, file));
+      for (let at = 0; at + 26 <= bytes.length; ) {
+        const next = at + 26 + bytes.readUInt16LE(at + 20) + bytes.readUInt32LE(at + 22);
+        bytes[next - 1] ^= 0x5a;
+        at = next;
+      }
+      writeFileSync(join(dir, file), bytes);
+      await newPosting();
+      await backfill({ source: 'matching_vectors' }, ctxFor(t));
+      const damaged = await cached();
+      expect(damaged.log).toMatch(/talent\.fmvc: 0 used, \d+ not there or changed, [1-9]\d* rejected/);
+      expect(damaged.counts.vectorsFromDb).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('falls back to a full run, and says why, when the weights differ from the published run', async () => {

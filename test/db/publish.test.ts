@@ -24,7 +24,7 @@ async function foreignKeys(t: TestDatabase, table: string): Promise<string[]> {
 
 async function indexes(t: TestDatabase, table: string): Promise<string[]> {
   const rows = (await t.exec(
-    `SELECT index_name AS n, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS c FROM information_schema.statistics
+    `SELECT index_name AS n, GROUP_CONCAT(CONCAT(column_name, IF(collation = 'D', ' DESC', '')) ORDER BY seq_in_index) AS c FROM information_schema.statistics
       WHERE table_schema = DATABASE() AND table_name = ? GROUP BY index_name ORDER BY index_name`,
     [table],
   )) as { n: string; c: string }[];
@@ -55,8 +55,8 @@ describe('publishing match results', () => {
     }
     expect(await indexes(t, 'match_results')).toEqual([
       'PRIMARY:direction,talent_user_id,job_posting_id',
-      'ix_match_results_job:job_posting_id,direction,rank',
-      'ix_match_results_talent:talent_user_id,direction,rank',
+      'ix_match_results_job:job_posting_id,direction,total_score DESC,talent_user_id',
+      'ix_match_results_talent:talent_user_id,direction,total_score DESC,job_posting_id',
     ].sort());
     expect(await tables(t)).toEqual(['match_results', 'match_results_previous']);
     // The published table, rebuilt each run, still matches the owned schema for `migrate --check`.

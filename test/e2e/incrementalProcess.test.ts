@@ -15,7 +15,7 @@ describe('match --incremental as a process', () => {
   const exec = (sql: string, params?: unknown[]) => t.exec(sql, params);
   /** The published rows without run_id and computed_at. */
   const content = () =>
-    exec(`SELECT COUNT(*) AS n, SUM(CRC32(CONCAT_WS('|', direction, talent_user_id, job_posting_id, \`rank\`, total_score,
+    exec(`SELECT COUNT(*) AS n, SUM(CRC32(CONCAT_WS('|', direction, talent_user_id, job_posting_id, total_score,
             score_roles, score_skills, score_growth, score_career, score_vision, score_culture))) AS c FROM match_results`);
 
   beforeAll(async () => {

@@ -20,7 +20,7 @@ describe('the database restarts in the middle of a run', () => {
   /** The published rows without run_id and computed_at: what a reader ranks and shows. */
   const content = async () =>
     exec(
-      `SELECT COUNT(*) AS n, SUM(CRC32(CONCAT_WS('|', direction, talent_user_id, job_posting_id, \`rank\`, total_score,
+      `SELECT COUNT(*) AS n, SUM(CRC32(CONCAT_WS('|', direction, talent_user_id, job_posting_id, total_score,
               score_roles, score_skills, score_growth, score_career, score_vision, score_culture))) AS c FROM match_results`,
     );
   const restart = async () => {

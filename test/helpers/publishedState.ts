@@ -13,7 +13,7 @@ export interface PublishedState {
 export async function publishedState(exec: Exec): Promise<PublishedState> {
   const ids = (await exec('SELECT DISTINCT run_id AS id FROM match_results ORDER BY 1')) as { id: number }[];
   const [sum] = (await exec(
-    `SELECT COUNT(*) AS n, COALESCE(SUM(CRC32(CONCAT_WS('|', direction, talent_user_id, job_posting_id, \`rank\`, total_score,
+    `SELECT COUNT(*) AS n, COALESCE(SUM(CRC32(CONCAT_WS('|', direction, talent_user_id, job_posting_id, total_score,
             score_roles, score_skills, score_growth, score_career, score_vision, score_culture, run_id))), 0) AS c FROM match_results`,
   )) as { n: number; c: number | string }[];
   return { runIds: ids.map((r) => Number(r.id)), rows: Number(sum.n), checksum: String(sum.c) };

@@ -59,19 +59,14 @@ export function orderWithTies<T extends { mean: number; candidate: number }>(row
 }
 
 function toBatch(direction: ResultBatch['direction'], groups: Map<number, Row[]>, topK: number): RefBatch {
-  const rows: (Row & { rank: number })[] = [];
-  for (const [, list] of [...groups].sort((a, b) => a[0] - b[0])) {
-    orderWithTies(list)
-      .slice(0, topK)
-      .forEach((r, i) => rows.push({ ...r, rank: i + 1 }));
-  }
+  const rows: Row[] = [];
+  for (const [, list] of [...groups].sort((a, b) => a[0] - b[0])) rows.push(...orderWithTies(list).slice(0, topK));
   const F = FACET_COUNT;
   const out: RefBatch = {
     direction,
     length: rows.length,
     subjectIds: Float64Array.from(rows, (r) => r.subject),
     candidateIds: Float64Array.from(rows, (r) => r.candidate),
-    ranks: Int32Array.from(rows, (r) => r.rank),
     totals: Float64Array.from(rows, (r) => (r.mean + 1) * 50),
     facetCents: new Int16Array(rows.length * F),
     facetScores: new Float64Array(rows.length * F),

@@ -14,7 +14,7 @@ describe('expectedTables (from the drizzle schema objects)', () => {
     expect(tables.map((t) => t.name).sort()).toEqual([...OWNED_TABLES].sort());
   });
 
-  it('describes match_results: columns, composite PK, rank indexes, FKs with ON DELETE CASCADE', () => {
+  it('describes match_results: columns, composite PK, order indexes (total_score DESC), FKs with ON DELETE CASCADE', () => {
     const mr = byName.get('match_results')!;
     expect(mr.primaryKey).toEqual(['direction', 'talent_user_id', 'job_posting_id']);
     expect(mr.columns.find((c) => c.name === 'direction')).toEqual({
@@ -23,8 +23,8 @@ describe('expectedTables (from the drizzle schema objects)', () => {
     expect(mr.columns.find((c) => c.name === 'score_roles')).toMatchObject({ type: 'decimal(5,2)', nullable: true, default: null, collation: null });
     expect(mr.columns.find((c) => c.name === 'computed_at')).toMatchObject({ type: 'datetime', default: 'CURRENT_TIMESTAMP' });
     expect(mr.indexes).toEqual([
-      { name: 'ix_match_results_talent', columns: ['talent_user_id', 'direction', 'rank'], unique: false },
-      { name: 'ix_match_results_job', columns: ['job_posting_id', 'direction', 'rank'], unique: false },
+      { name: 'ix_match_results_talent', columns: ['talent_user_id', 'direction', 'total_score DESC', 'job_posting_id'], unique: false },
+      { name: 'ix_match_results_job', columns: ['job_posting_id', 'direction', 'total_score DESC', 'talent_user_id'], unique: false },
     ]);
     expect(mr.foreignKeys.map(({ columns, refTable, refColumns, onDelete }) => ({ columns, refTable, refColumns, onDelete }))).toEqual([
       { columns: ['talent_user_id'], refTable: 'users', refColumns: ['id'], onDelete: 'cascade' },

@@ -19,7 +19,6 @@ describe('result rows', () => {
     length: 2,
     subjectIds: Float64Array.from([20, 20]),
     candidateIds: Float64Array.from([3, 9]),
-    ranks: Int32Array.from([1, 2]),
     totals: Float64Array.from([75.555, 100.00001]),
     facetCents: Int16Array.from([7556, -1, -1, -1, -1, -1, 10000, 0, -1, -1, -1, -1]),
     runIds: Float64Array.from([7, 7]),
@@ -28,12 +27,12 @@ describe('result rows', () => {
 
   it('writes talent and job ids in column order for either direction, \\N for missing facets', () => {
     expect(toTsv(batch, 0, 2).toString()).toBe(
-      'job_to_talent\t3\t20\t1\t75.56\t75.56\t\\N\t\\N\t\\N\t\\N\t\\N\t7\t2026-01-01 00:00:00\n' +
-        'job_to_talent\t9\t20\t2\t100.00\t100.00\t0.00\t\\N\t\\N\t\\N\t\\N\t7\t2026-01-01 00:00:00\n',
+      'job_to_talent\t3\t20\t75.56\t75.56\t\\N\t\\N\t\\N\t\\N\t\\N\t7\t2026-01-01 00:00:00\n' +
+        'job_to_talent\t9\t20\t100.00\t100.00\t0.00\t\\N\t\\N\t\\N\t\\N\t7\t2026-01-01 00:00:00\n',
     );
   });
 
   it('writes the same rows as an INSERT VALUES list', () => {
-    expect(toInsertValues(batch, 1, 2)).toBe("('job_to_talent',9,20,2,100.00,100.00,0.00,NULL,NULL,NULL,NULL,7,'2026-01-01 00:00:00')");
+    expect(toInsertValues(batch, 1, 2)).toBe("('job_to_talent',9,20,100.00,100.00,0.00,NULL,NULL,NULL,NULL,7,'2026-01-01 00:00:00')");
   });
 });

@@ -166,9 +166,12 @@ def tx_client(tx):
 # ---- direct reads of what fitmatch published ------------------------------------------
 
 def published_rows(conn, direction: str, subject_id: int) -> List[dict]:
-    key = "talent_user_id" if direction == "talent_to_job" else "job_posting_id"
+    """A subject's rows in contract v2's order (total_score DESC, then the other id)."""
+    key, other = (("talent_user_id", "job_posting_id") if direction == "talent_to_job"
+                  else ("job_posting_id", "talent_user_id"))
     return [dict(r) for r in conn.execute(text(
-        f"SELECT * FROM match_results WHERE direction = :d AND {key} = :id ORDER BY `rank`"),
+        f"SELECT * FROM match_results WHERE direction = :d AND {key} = :id "
+        f"ORDER BY total_score DESC, {other}"),
         {"d": direction, "id": subject_id}).mappings()]
 
 

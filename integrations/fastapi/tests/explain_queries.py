@@ -34,11 +34,11 @@ def queries(ids):
     live = {"statuses": ["PUBLISHED"], "today": date.today()}
     return [
         ("jobs for talent (/api/match/talent, matching-results talents)", fr.JOBS_FOR_TALENT_SQL,
-         {"subject_id": ids["talent"], "min_score": 0, "limit": 20}),
+         {"subject_id": ids["talent"], "min_score": 0, "limit": 20, "offset": 0}),
         ("talents for job (/api/match/job, matching-results job-postings)", fr.TALENTS_FOR_JOB_SQL,
-         {"subject_id": ids["job"], "min_score": 0, "limit": 20}),
+         {"subject_id": ids["job"], "min_score": 0, "limit": 20, "offset": 0}),
         ("talents for company (matching-results companies)", fr.TALENTS_FOR_COMPANY_SQL,
-         {"subject_id": ids["company"], "min_score": 0, "limit": 100}),
+         {"subject_id": ids["company"], "min_score": 0, "limit": 100, "offset": 0}),
         ("published state (empty lists, /score)", fr.PUBLISHED_SQL, {}),
         ("talent in run? (empty lists only)", fr.TALENT_IN_RUN_SQL, {"subject_id": ids["talent"]}),
         ("job in run? (empty lists only)", fr.JOB_IN_RUN_SQL, {"subject_id": ids["job"]}),

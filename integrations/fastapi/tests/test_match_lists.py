@@ -44,7 +44,7 @@ def test_talent_top_k_is_the_published_list_for_every_talent(client, engine):
             assert body["data"] == {
                 "talent_id": talent_id,
                 "weights": ONES,
-                "results": [item(r, "job_id", "job_posting_id", r["rank"]) for r in rows],
+                "results": [item(r, "job_id", "job_posting_id", i + 1) for i, r in enumerate(rows)],
             }
             assert without_age(body["meta"]) == expected_meta(state)
 
@@ -59,7 +59,7 @@ def test_job_top_k_is_the_published_list_for_every_job(client, engine):
             assert body["data"] == {
                 "job_id": job_id,
                 "weights": ONES,
-                "results": [item(r, "talent_id", "talent_user_id", r["rank"]) for r in rows[:4]],
+                "results": [item(r, "talent_id", "talent_user_id", i + 1) for i, r in enumerate(rows[:4])],
             }
             assert without_age(body["meta"]) == expected_meta(state)
 
@@ -102,7 +102,7 @@ def test_talent_all_pages(client, engine):
     assert body["ok"] is True
     assert body["data"] == {
         "talent_id": talent_id, "total": len(rows), "limit": 3, "offset": 2, "weights": ONES,
-        "results": [item(r, "job_id", "job_posting_id", r["rank"]) for r in rows[2:5]],
+        "results": [item(r, "job_id", "job_posting_id", i + 3) for i, r in enumerate(rows[2:5])],
     }
     assert without_age(body["meta"]) == expected_meta(state)
     # Defaults: limit 50, offset 0 (and the list is complete, so not degraded).
@@ -119,7 +119,7 @@ def test_job_all_pages_and_beyond_the_stored_k(client, engine):
     body = client.get(f"/api/match/job/{job_id}/all", params={"limit": 2, "offset": 4}).json()
     assert body["data"] == {
         "job_id": job_id, "total": TOP_K, "limit": 2, "offset": 4, "weights": ONES,
-        "results": [item(r, "talent_id", "talent_user_id", r["rank"]) for r in rows[4:6]],
+        "results": [item(r, "talent_id", "talent_user_id", i + 5) for i, r in enumerate(rows[4:6])],
     }
     assert without_age(body["meta"]) == expected_meta(state)
     body = client.get(f"/api/match/job/{job_id}/all", params={"limit": 5, "offset": 8}).json()

@@ -60,8 +60,13 @@ def test_job_posting_talents_for_every_job(client, engine):
                 } for r in rows],
             }
             check_meta(body["meta"], state)
-            # The default limit (100) is beyond the stored k of a full list.
+            # The default limit follows the stored k: a default request is exact, not degraded.
             body = client.get(f"/api/matching-results/job-postings/{job_id}/talents").json()
+            assert body["data"]["total_matches"] == TOP_K
+            check_meta(body["meta"], state)
+            # Asking for more than k of a full list is what BEYOND_STORED_K is for.
+            body = client.get(f"/api/matching-results/job-postings/{job_id}/talents",
+                              params={"limit": 100}).json()
             assert body["data"]["total_matches"] == TOP_K
             check_meta(body["meta"], state, ["BEYOND_STORED_K"])
 
@@ -96,7 +101,7 @@ def test_company_talents_merge_all_postings_by_score(client, engine):
         by_company.setdefault(owners[r["job_posting_id"]], []).append(r)
     company, mine = max(by_company.items(), key=lambda kv: len({r["job_posting_id"] for r in kv[1]}))
     assert len({r["job_posting_id"] for r in mine}) >= 2  # a company with several open postings
-    mine.sort(key=lambda r: (-r["total_score"], r["job_posting_id"], r["rank"]))
+    mine.sort(key=lambda r: (-r["total_score"], r["job_posting_id"], r["talent_user_id"]))
     body = client.get(f"/api/matching-results/companies/{company}/talents", params={"limit": 15}).json()
     assert body["data"] == {
         "company_user_id": company,
@@ -110,7 +115,8 @@ def test_company_talents_merge_all_postings_by_score(client, engine):
         } for r in mine[:15]],
     }
     check_meta(body["meta"], state)
-    all_matches = client.get(f"/api/matching-results/companies/{company}/talents").json()["data"]["matches"]
+    all_matches = client.get(f"/api/matching-results/companies/{company}/talents",
+                             params={"limit": 500}).json()["data"]["matches"]
     assert len(all_matches) == len(mine)
     assert [m["total_score"] for m in all_matches] == sorted((m["total_score"] for m in all_matches), reverse=True)
     # A company none of whose postings is open: an empty answer, not an error.
@@ -132,3 +138,50 @@ def test_subjects_without_results_get_an_empty_list_like_the_app(client, engine)
     assert body["data"] == {"job_posting_id": 5, "total_matches": 0, "matches": []}
     check_meta(body["meta"], state, ["NOT_IN_PUBLISHED_RUN"])
     assert "not eligible in run" in body["meta"]["reasons"][0]["message"]
+
+
+def test_default_limit_is_the_stored_top_k_on_every_endpoint(client, engine):
+    with engine.connect() as conn:
+        state = published_state(conn)
+        talent_id = subjects(conn, "talent_to_job")[0]
+        owners = company_of(conn)
+        rows = [dict(r) for r in conn.execute(text(
+            "SELECT job_posting_id FROM match_results WHERE direction = 'job_to_talent'")).mappings()]
+    company = owners[rows[0]["job_posting_id"]]
+    for path in (f"/api/matching-results/talents/{talent_id}/job-postings",
+                 f"/api/matching-results/companies/{company}/talents"):
+        body = client.get(path).json()
+        assert len(body["data"]["matches"]) <= state["top_k"]
+        assert "BEYOND_STORED_K" not in [r["code"] for r in body["meta"]["reasons"]]
+
+
+def test_offset_pages_through_the_list(client, engine):
+    with engine.connect() as conn:
+        state = published_state(conn)
+        job_id = subjects(conn, "job_to_talent")[1]
+        rows = published_rows(conn, "job_to_talent", job_id)
+    want = [r["talent_user_id"] for r in rows]
+    pages = []
+    for offset in range(0, TOP_K, 5):
+        body = client.get(f"/api/matching-results/job-postings/{job_id}/talents",
+                          params={"limit": 5, "offset": offset}).json()
+        pages += [m["talent_user_id"] for m in body["data"]["matches"]]
+        check_meta(body["meta"], state)
+    assert pages == want
+    # Past the stored list of a full subject: what exists (nothing), and says so.
+    body = client.get(f"/api/matching-results/job-postings/{job_id}/talents",
+                      params={"offset": TOP_K, "limit": 5}).json()
+    assert body["data"]["matches"] == []
+    check_meta(body["meta"], state, ["BEYOND_STORED_K"])
+    assert client.get(f"/api/matching-results/job-postings/{job_id}/talents",
+                      params={"offset": -1}).status_code == 422
+
+
+def test_unknown_company_says_so(client, engine):
+    with engine.connect() as conn:
+        state = published_state(conn)
+        unknown = conn.execute(text("SELECT MAX(id) + 1000 FROM users")).scalar()
+    body = client.get(f"/api/matching-results/companies/{unknown}/talents").json()
+    assert body["data"] == {"company_user_id": unknown, "total_matches": 0, "matches": []}
+    check_meta(body["meta"], state, ["COMPANY_NOT_FOUND"])
+    assert body["meta"]["reasons"][0]["message"] == f"no company is owned by user {unknown}"

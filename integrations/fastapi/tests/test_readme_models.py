@@ -25,10 +25,13 @@ def test_models_cover_every_column_of_the_real_tables(engine):
     insp = inspect(engine)
     for model in (MatchResult, MatchPublished):
         assert {c["name"] for c in insp.get_columns(model.__tablename__)} == set(model.__table__.columns.keys())
+    # Contract v2: the order indexes end in (total_score DESC, the other id).
     assert {i["name"]: i["column_names"] for i in insp.get_indexes("match_results")} == {
-        "ix_match_results_talent": ["talent_user_id", "direction", "rank"],
-        "ix_match_results_job": ["job_posting_id", "direction", "rank"],
+        "ix_match_results_talent": ["talent_user_id", "direction", "total_score", "job_posting_id"],
+        "ix_match_results_job": ["job_posting_id", "direction", "total_score", "talent_user_id"],
     } == {i.name: [c.name for c in i.columns] for i in MatchResult.__table__.indexes}
+    model_sql = {i.name: [str(e.compile(engine)) for e in i.expressions] for i in MatchResult.__table__.indexes}
+    assert all(exprs[2] == "match_results.total_score DESC" for exprs in model_sql.values()), model_sql
 
 
 def test_orm_queries_with_the_index_hint_read_the_published_rows(engine):
@@ -37,13 +40,13 @@ def test_orm_queries_with_the_index_hint_read_the_published_rows(engine):
         talent_id = subjects(db.connection(), "talent_to_job")[0]
         stmt = (select(MatchResult)
                 .where(MatchResult.talent_user_id == talent_id, MatchResult.direction == "talent_to_job")
-                .order_by(MatchResult.rank).limit(20)
+                .order_by(MatchResult.total_score.desc(), MatchResult.job_posting_id).limit(20)
                 .with_hint(MatchResult, "FORCE INDEX (ix_match_results_talent)", "mysql"))
         assert "FORCE INDEX (ix_match_results_talent)" in str(stmt.compile(engine))
         got = db.execute(stmt).scalars().all()
         want = published_rows(db.connection(), "talent_to_job", talent_id)
-        assert [(r.job_posting_id, r.rank, r.total_score, r.score_culture) for r in got] == \
-            [(w["job_posting_id"], w["rank"], w["total_score"], w["score_culture"]) for w in want]
+        assert [(r.job_posting_id, r.total_score, r.score_culture) for r in got] == \
+            [(w["job_posting_id"], w["total_score"], w["score_culture"]) for w in want]
         published = db.get(MatchPublished, 1)
         state = published_state(db.connection())
         assert (published.run_id, published.top_k, published.published_at) == \

@@ -67,10 +67,14 @@ def test_a_filters_object_and_debug_are_accepted_and_ignored(client):
     assert with_filters["data"] == plain["data"]
 
 
-def test_infinite_weights_are_invalid(client):
-    resp = client.get(f"/api/match/talent/{T}", params={"weights.roles": "inf"})
-    assert resp.status_code == 422
-    assert resp.json() == {"detail": {"code": "INVALID_WEIGHTS", "message": "weights.roles must be finite"}}
+def test_non_finite_weights_are_invalid(client):
+    for value in ("inf", "-inf", "nan", "NaN"):
+        for param in ("weights.roles", "culture"):
+            for url in (f"/api/match/talent/{T}", f"/api/match/score?talent_id={T}&job_id={J}"):
+                resp = client.get(url, params={param: value})
+                assert resp.status_code == 422, (url, param, value)
+                facet = param.split(".")[-1]
+                assert resp.json() == {"detail": {"code": "INVALID_WEIGHTS", "message": f"weights.{facet} must be finite"}}
 
 
 def test_disabled_matching_is_503_on_api_match_only(session_factory):
