@@ -1,0 +1,64 @@
+import { FACET_COUNT } from '../facets.js';
+
+const F = FACET_COUNT;
+
+/**
+ * The one dot product every published score comes from: float64 accumulation
+ * over the stored float32 values, in a fixed order (four partial sums over
+ * i mod 4, then (s0 + s1) + (s2 + s3)). A product of two float32 values is exact
+ * in float64, so the result is within n·2^-53 of the real dot product and has
+ * the same bits whoever computes it: kernels, blocks, shards, increments and
+ * `explain` all call this.
+ */
+export function exactDot(a: Float32Array, aOff: number, b: Float32Array, bOff: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[aOff + i] * b[bOff + i];
+    s1 += a[aOff + i + 1] * b[bOff + i + 1];
+    s2 += a[aOff + i + 2] * b[bOff + i + 2];
+    s3 += a[aOff + i + 3] * b[bOff + i + 3];
+  }
+  for (; i < n; i++) s0 += a[aOff + i] * b[bOff + i];
+  return s0 + s1 + (s2 + s3);
+}
+
+const clamp1 = (x: number): number => (x > 1 ? 1 : x < -1 ? -1 : x);
+
+/**
+ * The weighted mean cosine over the facets in `shared` with weight > 0:
+ * Σ w_f·cos_f / Σ w_f (both summed in facet order), clamped to [-1, 1]; NaN when
+ * no such facet exists (not a match).
+ */
+export function exactMean(cosines: ArrayLike<number>, shared: number, weights: readonly number[]): number {
+  let num = 0;
+  let den = 0;
+  for (let f = 0; f < F; f++) {
+    if (!(shared & (1 << f)) || !(weights[f] > 0)) continue;
+    num += weights[f] * cosines[f];
+    den += weights[f];
+  }
+  return den > 0 ? clamp1(num / den) : NaN;
+}
+
+/** Rows of one side as the engine holds them: facet f of row r at facets[f][r * dims[f]]. */
+export interface FacetRows {
+  facets: Float32Array[];
+  mask: ArrayLike<number>;
+}
+
+/**
+ * Writes into `cos` the exact cosine of every facet both rows have (dims > 0),
+ * 0 elsewhere, and returns the shared mask.
+ */
+export function exactCosines(t: FacetRows, ti: number, j: FacetRows, ji: number, dims: readonly number[], cos: Float64Array): number {
+  const shared = t.mask[ti] & j.mask[ji];
+  for (let f = 0; f < F; f++) {
+    const d = dims[f];
+    cos[f] = shared & (1 << f) && d > 0 ? exactDot(t.facets[f], ti * d, j.facets[f], ji * d, d) : 0;
+  }
+  return shared;
+}
