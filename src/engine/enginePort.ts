@@ -37,6 +37,12 @@ export interface EngineStats {
   rescoreMs: number;
 }
 
+/** Sums the stats of several blocks (kernel and why from the last). */
+export function addEngineStats(a: EngineStats | undefined, b: EngineStats | undefined): EngineStats | undefined {
+  if (!a || !b) return a ?? b;
+  return { ...b, subjects: a.subjects + b.subjects, rescored: a.rescored + b.rescored, reused: a.reused + b.reused, fallbacks: a.fallbacks + b.fallbacks, graphMs: a.graphMs + b.graphMs, rescoreMs: a.rescoreMs + b.rescoreMs };
+}
+
 /** What one talent block yields: the talents' lists, and the entries it added to job lists. */
 export interface BlockOutput {
   t2j: SubjectLists;

@@ -7,7 +7,7 @@ import { abortableSleep } from '../shutdown.js';
 import { loadSnapshot } from './createRun.js';
 import { planRun } from '../engine/defaultEngine.js';
 import { emptySkips } from '../engine/embeddingBlock.js';
-import type { EngineFactory, EngineLike } from '../engine/enginePort.js';
+import type { EngineFactory, EngineLike, EngineSettings } from '../engine/enginePort.js';
 import type { Eligibility } from '../engine/eligibility.js';
 import { readLists } from '../store/listStore.js';
 import { mergeLists } from '../engine/mergeLists.js';
@@ -33,7 +33,7 @@ export interface IncrementalInput {
   factory: EngineFactory;
   write: { path: WritePath; maxAllowedPacket: number };
   statementBytes: number;
-  settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number };
+  settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number; kernel?: EngineSettings['kernel'] };
   /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause with everything computed, before applying. */
   pauseBeforeApplyMs?: number;
 }
@@ -93,7 +93,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
   const c: PassContext = {
     pool: db.pool,
     factory: p.factory,
-    settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, dims, threads: s.threads, talentBlockRows: plan.talentBlockRows, jobChunkRows: plan.jobChunkRows },
+    settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, dims, threads: s.threads, talentBlockRows: plan.talentBlockRows, jobChunkRows: plan.jobChunkRows, kernel: s.kernel },
     skips: emptySkips(),
     signal: p.signal,
     timings,
@@ -167,6 +167,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
       subjectsReserveOnly: t2j.change.listOnly.subjectIds.length + j2t.change.listOnly.subjectIds.length,
       rowsWritten: rows,
       eligibleTalents: cur.talents.ids.length, eligibleJobs: cur.jobs.ids.length,
+      ...(c.engine ? { kernel: c.engine.kernel, pairsRescored: c.engine.rescored, exactFallbacks: c.engine.fallbacks } : {}),
     };
     await finishRun(db.pool, p.clock, runId, { status: 'succeeded', counts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) });
     return { runId, counts, timings };

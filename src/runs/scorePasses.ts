@@ -1,6 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import { allocBlock, emptySkips, trimBlock, type BlobSkips } from '../engine/embeddingBlock.js';
-import type { EngineFactory, EngineLike, EngineSettings } from '../engine/enginePort.js';
+import { addEngineStats, type EngineFactory, type EngineLike, type EngineSettings, type EngineStats } from '../engine/enginePort.js';
 import { HASH_BYTES, type SideSnapshot } from '../engine/snapshotCodec.js';
 import { concatLists, emptyLists, type SubjectLists } from '../engine/SubjectLists.js';
 import type { EmbeddingBlock } from '../engine/types.js';
@@ -24,6 +24,8 @@ export interface PassContext {
   skips: BlobSkips;
   signal: AbortSignal;
   timings: { readMs: number; computeMs: number };
+  /** The candidate pass, summed over every block of every pass. */
+  engine?: EngineStats;
 }
 
 export async function readAll(c: PassContext, side: 'talent' | 'job', snap: SideSnapshot): Promise<EmbeddingBlock> {
@@ -67,6 +69,7 @@ export async function scoreTalents(c: PassContext, engine: EngineLike, talents: 
     const t0 = performance.now();
     const out = await engine.processBlock(block);
     c.timings.computeMs += performance.now() - t0;
+    c.engine = addEngineStats(c.engine, out.stats);
     t2j.push(out.t2j);
     j2tParts.push(out.j2tDiff);
   }
