@@ -49,14 +49,16 @@ export interface JobSlice {
   feeds: Record<string, ort.Tensor>;
   /** Every row has every facet of requiredMask. */
   full: boolean;
-  /** int8 kernel: the slice's quantised rows (for the error bound). */
+  /** int8 kernel: the slice's quantised rows (for the error bound), and the fp32 inputs a block falls back to. */
   quantised: QuantisedSide | null;
+  fp32Feeds: Record<string, ort.Tensor> | null;
 }
 
 /** A kernel's inputs for a block of jobs. */
 export interface KernelInputs {
   feeds: Record<string, ort.Tensor>;
   quantised: QuantisedSide | null;
+  fp32Feeds: Record<string, ort.Tensor> | null;
 }
 
 export function hasAll(mask: Uint8Array, required: number): boolean {
@@ -94,8 +96,9 @@ export class JobSlices {
         for (let f = 0; f < F; f++) pcT[f * block.rows + j] = block.mask[j] & (1 << f) ? 1 : 0;
       }
       const k = kernelFeeds(block);
-      const feeds: Record<string, ort.Tensor> = { pcT: new ort.Tensor('float32', pcT, [F, block.rows]), ...k.feeds };
-      this.slices.push({ block, real, offset, feeds, full: hasAll(block.mask, requiredMask), quantised: k.quantised });
+      const pcTFeed = { pcT: new ort.Tensor('float32', pcT, [F, block.rows]) };
+      const fp32Feeds = k.fp32Feeds && { ...pcTFeed, ...k.fp32Feeds };
+      this.slices.push({ block, real, offset, feeds: { ...pcTFeed, ...k.feeds }, full: hasAll(block.mask, requiredMask), quantised: k.quantised, fp32Feeds });
       offset += real;
     }
   }

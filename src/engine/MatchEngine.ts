@@ -24,6 +24,16 @@ const NO_MATCH_BELOW = -2;
  * int8's bound is ~10x wider than fp32's, so it needs more.
  */
 const CANDIDATES = { fp32: (cap: number) => Math.ceil(cap * 1.25) + 8, int8: (cap: number) => cap * 3 + 16 };
+/**
+ * An exact pair score in JS costs ~80 pairs of the fp32 graph: when the int8
+ * bound leaves more than this share of a run's pairs to exact fallbacks, the
+ * run is redone with the fp32 graph instead, whose bound is ~20x tighter.
+ */
+const INT8_UNSETTLED_BUDGET = 0.005;
+/** After this many int8 runs in a row redone with fp32, the data is too crowded for int8: stay on fp32. */
+const INT8_GIVE_UP = 3;
+
+type Sessions = { general: ort.InferenceSession; full: ort.InferenceSession };
 
 /**
  * The onnxruntime engine. A candidate pass (float32 Gemm or u8 × s8
@@ -40,7 +50,6 @@ export class MatchEngine implements EngineLike {
   private jobs?: JobSlices;
   private j2t?: CandidateTable;
   private readonly cap: number;
-  private readonly candidates: number;
   private readonly weighted: number[];
   private readonly sumW: number;
   private readonly requiredMask: number;
@@ -51,17 +60,16 @@ export class MatchEngine implements EngineLike {
   private memoMeans = new Float64Array(1024);
   private memoCents = new Int16Array(1024 * F);
   private stats!: EngineStats;
+  private redoneInARow = 0;
 
-  /** general: any masks; full: both sides have every weighted facet (cheaper graph). */
+  /** Per kernel, general: any masks; full: both sides have every weighted facet (cheaper graph). int8 engines have both kernels. */
   private constructor(
-    private readonly general: ort.InferenceSession,
-    private readonly full: ort.InferenceSession,
+    private readonly sessions: Partial<Record<KernelKind, Sessions>>,
     private readonly opts: EngineSettings,
-    private readonly kernel: KernelKind,
-    private readonly kernelWhy: string,
+    private kernel: KernelKind,
+    private kernelWhy: string,
   ) {
     this.cap = opts.topK + opts.reserve;
-    this.candidates = CANDIDATES[kernel](this.cap);
     this.weighted = [...Array(F).keys()].filter((f) => opts.dims[f] > 0 && opts.weights[f] > 0);
     this.sumW = this.weighted.reduce((s, f) => s + opts.weights[f], 0);
     this.requiredMask = this.weighted.reduce((m, f) => m | (1 << f), 0);
@@ -81,9 +89,11 @@ export class MatchEngine implements EngineLike {
       // Idle ORT threads would spin on cores the reads, the writes and the database need (no loss alone: bench).
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
-    const session = (allPresent: boolean) =>
-      ort.InferenceSession.create(encodeOnnxModel(buildMatchGraph(opts.weights, opts.dims, allPresent, choice.kernel)), sessionOptions);
-    return new MatchEngine(await session(false), await session(true), opts, choice.kernel, choice.why);
+    const session = (allPresent: boolean, kernel: KernelKind) =>
+      ort.InferenceSession.create(encodeOnnxModel(buildMatchGraph(opts.weights, opts.dims, allPresent, kernel)), sessionOptions);
+    const sessions: Partial<Record<KernelKind, Sessions>> = { fp32: { general: await session(false, 'fp32'), full: await session(true, 'fp32') } };
+    if (choice.kernel === 'int8') sessions.int8 = { general: await session(false, 'int8'), full: await session(true, 'int8') };
+    return new MatchEngine(sessions, opts, choice.kernel, choice.why);
   }
 
   setJobs(jobs: EmbeddingBlock): void {
@@ -109,20 +119,40 @@ export class MatchEngine implements EngineLike {
       // A lone row would take MLAS's slower GEMV path: score at least two.
       const view = sliceBlock(talents, start, rows, this.opts.dims);
       const q = rows > 1 ? view : padBlock(view, 2, this.opts.dims);
-      const { feeds: qFeeds, quantised } = this.talentInputs(q);
+      const { feeds: qFeeds, quantised, fp32Feeds: qFp32 } = this.talentInputs(q);
       const qFull = hasAll(q.mask, this.requiredMask);
       for (const slice of jobs.slices) {
         const full = qFull && slice.full;
-        const feeds: Record<string, ort.Tensor> = { ...qFeeds, ...slice.feeds };
-        if (full) delete feeds.pq, delete feeds.pcT;
-        feeds.kt = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.candidates, slice.block.rows))), [1]);
-        feeds.kj = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.candidates, q.rows))), [1]);
-        let t = performance.now();
-        const out = await (full ? this.full : this.general).run(feeds);
-        this.stats.graphMs += performance.now() - t;
-        t = performance.now();
-        const bounds = this.kernel === 'int8' ? int8Bounds(quantised!, slice.quantised!, this.opts.weights, this.weighted) : fp32Bounds(this.opts.dims, this.weighted);
-        this.collect(out, q, start, slice, bounds, full ? 1 / this.sumW : 1, t2j, j2t);
+        const scale = full ? 1 / this.sumW : 1;
+        const run = async (kernel: KernelKind) => {
+          const feeds: Record<string, ort.Tensor> = kernel === 'int8' ? { ...qFeeds, ...slice.feeds } : { ...(qFp32 ?? qFeeds), ...(slice.fp32Feeds ?? slice.feeds) };
+          if (full) delete feeds.pq, delete feeds.pcT;
+          const k = CANDIDATES[kernel](this.cap);
+          feeds.kt = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(k, slice.block.rows))), [1]);
+          feeds.kj = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(k, q.rows))), [1]);
+          const t = performance.now();
+          const s = this.sessions[kernel]!;
+          const out = await (full ? s.full : s.general).run(feeds);
+          this.stats.graphMs += performance.now() - t;
+          return out;
+        };
+        let out = await run(this.kernel);
+        let bounds = this.kernel === 'int8' ? int8Bounds(quantised!, slice.quantised!, this.opts.weights, this.weighted) : fp32Bounds(this.opts.dims, this.weighted);
+        if (this.kernel === 'int8') {
+          if (this.unsettledPairs(out, q, slice, bounds, scale, start, t2j, j2t) > (this.opts.int8Budget ?? INT8_UNSETTLED_BUDGET) * q.rows * slice.block.rows) {
+            this.stats.redoneFp32++;
+            out = await run('fp32');
+            bounds = fp32Bounds(this.opts.dims, this.weighted);
+            if (++this.redoneInARow >= INT8_GIVE_UP) {
+              this.kernel = 'fp32';
+              this.kernelWhy += `; switched to fp32 after ${INT8_GIVE_UP} int8 runs in a row left too many candidates (the data's scores are too crowded for the int8 bound)`;
+              this.stats.kernel = 'fp32';
+              this.stats.kernelWhy = this.kernelWhy;
+            }
+          } else this.redoneInARow = 0;
+        }
+        const t = performance.now();
+        this.collect(out, q, start, slice, bounds, scale, t2j, j2t);
         this.stats.rescoreMs += performance.now() - t;
       }
     }
@@ -135,12 +165,39 @@ export class MatchEngine implements EngineLike {
   }
 
   async close(): Promise<void> {
-    await this.general.release();
-    await this.full.release();
+    for (const s of Object.values(this.sessions)) {
+      await s.general.release();
+      await s.full.release();
+    }
   }
 
   private resetStats(): void {
-    this.stats = { kernel: this.kernel, kernelWhy: this.kernelWhy, subjects: 0, rescored: 0, reused: 0, fallbacks: 0, graphMs: 0, rescoreMs: 0 };
+    this.stats = { kernel: this.kernel, kernelWhy: this.kernelWhy, subjects: 0, rescored: 0, reused: 0, fallbacks: 0, redoneFp32: 0, graphMs: 0, rescoreMs: 0 };
+  }
+
+  /**
+   * Pairs the exact fallback would score for this run's subjects that a cheap,
+   * sound test cannot settle: after offering, a list's last exact score is at
+   * least its cap-th candidate's lower bound (v_cap − bound), and TopK's last
+   * value plus the bound must fall below that (or below the list's current floor).
+   */
+  private unsettledPairs(out: ort.InferenceSession.OnnxValueMapType, q: EmbeddingBlock, slice: JobSlice, b: CandidateBounds, scale: number, qOffset: number, t2j: CandidateTable, j2t: CandidateTable): number {
+    let pairs = 0;
+    const side = (val: Float32Array, k: number, subjects: number, others: number, bound: (x: number) => number, floor: (x: number) => number): number => {
+      if (k >= others) return 0;
+      let n = 0;
+      for (let x = 0; x < subjects; x++) {
+        const last = val[x * k + k - 1] * scale;
+        if (last < NO_MATCH_BELOW) continue;
+        const e = bound(x);
+        const capLower = this.cap <= k ? val[x * k + this.cap - 1] * scale - e : -Infinity;
+        if (!(last + e < Math.max(floor(x), capLower))) n++;
+      }
+      return n * others;
+    };
+    pairs += side(out.t2jVal.data as Float32Array, out.t2jVal.dims[1], q.rows, slice.block.rows, (i) => b.row(i), (i) => t2j.floor(qOffset + i));
+    pairs += side(out.j2tVal.data as Float32Array, out.j2tVal.dims[1], slice.real, q.rows, (c) => b.col(c), (c) => j2t.floor(slice.offset + c));
+    return pairs;
   }
 
   private ready(): { jobs: JobSlices; j2t: CandidateTable } {
@@ -149,30 +206,28 @@ export class MatchEngine implements EngineLike {
   }
 
   private jobInputs(b: EmbeddingBlock): KernelInputs {
+    const fp32Feeds: Record<string, ort.Tensor> = {};
+    for (const f of this.weighted) fp32Feeds[`c${f}`] = new ort.Tensor('float32', b.facets[f], [b.rows, this.opts.dims[f]]);
+    if (this.kernel === 'fp32') return { feeds: fp32Feeds, quantised: null, fp32Feeds: null };
     const feeds: Record<string, ort.Tensor> = {};
-    if (this.kernel === 'fp32') {
-      for (const f of this.weighted) feeds[`c${f}`] = new ort.Tensor('float32', b.facets[f], [b.rows, this.opts.dims[f]]);
-      return { feeds, quantised: null };
-    }
     const rows = Array.from({ length: F }, (_, f) => (this.weighted.includes(f) ? quantiseRows(b.facets[f], b.rows, this.opts.dims[f], 's8-cols') : null));
     for (const f of this.weighted) {
       feeds[`c${f}`] = new ort.Tensor('int8', rows[f]!.codes as Int8Array, [this.opts.dims[f], b.rows]);
       feeds[`cs${f}`] = new ort.Tensor('float32', rows[f]!.scales, [1, b.rows]);
     }
-    return { feeds, quantised: quantisedSide(rows, b.mask) };
+    return { feeds, quantised: quantisedSide(rows, b.mask), fp32Feeds };
   }
 
-  private talentInputs(q: EmbeddingBlock): { feeds: Record<string, ort.Tensor>; quantised: QuantisedSide | null } {
+  private talentInputs(q: EmbeddingBlock): { feeds: Record<string, ort.Tensor>; quantised: QuantisedSide | null; fp32Feeds: Record<string, ort.Tensor> | null } {
     if (this.pqBuf.length < q.rows * F) this.pqBuf = new Float32Array(q.rows * F);
     const pq = this.pqBuf.subarray(0, q.rows * F);
     for (let i = 0; i < q.rows; i++) {
       for (let f = 0; f < F; f++) pq[i * F + f] = q.mask[i] & (1 << f) ? this.opts.weights[f] : 0;
     }
-    const feeds: Record<string, ort.Tensor> = { pq: new ort.Tensor('float32', pq, [q.rows, F]) };
-    if (this.kernel === 'fp32') {
-      for (const f of this.weighted) feeds[`q${f}`] = new ort.Tensor('float32', q.facets[f], [q.rows, this.opts.dims[f]]);
-      return { feeds, quantised: null };
-    }
+    const fp32Feeds: Record<string, ort.Tensor> = { pq: new ort.Tensor('float32', pq, [q.rows, F]) };
+    for (const f of this.weighted) fp32Feeds[`q${f}`] = new ort.Tensor('float32', q.facets[f], [q.rows, this.opts.dims[f]]);
+    if (this.kernel === 'fp32') return { feeds: fp32Feeds, quantised: null, fp32Feeds: null };
+    const feeds: Record<string, ort.Tensor> = { pq: fp32Feeds.pq };
     const rows = Array.from({ length: F }, (_, f) => (this.weighted.includes(f) ? quantiseRows(q.facets[f], q.rows, this.opts.dims[f], 'u8-rows') : null));
     for (const f of this.weighted) {
       const r = rows[f]!;
@@ -181,7 +236,7 @@ export class MatchEngine implements EngineLike {
       feeds[`q${f}`] = new ort.Tensor('uint8', r.codes as Uint8Array, [q.rows, this.opts.dims[f]]);
       feeds[`qs${f}`] = new ort.Tensor('float32', qs, [q.rows, 1]);
     }
-    return { feeds, quantised: quantisedSide(rows, q.mask) };
+    return { feeds, quantised: quantisedSide(rows, q.mask), fp32Feeds };
   }
 
   /**

@@ -18,6 +18,8 @@ export interface EngineSettings {
    * machine. Results do not depend on it: every kept candidate is re-scored exactly.
    */
   kernel?: KernelKind | 'auto';
+  /** Share of a run's pairs the int8 bound may leave to exact fallbacks before the run is redone with fp32 (default 0.5%; tests use Infinity). */
+  int8Budget?: number;
 }
 
 /** What the engine did for one block (summed over blocks by the caller). */
@@ -32,6 +34,8 @@ export interface EngineStats {
   reused: number;
   /** Subjects whose candidates could not be proven complete: scored exactly against the whole slice or block. */
   fallbacks: number;
+  /** int8 graph runs redone with the fp32 graph: the int8 bound left too many candidates (budget). */
+  redoneFp32: number;
   /** Time in the candidate graph, and in bounds + exact re-scoring. */
   graphMs: number;
   rescoreMs: number;
@@ -40,7 +44,7 @@ export interface EngineStats {
 /** Sums the stats of several blocks (kernel and why from the last). */
 export function addEngineStats(a: EngineStats | undefined, b: EngineStats | undefined): EngineStats | undefined {
   if (!a || !b) return a ?? b;
-  return { ...b, subjects: a.subjects + b.subjects, rescored: a.rescored + b.rescored, reused: a.reused + b.reused, fallbacks: a.fallbacks + b.fallbacks, graphMs: a.graphMs + b.graphMs, rescoreMs: a.rescoreMs + b.rescoreMs };
+  return { ...b, subjects: a.subjects + b.subjects, rescored: a.rescored + b.rescored, reused: a.reused + b.reused, fallbacks: a.fallbacks + b.fallbacks, redoneFp32: a.redoneFp32 + b.redoneFp32, graphMs: a.graphMs + b.graphMs, rescoreMs: a.rescoreMs + b.rescoreMs };
 }
 
 /** What one talent block yields: the talents' lists, and the entries it added to job lists. */

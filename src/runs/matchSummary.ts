@@ -45,7 +45,7 @@ export function formatMatchSummary(s: MatchSummary): string {
 /** Which kernel ran and why, and what the exact re-score cost. */
 export function formatEngineLine(e: EngineStats): string {
   const per = e.subjects ? (e.rescored / e.subjects).toFixed(1) : '0';
-  return `  kernel: ${e.kernel} (${e.kernelWhy}); ${e.rescored} pairs re-scored exactly (${per} per subject, ${e.reused} reused for the other direction), ${e.fallbacks} subjects scored exactly against a whole slice; candidate graph ${sec(e.graphMs)}, bounds + re-score ${sec(e.rescoreMs)}`;
+  return `  kernel: ${e.kernel} (${e.kernelWhy}); ${e.rescored} pairs re-scored exactly (${per} per subject, ${e.reused} reused for the other direction), ${e.fallbacks} subjects scored exactly against a whole slice${e.kernel === 'int8' || e.redoneFp32 ? `, ${e.redoneFp32} int8 runs redone with fp32 (too many candidates)` : ''}; candidate graph ${sec(e.graphMs)}, bounds + re-score ${sec(e.rescoreMs)}`;
 }
 
 export function formatIncrementalSummary(s: MatchSummary): string {

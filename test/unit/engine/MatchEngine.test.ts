@@ -69,7 +69,7 @@ describe.each(['fp32', 'int8'] as const)('MatchEngine (%s candidates) vs brute-f
       const reserve = 8;
       const engine = await MatchEngine.create({
         topK: c.topK, reserve, weights: c.weights, dims: c.dims, threads: 1,
-        talentBlockRows: c.talentBlockRows ?? 1000, jobChunkRows: c.jobChunkRows ?? 1000, kernel,
+        talentBlockRows: c.talentBlockRows ?? 1000, jobChunkRows: c.jobChunkRows ?? 1000, kernel, int8Budget: Infinity,
       });
       const got = await engineResults(engine, talents, concatBlocks(jobs, c.dims), c.topK, reserve);
       await engine.close();

@@ -75,8 +75,8 @@ function dataset(seed: number) {
   return { talents, jobs };
 }
 
-async function run(kernel: 'fp32' | 'int8', talents: EmbeddingBlock[], jobs: EmbeddingBlock, threads: number) {
-  const engine = await MatchEngine.create({ topK, reserve, weights, dims, threads, talentBlockRows: 13, jobChunkRows: 150, kernel });
+async function run(kernel: 'fp32' | 'int8', talents: EmbeddingBlock[], jobs: EmbeddingBlock, threads: number, int8Budget?: number) {
+  const engine = await MatchEngine.create({ topK, reserve, weights, dims, threads, talentBlockRows: 13, jobChunkRows: 150, kernel, int8Budget });
   const stats: EngineStats[] = [];
   const processBlock = engine.processBlock.bind(engine);
   engine.processBlock = async (b) => {
@@ -96,20 +96,24 @@ describe('int8 and fp32 candidates publish the exact tables on data built to str
     it(`seed ${seed}: near duplicates, crowded cut-off, large single components, missing facets`, async () => {
       const { talents, jobs } = dataset(seed);
       const blocks = split(talents, [30, 25, 17], dims);
-      const [int8, fp32] = [await run('int8', blocks, jobs, 2), await run('fp32', blocks, jobs, 1)];
+      // int8 alone (every subject it cannot settle scored exactly), int8 with its budget (runs redone with fp32), fp32.
+      const [int8, int8Budgeted, fp32] = [await run('int8', blocks, jobs, 2, Infinity), await run('int8', blocks, jobs, 2), await run('fp32', blocks, jobs, 1)];
       const ref = referenceTopK(blocks, [jobs], weights, dims, topK);
-      for (const got of [int8, fp32]) {
+      for (const got of [int8, int8Budgeted, fp32]) {
         expectSameResults(got.t2j, ref.t2j, 0);
         expectSameResults(got.j2t, ref.j2t, 0);
         expect(Array.from(got.t2j.totals)).toEqual(Array.from(ref.t2j.totals));
         expect(Array.from(got.j2t.totals)).toEqual(Array.from(ref.j2t.totals));
       }
       // The reserve too: the lists incremental runs repair from are identical.
-      expect(listsOf(int8.t2jLists)).toEqual(listsOf(fp32.t2jLists));
-      expect(listsOf(int8.j2tLists)).toEqual(listsOf(fp32.j2tLists));
+      for (const got of [int8, int8Budgeted]) {
+        expect(listsOf(got.t2jLists)).toEqual(listsOf(fp32.t2jLists));
+        expect(listsOf(got.j2tLists)).toEqual(listsOf(fp32.j2tLists));
+      }
       // The stress shows: more candidates, and subjects the bound could not settle were scored exactly.
-      const sum = (s: EngineStats[], k: 'rescored' | 'fallbacks') => s.reduce((n, x) => n + x[k], 0);
-      expect(int8.stats[0].kernel).toBe('int8');
+      const sum = (s: EngineStats[], k: 'rescored' | 'fallbacks' | 'redoneFp32') => s.reduce((n, x) => n + x[k], 0);
+      expect(int8.stats.every((s) => s.kernel === 'int8' && s.redoneFp32 === 0)).toBe(true);
+      expect(sum(int8Budgeted.stats, 'redoneFp32')).toBeGreaterThan(0);
       expect(sum(int8.stats, 'rescored')).toBeGreaterThan(sum(fp32.stats, 'rescored'));
       expect(sum(int8.stats, 'fallbacks')).toBeGreaterThan(0);
     });
