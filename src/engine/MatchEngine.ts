@@ -6,7 +6,8 @@ import { CandidateTable } from './CandidateTable.js';
 import { fp32Bounds, int8Bounds, quantisedSide, type CandidateBounds, type QuantisedSide } from './candidateBounds.js';
 import { chooseKernel } from './chooseKernel.js';
 import type { BlockOutput, EngineLike, EngineSettings, EngineStats } from './enginePort.js';
-import { exactCosines, exactMean } from './exactScore.js';
+import { exactMean } from './exactScore.js';
+import { ExactArena } from './wasmDot.js';
 import { hasAll, JobSlices, padBlock, sliceBlock, type JobSlice, type KernelInputs } from './JobSlices.js';
 import { facetCents } from './listRows.js';
 import { quantiseRows } from './quantiseRows.js';
@@ -61,6 +62,10 @@ export class MatchEngine implements EngineLike {
   private memoCents = new Int16Array(1024 * F);
   private stats!: EngineStats;
   private redoneInARow = 0;
+  /** Job rows (all of them) and the current talent rows, where the exact re-score reads them. */
+  private arena?: ExactArena;
+  private jobAt: number[] = [];
+  private talentAt: number[] = [];
 
   /** Per kernel, general: any masks; full: both sides have every weighted facet (cheaper graph). int8 engines have both kernels. */
   private constructor(
@@ -96,7 +101,15 @@ export class MatchEngine implements EngineLike {
     return new MatchEngine(sessions, opts, choice.kernel, choice.why);
   }
 
-  setJobs(jobs: EmbeddingBlock): void {
+  setJobs(given: EmbeddingBlock): void {
+    const dims = this.opts.dims;
+    const talentRows = Math.max(2, this.opts.talentBlockRows);
+    const rowFloats = dims.reduce((a, b) => a + b, 0);
+    this.arena = new ExactArena((given.rows + talentRows) * rowFloats);
+    const jobs: EmbeddingBlock = { ...given, facets: given.facets.map((a, f) => this.arena!.alloc(given.rows * dims[f])) };
+    jobs.facets.forEach((a, f) => a.set(given.facets[f].subarray(0, given.rows * dims[f])));
+    this.jobAt = jobs.facets.map((a) => a.byteOffset / 4);
+    this.talentAt = dims.map((d) => this.arena!.alloc(talentRows * d).byteOffset / 4);
     this.jobs = new JobSlices(jobs, this.opts.jobChunkRows, this.requiredMask, this.opts.threads, (b) => this.jobInputs(b), this.opts.dims);
     this.j2t = new CandidateTable(jobs.rows, this.cap);
   }
@@ -119,6 +132,7 @@ export class MatchEngine implements EngineLike {
       // A lone row would take MLAS's slower GEMV path: score at least two.
       const view = sliceBlock(talents, start, rows, this.opts.dims);
       const q = rows > 1 ? view : padBlock(view, 2, this.opts.dims);
+      this.placeTalents(q);
       const { feeds: qFeeds, quantised, fp32Feeds: qFp32 } = this.talentInputs(q);
       const qFull = hasAll(q.mask, this.requiredMask);
       for (const slice of jobs.slices) {
@@ -266,14 +280,14 @@ export class MatchEngine implements EngineLike {
         if (v + rb < floor) break;
         const col = tIdx[2 * (i * kt + r)];
         if (v + b.pair(i, col) < floor) continue;
-        this.offerExact(t2j, s, c.ids[col], q, i, c, col);
+        this.offerExact(t2j, s, c.ids[col], q, i, slice, col);
       }
       const last = tVal[i * kt + kt - 1] * scale;
       if (kt < c.rows && !(last < NO_MATCH_BELOW) && !(last + rb < t2j.floor(s))) {
         this.stats.fallbacks++;
         seen.fill(0);
         for (let r = 0; r < kt; r++) seen[tIdx[2 * (i * kt + r)]] = 1;
-        for (let col = 0; col < c.rows; col++) if (!seen[col]) this.offerExact(t2j, s, c.ids[col], q, i, c, col);
+        for (let col = 0; col < c.rows; col++) if (!seen[col]) this.offerExact(t2j, s, c.ids[col], q, i, slice, col);
       }
     }
     const jVal = out.j2tVal.data as Float32Array;
@@ -292,24 +306,30 @@ export class MatchEngine implements EngineLike {
         if (v + cb < floor) break;
         const i = jIdx[2 * (col * kj + r)];
         if (v + b.pair(i, col) < floor) continue;
-        this.offerExact(j2t, s, q.ids[i], q, i, c, col);
+        this.offerExact(j2t, s, q.ids[i], q, i, slice, col);
       }
       const last = jVal[col * kj + kj - 1] * scale;
       if (kj < q.rows && !(last < NO_MATCH_BELOW) && !(last + cb < j2t.floor(s))) {
         this.stats.fallbacks++;
         seen.fill(0);
         for (let r = 0; r < kj; r++) seen[jIdx[2 * (col * kj + r)]] = 1;
-        for (let i = 0; i < q.rows; i++) if (!seen[i]) this.offerExact(j2t, s, q.ids[i], q, i, c, col);
+        for (let i = 0; i < q.rows; i++) if (!seen[i]) this.offerExact(j2t, s, q.ids[i], q, i, slice, col);
       }
     }
   }
 
   /** Offers pair (talent row i, job row col) to subject s of `table` with its exact score; a pair scored for one direction is reused for the other. */
-  private offerExact(table: CandidateTable, s: number, candidateId: number, q: EmbeddingBlock, i: number, c: EmbeddingBlock, col: number): void {
+  private offerExact(table: CandidateTable, s: number, candidateId: number, q: EmbeddingBlock, i: number, slice: JobSlice, col: number): void {
+    const c = slice.block;
     const key = i * c.rows + col;
     let m = this.memo.get(key);
     if (m === undefined) {
-      const shared = exactCosines(q, i, c, col, this.opts.dims, this.cos);
+      const shared = q.mask[i] & c.mask[col];
+      const row = slice.offset + col;
+      for (let f = 0; f < F; f++) {
+        const d = this.opts.dims[f];
+        this.cos[f] = shared & (1 << f) ? this.arena!.dot(this.talentAt[f] + i * d, this.jobAt[f] + row * d, d) : 0;
+      }
       const mean = exactMean(this.cos, shared, this.opts.weights);
       m = this.memo.size;
       if (m === this.memoMeans.length) this.growMemo();
@@ -322,6 +342,12 @@ export class MatchEngine implements EngineLike {
     if (Number.isNaN(mean)) return;
     const e = table.offer(s, mean, candidateId);
     if (e >= 0) table.cents.set(this.memoCents.subarray(m * F, (m + 1) * F), e * F);
+  }
+
+  /** Copies the talent rows into the arena, where the exact re-score reads them. */
+  private placeTalents(q: EmbeddingBlock): void {
+    const { arena } = this;
+    this.opts.dims.forEach((d, f) => arena!.f32.set(q.facets[f].subarray(0, q.rows * d), this.talentAt[f]));
   }
 
   private growMemo(): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exactCosines, exactDot, exactMean } from '../../../src/engine/exactScore.js';
 import { scorePair } from '../../../src/engine/scorePair.js';
+import { ExactArena } from '../../../src/engine/wasmDot.js';
 import { rng } from './randomBlocks.js';
 
 /** Σ a_i·b_i with a compensated (Neumaier) sum: each float32 product is exact in float64, the sum nearly so. */
@@ -45,6 +46,22 @@ describe('exactDot: float64 accumulation over float32 values, in a fixed order',
     big.set(a, 517);
     expect(exactDot(big, 517, b, 0, 300)).toBe(exactDot(a, 0, b, 0, 300));
     expect(exactDot(b, 0, big, 517, 300)).toBe(exactDot(a, 0, b, 0, 300));
+  });
+});
+
+describe('the WebAssembly twin of exactDot (the engine re-scores with it)', () => {
+  it('returns the same bits as the JS function, every length and offset', () => {
+    const rand = rng(10);
+    const arena = new ExactArena(20_000);
+    const a = arena.alloc(10_000);
+    const b = arena.alloc(10_000);
+    for (let i = 0; i < a.length; i++) [a[i], b[i]] = [(rand() * 2 - 1) * 10 ** (rand() * 6 - 3), rand() * 2 - 1];
+    for (const n of [0, 1, 7, 8, 9, 15, 16, 17, 1536, 3071]) {
+      for (let k = 0; k < 20; k++) {
+        const [ao, bo] = [Math.floor(rand() * 5000), Math.floor(rand() * 5000)];
+        expect(arena.dot(a.byteOffset / 4 + ao, b.byteOffset / 4 + bo, n), `n=${n}`).toBe(exactDot(a, ao, b, bo, n));
+      }
+    }
   });
 });
 
