@@ -85,7 +85,7 @@ export class MatchEngine implements EngineLike {
   static async create(opts: EngineSettings): Promise<MatchEngine> {
     if (opts.weights.length !== F || opts.dims.length !== F) throw new Error(`weights and dims need ${F} entries`);
     if (!(opts.topK >= 1) || !(opts.reserve >= 0)) throw new Error('topK must be >= 1 and reserve >= 0');
-    const choice = await chooseKernel(opts.kernel, opts.threads);
+    const choice = opts.kernel && opts.kernel !== 'auto' && opts.kernelWhy ? { kernel: opts.kernel, why: opts.kernelWhy } : await chooseKernel(opts.kernel, opts.threads);
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: opts.threads,
       interOpNumThreads: 1,

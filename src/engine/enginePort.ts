@@ -18,6 +18,8 @@ export interface EngineSettings {
    * machine. Results do not depend on it: every kept candidate is re-scored exactly.
    */
   kernel?: KernelKind | 'auto';
+  /** Why `kernel` (when the caller resolved `auto` already: the summary repeats it). */
+  kernelWhy?: string;
   /** Share of a run's pairs the int8 bound may leave to exact fallbacks before the run is redone with fp32 (default 0.5%; tests use Infinity). */
   int8Budget?: number;
 }
