@@ -54,22 +54,3 @@ export function exactMean(cosines: ArrayLike<number>, shared: number, weights: r
   }
   return den > 0 ? clamp1(num / den) : NaN;
 }
-
-/** Rows of one side as the engine holds them: facet f of row r at facets[f][r * dims[f]]. */
-export interface FacetRows {
-  facets: Float32Array[];
-  mask: ArrayLike<number>;
-}
-
-/**
- * Writes into `cos` the exact cosine of every facet both rows have (dims > 0),
- * 0 elsewhere, and returns the shared mask.
- */
-export function exactCosines(t: FacetRows, ti: number, j: FacetRows, ji: number, dims: readonly number[], cos: Float64Array): number {
-  const shared = t.mask[ti] & j.mask[ji];
-  for (let f = 0; f < F; f++) {
-    const d = dims[f];
-    cos[f] = shared & (1 << f) && d > 0 ? exactDot(t.facets[f], ti * d, j.facets[f], ji * d, d) : 0;
-  }
-  return shared;
-}

@@ -96,6 +96,8 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 }
 
 let compiled: WebAssembly.Module | null = null;
+/** 64 KiB pages in a 32-bit WebAssembly memory. */
+const MAX_PAGES = 65536;
 
 /**
  * A WebAssembly memory holding float32 rows, and the exact dot product over
@@ -110,6 +112,9 @@ export class ExactArena {
   constructor(floats: number) {
     compiled ??= new WebAssembly.Module(moduleBytes());
     const pages = Math.max(1, Math.ceil((floats * 4) / 65536));
+    if (pages > MAX_PAGES) {
+      throw new Error(`the exact re-score keeps every job vector in one WebAssembly memory of at most 4 GiB; this run needs ${Math.ceil((floats * 4) / 2 ** 20)} MiB (fewer postings per run, or smaller facets)`);
+    }
     const mem = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const inst = new WebAssembly.Instance(compiled, { env: { mem } });
     this.dotFn = inst.exports.dot as (a: number, b: number, n: number) => number;
