@@ -1,6 +1,8 @@
 /**
- * Kernel benchmark: plain ORT Gemm vs the full match kernel, beside the shared
- * numpy/Faiss reference (../shared/bench/gemm-reference.py) in the same run.
+ * Kernel benchmark: plain ORT Gemm and u8 x s8 MatMulInteger vs the full match
+ * kernel and the engine with either candidate kernel (graph + bound + exact
+ * re-score), beside the shared numpy/Faiss reference
+ * (../shared/bench/gemm-reference.py) in the same run.
  *   npx tsx bench/kernel.ts [--q 2000] [--c 5000] [--k 50] [--repeats 5] [--threads 2] [--no-python]
  */
 import { spawnSync } from 'node:child_process';
@@ -11,6 +13,8 @@ import * as ort from 'onnxruntime-node';
 import { buildMatchGraph } from '../src/kernel/buildMatchGraph.js';
 import { encodeOnnxModel, OnnxType } from '../src/kernel/encodeOnnxModel.js';
 import { MatchEngine } from '../src/engine/MatchEngine.js';
+import { measureKernels } from '../src/engine/chooseKernel.js';
+import type { EngineStats } from '../src/engine/enginePort.js';
 import type { EmbeddingBlock } from '../src/engine/types.js';
 
 export interface KernelBenchOptions {
@@ -36,7 +40,12 @@ export interface ShapeResult {
   /** General graph (masks, MatMul denominator, Where). */
   kernelGeneralGflops: number;
   engineGflops: number;
-  seconds: { ortGemm: number; kernelRun: number; kernelGeneral: number; engine: number };
+  /** Bare u8 x s8 MatMulInteger, G(int)OP/s. */
+  ortInt8Gops: number;
+  /** The engine with the int8 candidate pass (engineGflops: fp32), and what each did. */
+  engineInt8Gflops: number;
+  engineStats: Record<'fp32' | 'int8', EngineStats | undefined>;
+  seconds: { ortGemm: number; kernelRun: number; kernelGeneral: number; engine: number; engineInt8: number };
 }
 
 export interface KernelBenchResult {
@@ -145,21 +154,32 @@ async function benchShape(o: Required<Omit<KernelBenchOptions, 'pythons' | 'shap
   const kernelRun = await kernelTime(true);
   const kernelGeneral = await kernelTime(false);
 
-  const opts = { topK: o.k, reserve: 16, weights, dims, threads: o.threads, talentBlockRows: o.q, jobChunkRows: o.c };
-  // One engine for all repeats, as in production (many blocks per engine): warm sessions and arena.
-  const engine = await MatchEngine.create(opts);
-  engine.setJobs(jobs);
-  const engineTime = await median(o.repeats, () => engine.processBlock(talents));
-  await engine.close();
+  const ortInt8 = (await measureKernels(o.threads, o.q, o.c, d, o.repeats)).int8;
+
+  const engineStats: ShapeResult['engineStats'] = { fp32: undefined, int8: undefined };
+  const engineRun = async (kernel: 'fp32' | 'int8') => {
+    // One engine for all repeats, as in production (many blocks per engine): warm sessions and arena.
+    // The job lists fill after the first block, as in a run: later blocks re-score fewer pairs.
+    const engine = await MatchEngine.create({ topK: o.k, reserve: 16, weights, dims, threads: o.threads, talentBlockRows: o.q, jobChunkRows: o.c, kernel });
+    engine.setJobs(jobs);
+    const t = await median(o.repeats, async () => (engineStats[kernel] = (await engine.processBlock(talents)).stats));
+    await engine.close();
+    return t;
+  };
+  const engineTime = await engineRun('fp32');
+  const engineInt8 = await engineRun('int8');
   const g = (s: number) => (2 * o.q * o.c * d) / s / 1e9;
+  const perSubject = (s?: EngineStats) => (s ? `${(s.rescored / s.subjects).toFixed(1)} exact re-scores/subject, ${s.fallbacks} exact fallbacks, ${s.redoneFp32} redone fp32, graph ${(s.graphMs / 1000).toFixed(2)}s, re-score ${(s.rescoreMs / 1000).toFixed(2)}s` : '-');
   o.log(
-    `${label} D=${d}: ORT Gemm ${g(ortGemm).toFixed(1)} GFLOP/s, kernel graph ${g(kernelRun).toFixed(1)} ` +
-      `(general graph ${g(kernelGeneral).toFixed(1)}), engine (graph + JS merge, both directions) ${g(engineTime).toFixed(1)}`,
+    `${label} D=${d}: ORT Gemm ${g(ortGemm).toFixed(1)} GFLOP/s, ORT u8xs8 MatMulInteger ${ortInt8.toFixed(1)} GOP/s, kernel graph ${g(kernelRun).toFixed(1)} ` +
+      `(general graph ${g(kernelGeneral).toFixed(1)}), engine fp32 ${g(engineTime).toFixed(1)} [${perSubject(engineStats.fp32)}], ` +
+      `engine int8 ${g(engineInt8).toFixed(1)} [${engineStats.int8?.kernel === 'int8' ? '' : 'switched to fp32; '}${perSubject(engineStats.int8)}]`,
   );
   return {
     label, d,
     ortGemmGflops: g(ortGemm), kernelRunGflops: g(kernelRun), kernelGeneralGflops: g(kernelGeneral), engineGflops: g(engineTime),
-    seconds: { ortGemm, kernelRun, kernelGeneral, engine: engineTime },
+    ortInt8Gops: ortInt8, engineInt8Gflops: g(engineInt8), engineStats,
+    seconds: { ortGemm, kernelRun, kernelGeneral, engine: engineTime, engineInt8 },
   };
 }
 
@@ -210,7 +230,7 @@ export async function runKernelBench(opts: KernelBenchOptions = {}): Promise<Ker
       const row = ref.results[String(s.d)];
       if (!row) continue;
       const ratio = (v: number, x: number | undefined) => (x ? `${((v / x) * 100).toFixed(0)}%` : 'n/a');
-      for (const [name, v] of [['kernel graph', s.kernelRunGflops], ['engine', s.engineGflops]] as const) {
+      for (const [name, v] of [['ORT fp32 Gemm', s.ortGemmGflops], ['ORT int8 MatMulInteger', s.ortInt8Gops], ['kernel graph', s.kernelRunGflops], ['engine fp32', s.engineGflops], ['engine int8', s.engineInt8Gflops]] as const) {
         o.log(
           `${s.label} ${name} vs ${ref.python}: numpy GEMM ${ratio(v, row.numpy_gemm_gflops)}, ` +
             `numpy GEMM+topk ${ratio(v, row.numpy_gemm_topk_gflops)}, Faiss ${ratio(v, row.faiss_flatip_gflops)}`,

@@ -156,6 +156,7 @@ export const SETTINGS = {
   weights: { env: 'FITMATCH_WEIGHTS', default: FACETS.map(() => 1), parse: parseWeights } as Defaulted<number[]>,
   memory: { env: 'FITMATCH_MEMORY', default: 2 * 2 ** 30, parse: parseBytes } as Defaulted<number>,
   threads: { env: 'FITMATCH_THREADS', default: 2, parse: int(1, 256) } as Defaulted<number>,
+  kernel: { env: 'FITMATCH_KERNEL', default: 'auto', parse: oneOf('auto', 'fp32', 'int8') } as Defaulted<'auto' | 'fp32' | 'int8'>,
   timezone: { env: 'FITMATCH_TIMEZONE', default: 'Asia/Seoul', parse: timeZone } as Defaulted<string>,
   today: { env: 'FITMATCH_TODAY', parse: isoDate } as Setting<string>,
   jobStatuses: { env: 'FITMATCH_JOB_STATUSES', default: ['PUBLISHED'], parse: jobStatusList } as Defaulted<string[]>,

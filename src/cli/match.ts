@@ -16,6 +16,7 @@ interface MatchFlags {
   weights?: string;
   memory?: string;
   threads?: string;
+  kernel?: string;
   timezone?: string;
   today?: string;
   jobStatuses?: string;
@@ -46,6 +47,7 @@ export function addMatchOptions(cmd: Command): Command {
     .option('--weights <list>', 'facet weights, e.g. roles=2,skills=1.5,growth=0 (env FITMATCH_WEIGHTS; default 1 each)')
     .option('--memory <size>', 'memory budget for embeddings and score blocks, e.g. 2GB (env FITMATCH_MEMORY; default 2GB, min 256MB)')
     .option('--threads <n>', 'compute threads (env FITMATCH_THREADS; default 2)')
+    .option('--kernel <kind>', 'candidate pass: fp32, int8 or auto (measure both here and take the faster); scores are exact either way (env FITMATCH_KERNEL; default auto)')
     .option('--timezone <zone>', 'zone whose calendar date decides expired deadlines (env FITMATCH_TIMEZONE; default Asia/Seoul)')
     .option('--today <date>', 'compare deadlines with this date, YYYY-MM-DD, instead of today in --timezone (env FITMATCH_TODAY)')
     .option('--job-statuses <list>', 'job posting statuses to match (env FITMATCH_JOB_STATUSES; default PUBLISHED)')
@@ -67,6 +69,7 @@ export const matchFlags = (o: MatchFlags, cmd: Command) => ({
   weights: o.weights,
   memory: o.memory,
   threads: o.threads,
+  kernel: o.kernel,
   timezone: o.timezone,
   today: o.today,
   jobStatuses: o.jobStatuses,

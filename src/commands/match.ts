@@ -116,7 +116,7 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
     });
     let work: ShardResult;
     try {
-      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, lock: shardLock, writer, statementBytes, blockDelayMs: opts.blockDelayMs });
+      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, kernel: config.kernel, lock: shardLock, writer, statementBytes, blockDelayMs: opts.blockDelayMs });
     } finally {
       await shardLock.release();
     }
@@ -179,7 +179,7 @@ async function incrementalRun(ctx: CommandContext, opts: MatchOptions, s: RunSet
   const t0 = performance.now();
   const r = await runIncremental({
     db, log, signal, clock, matchLock: lock, factory: opts.engine ?? defaultEngineFactory, write, statementBytes, pauseBeforeApplyMs: opts.pauseBeforePublishMs,
-    settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility, memoryBytes: s.memoryBytes, threads: config.threads, maxChange: config.maxChange, vectorCache: config.vectorCache },
+    settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility, memoryBytes: s.memoryBytes, threads: config.threads, maxChange: config.maxChange, vectorCache: config.vectorCache, kernel: config.kernel },
   });
   if ('fallback' in r) {
     log.warn(`incremental run not possible: ${r.fallback}; running a full run instead`);
@@ -287,5 +287,6 @@ function summaryOf(run: RunRow, shard: ShardSpec, work: ShardResult | null, publ
     counts: (run.counts ?? {}) as MatchSummary['counts'],
     timings: { ...(work?.timings ?? {}), ...(published?.timings ?? {}), totalMs: performance.now() - t0 },
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    engine: work?.engine,
   };
 }

@@ -33,6 +33,11 @@ export class CandidateTable {
     this.counts.fill(0);
   }
 
+  /** The last exact score of a full list: a candidate below it cannot enter; -Infinity while the list has room. */
+  floor(s: number): number {
+    return this.counts[s] === this.capacity ? this.scores[s * this.capacity + this.capacity - 1] : -Infinity;
+  }
+
   /**
    * Offers a candidate; returns its entry (write its facet cents at cents[entry * F + f])
    * or -1 when rejected, without touching anything (the common case once full).

@@ -1,17 +1,15 @@
 import * as ort from 'onnxruntime-node';
 import { FACET_COUNT } from '../facets.js';
+import type { QuantisedSide } from './candidateBounds.js';
 import type { EmbeddingBlock } from './types.js';
 
 const F = FACET_COUNT;
 
 /**
- * A pair's cosine must have the same float32 bits whichever slice, block, shard
- * or incremental run computes it, or runs that split the work differently would
- * disagree. MLAS (ORT's GEMM) sums a dot product in K-chunks whose size depends
- * on the columns one thread computes: with 64 or fewer it uses other chunks, and
- * with few rows it splits the columns among threads. Measured bit-equal (any
- * M >= 2, any column position) when every slice has at least 128 columns per
- * thread; fewer, or a single row (a GEMV path), gives other bits.
+ * Slices keep at least 128 jobs per thread: MLAS splits fewer columns among
+ * threads or takes a GEMV path for a single row, which is slower. (Scores no
+ * longer depend on it: the kernel only proposes candidates, and every kept one
+ * is re-scored exactly.)
  */
 export const minSliceRows = (threads: number): number => 128 * Math.max(1, threads);
 
@@ -47,10 +45,20 @@ export interface JobSlice {
   real: number;
   /** Row of the first job of this slice among all jobs. */
   offset: number;
-  /** c{f} and pcT tensors, built once and reused for every talent block. */
+  /** The kernel's job inputs and pcT, built once and reused for every talent block. */
   feeds: Record<string, ort.Tensor>;
   /** Every row has every facet of requiredMask. */
   full: boolean;
+  /** int8 kernel: the slice's quantised rows (for the error bound), and the fp32 inputs a block falls back to. */
+  quantised: QuantisedSide | null;
+  fp32Feeds: Record<string, ort.Tensor> | null;
+}
+
+/** A kernel's inputs for a block of jobs. */
+export interface KernelInputs {
+  feeds: Record<string, ort.Tensor>;
+  quantised: QuantisedSide | null;
+  fp32Feeds: Record<string, ort.Tensor> | null;
 }
 
 export function hasAll(mask: Uint8Array, required: number): boolean {
@@ -70,7 +78,14 @@ export function sliceSizes(rows: number, maxRows: number, minRows: number): numb
 export class JobSlices {
   readonly slices: JobSlice[] = [];
 
-  constructor(readonly jobs: EmbeddingBlock, maxRows: number, dims: readonly number[], requiredMask: number, threads: number) {
+  constructor(
+    readonly jobs: EmbeddingBlock,
+    maxRows: number,
+    requiredMask: number,
+    threads: number,
+    kernelFeeds: (block: EmbeddingBlock) => KernelInputs,
+    dims: readonly number[],
+  ) {
     const minRows = minSliceRows(threads);
     let offset = 0;
     for (const real of sliceSizes(jobs.rows, maxRows, minRows)) {
@@ -80,11 +95,10 @@ export class JobSlices {
       for (let j = 0; j < block.rows; j++) {
         for (let f = 0; f < F; f++) pcT[f * block.rows + j] = block.mask[j] & (1 << f) ? 1 : 0;
       }
-      const feeds: Record<string, ort.Tensor> = { pcT: new ort.Tensor('float32', pcT, [F, block.rows]) };
-      for (let f = 0; f < F; f++) {
-        if (dims[f] > 0) feeds[`c${f}`] = new ort.Tensor('float32', block.facets[f], [block.rows, dims[f]]);
-      }
-      this.slices.push({ block, real, offset, feeds, full: hasAll(block.mask, requiredMask) });
+      const k = kernelFeeds(block);
+      const pcTFeed = { pcT: new ort.Tensor('float32', pcT, [F, block.rows]) };
+      const fp32Feeds = k.fp32Feeds && { ...pcTFeed, ...k.fp32Feeds };
+      this.slices.push({ block, real, offset, feeds: { ...pcTFeed, ...k.feeds }, full: hasAll(block.mask, requiredMask), quantised: k.quantised, fp32Feeds });
       offset += real;
     }
   }

@@ -1,62 +1,91 @@
 import * as ort from 'onnxruntime-node';
 import { FACET_COUNT } from '../facets.js';
-import { buildMatchGraph, gemmScales } from '../kernel/buildMatchGraph.js';
+import { buildMatchGraph, gemmScales, type KernelKind } from '../kernel/buildMatchGraph.js';
 import { encodeOnnxModel } from '../kernel/encodeOnnxModel.js';
 import { CandidateTable } from './CandidateTable.js';
-import type { BlockOutput, EngineLike, EngineSettings } from './enginePort.js';
-import { hasAll, JobSlices, padBlock, sliceBlock } from './JobSlices.js';
+import { fp32Bounds, int8Bounds, quantisedSide, type CandidateBounds, type QuantisedSide } from './candidateBounds.js';
+import { chooseKernel } from './chooseKernel.js';
+import type { BlockOutput, EngineLike, EngineSettings, EngineStats } from './enginePort.js';
+import { exactMean } from './exactScore.js';
+import { ExactArena } from './wasmDot.js';
+import { hasAll, JobSlices, padBlock, sliceBlock, type JobSlice, type KernelInputs } from './JobSlices.js';
 import { facetCents } from './listRows.js';
+import { quantiseRows } from './quantiseRows.js';
 import type { SubjectLists } from './SubjectLists.js';
 import type { EmbeddingBlock } from './types.js';
 
 const F = FACET_COUNT;
-/**
- * The graph's TopK keeps a few more than the lists hold: it ranks by float32
- * scores, the lists by float64 means, and near the cut the two can disagree.
- */
-const GRAPH_MARGIN = 4;
+/** Approximate values below this are the graph's NO_MATCH_SCORE (-4): no shared weighted facet. */
+const NO_MATCH_BELOW = -2;
 
 /**
- * The onnxruntime engine: scores talent blocks against all jobs with the match
- * graph, keeps each talent's list and every job's list (capacity topK + reserve),
- * and hands out, per block, the talents' lists and the job lists' new entries.
+ * Candidates the graph's TopK hands out per subject, as a multiple of the list
+ * capacity: enough that the bound nearly always proves the rest cannot enter
+ * (a subject where it cannot is scored exactly against the whole slice).
+ * int8's bound is ~10x wider than fp32's, so it needs more.
+ */
+const CANDIDATES = { fp32: (cap: number) => Math.ceil(cap * 1.25) + 8, int8: (cap: number) => cap * 3 + 16 };
+/**
+ * An exact pair score in JS costs ~80 pairs of the fp32 graph: when the int8
+ * bound leaves more than this share of a run's pairs to exact fallbacks, the
+ * run is redone with the fp32 graph instead, whose bound is ~20x tighter.
+ */
+const INT8_UNSETTLED_BUDGET = 0.005;
+/** After this many int8 runs in a row redone with fp32, the data is too crowded for int8: stay on fp32. */
+const INT8_GIVE_UP = 3;
+
+type Sessions = { general: ort.InferenceSession; full: ort.InferenceSession };
+
+/**
+ * The onnxruntime engine. A candidate pass (float32 Gemm or u8 × s8
+ * MatMulInteger) scores talent blocks against all jobs approximately and hands
+ * out each side's best candidates with a proven bound on their error; every
+ * candidate that can still enter a list is re-scored exactly (exactScore.ts),
+ * and only exact scores rank. A subject whose candidates the bound cannot prove
+ * complete is scored exactly against the whole slice (a fallback, counted).
+ * The engine keeps each talent's list and every job's list (capacity topK +
+ * reserve) and hands out, per block, the talents' lists and the job lists' new
+ * entries.
  */
 export class MatchEngine implements EngineLike {
   private jobs?: JobSlices;
   private j2t?: CandidateTable;
   private readonly cap: number;
-  private readonly facets: Int32Array;
-  private readonly weighted: Int32Array;
-  private readonly weightOf: Float64Array;
-  private readonly invScale: Float64Array;
-  private readonly invDen = new Float64Array(1 << F);
+  private readonly weighted: number[];
+  private readonly sumW: number;
   private readonly requiredMask: number;
+  private readonly scales: number[];
   private pqBuf = new Float32Array(0);
+  private readonly cos = new Float64Array(F);
+  private memo = new Map<number, number>();
+  private memoMeans = new Float64Array(1024);
+  private memoCents = new Int16Array(1024 * F);
+  private stats!: EngineStats;
+  private redoneInARow = 0;
+  /** Job rows (all of them) and the current talent rows, where the exact re-score reads them. */
+  private arena?: ExactArena;
+  private jobAt: number[] = [];
+  private talentAt: number[] = [];
 
-  /** general: any masks; full: both sides have every weighted facet (cheaper graph). */
+  /** Per kernel, general: any masks; full: both sides have every weighted facet (cheaper graph). int8 engines have both kernels. */
   private constructor(
-    private readonly general: ort.InferenceSession,
-    private readonly full: ort.InferenceSession,
+    private readonly sessions: Partial<Record<KernelKind, Sessions>>,
     private readonly opts: EngineSettings,
+    private kernel: KernelKind,
+    private kernelWhy: string,
   ) {
     this.cap = opts.topK + opts.reserve;
-    const facets = [...Array(F).keys()].filter((f) => opts.dims[f] > 0);
-    const weighted = facets.filter((f) => opts.weights[f] > 0);
-    this.facets = Int32Array.from(facets);
-    this.weighted = Int32Array.from(weighted);
-    this.weightOf = Float64Array.from(weighted, (f) => opts.weights[f]);
-    this.invScale = Float64Array.from(gemmScales(opts.weights), (s) => 1 / s);
-    this.requiredMask = weighted.reduce((m, f) => m | (1 << f), 0);
-    for (let m = 0; m < 1 << F; m++) {
-      let den = 0;
-      for (const f of weighted) if (m & (1 << f)) den += opts.weights[f];
-      this.invDen[m] = den > 0 ? 1 / den : 0;
-    }
+    this.weighted = [...Array(F).keys()].filter((f) => opts.dims[f] > 0 && opts.weights[f] > 0);
+    this.sumW = this.weighted.reduce((s, f) => s + opts.weights[f], 0);
+    this.requiredMask = this.weighted.reduce((m, f) => m | (1 << f), 0);
+    this.scales = gemmScales(opts.weights);
+    this.resetStats();
   }
 
   static async create(opts: EngineSettings): Promise<MatchEngine> {
     if (opts.weights.length !== F || opts.dims.length !== F) throw new Error(`weights and dims need ${F} entries`);
     if (!(opts.topK >= 1) || !(opts.reserve >= 0)) throw new Error('topK must be >= 1 and reserve >= 0');
+    const choice = opts.kernel && opts.kernel !== 'auto' && opts.kernelWhy ? { kernel: opts.kernel, why: opts.kernelWhy } : await chooseKernel(opts.kernel, opts.threads);
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: opts.threads,
       interOpNumThreads: 1,
@@ -65,13 +94,23 @@ export class MatchEngine implements EngineLike {
       // Idle ORT threads would spin on cores the reads, the writes and the database need (no loss alone: bench).
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
-    const session = (allPresent: boolean) =>
-      ort.InferenceSession.create(encodeOnnxModel(buildMatchGraph(opts.weights, opts.dims, allPresent)), sessionOptions);
-    return new MatchEngine(await session(false), await session(true), opts);
+    const session = (allPresent: boolean, kernel: KernelKind) =>
+      ort.InferenceSession.create(encodeOnnxModel(buildMatchGraph(opts.weights, opts.dims, allPresent, kernel)), sessionOptions);
+    const sessions: Partial<Record<KernelKind, Sessions>> = { fp32: { general: await session(false, 'fp32'), full: await session(true, 'fp32') } };
+    if (choice.kernel === 'int8') sessions.int8 = { general: await session(false, 'int8'), full: await session(true, 'int8') };
+    return new MatchEngine(sessions, opts, choice.kernel, choice.why);
   }
 
-  setJobs(jobs: EmbeddingBlock): void {
-    this.jobs = new JobSlices(jobs, this.opts.jobChunkRows, this.opts.dims, this.requiredMask, this.opts.threads);
+  setJobs(given: EmbeddingBlock): void {
+    const dims = this.opts.dims;
+    const talentRows = Math.max(2, this.opts.talentBlockRows);
+    const rowFloats = dims.reduce((a, b) => a + b, 0);
+    this.arena = new ExactArena((given.rows + talentRows) * rowFloats);
+    const jobs: EmbeddingBlock = { ...given, facets: given.facets.map((a, f) => this.arena!.alloc(given.rows * dims[f])) };
+    jobs.facets.forEach((a, f) => a.set(given.facets[f].subarray(0, given.rows * dims[f])));
+    this.jobAt = jobs.facets.map((a) => a.byteOffset / 4);
+    this.talentAt = dims.map((d) => this.arena!.alloc(talentRows * d).byteOffset / 4);
+    this.jobs = new JobSlices(jobs, this.opts.jobChunkRows, this.requiredMask, this.opts.threads, (b) => this.jobInputs(b), this.opts.dims);
     this.j2t = new CandidateTable(jobs.rows, this.cap);
   }
 
@@ -85,32 +124,94 @@ export class MatchEngine implements EngineLike {
 
   async processBlock(talents: EmbeddingBlock): Promise<BlockOutput> {
     const { jobs, j2t } = this.ready();
+    this.resetStats();
     const t2j = new CandidateTable(talents.rows, this.cap);
     const step = this.opts.talentBlockRows;
     for (let start = 0; start < talents.rows; start += step) {
       const rows = Math.min(step, talents.rows - start);
-      // One row takes a GEMV path with other float32 bits (see minSliceRows): never score a lone talent.
+      // A lone row would take MLAS's slower GEMV path: score at least two.
       const view = sliceBlock(talents, start, rows, this.opts.dims);
       const q = rows > 1 ? view : padBlock(view, 2, this.opts.dims);
-      const qFeeds = this.talentFeeds(q);
+      this.placeTalents(q);
+      const { feeds: qFeeds, quantised, fp32Feeds: qFp32 } = this.talentInputs(q);
       const qFull = hasAll(q.mask, this.requiredMask);
       for (const slice of jobs.slices) {
         const full = qFull && slice.full;
-        const feeds: Record<string, ort.Tensor> = { ...qFeeds, ...slice.feeds };
-        if (full) delete feeds.pq, delete feeds.pcT;
-        feeds.kt = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.cap + GRAPH_MARGIN, slice.block.rows))), [1]);
-        feeds.kj = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(this.cap + GRAPH_MARGIN, q.rows))), [1]);
-        const out = await (full ? this.full : this.general).run(feeds);
-        this.collect(out, q, start, slice.block, slice.offset, t2j, j2t);
+        const scale = full ? 1 / this.sumW : 1;
+        const run = async (kernel: KernelKind) => {
+          const feeds: Record<string, ort.Tensor> = kernel === 'int8' ? { ...qFeeds, ...slice.feeds } : { ...(qFp32 ?? qFeeds), ...(slice.fp32Feeds ?? slice.feeds) };
+          if (full) delete feeds.pq, delete feeds.pcT;
+          const k = CANDIDATES[kernel](this.cap);
+          feeds.kt = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(k, slice.block.rows))), [1]);
+          feeds.kj = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(k, q.rows))), [1]);
+          const t = performance.now();
+          const s = this.sessions[kernel]!;
+          const out = await (full ? s.full : s.general).run(feeds);
+          this.stats.graphMs += performance.now() - t;
+          return out;
+        };
+        let out = await run(this.kernel);
+        let bounds = this.kernel === 'int8' ? int8Bounds(quantised!, slice.quantised!, this.opts.weights, this.weighted) : fp32Bounds(this.opts.dims, this.weighted);
+        if (this.kernel === 'int8') {
+          if (this.unsettledPairs(out, q, slice, bounds, scale, start, t2j, j2t) > (this.opts.int8Budget ?? INT8_UNSETTLED_BUDGET) * q.rows * slice.block.rows) {
+            this.stats.redoneFp32++;
+            out = await run('fp32');
+            bounds = fp32Bounds(this.opts.dims, this.weighted);
+            if (++this.redoneInARow >= INT8_GIVE_UP) {
+              this.kernel = 'fp32';
+              this.kernelWhy += `; switched to fp32 after ${INT8_GIVE_UP} int8 runs in a row left too many candidates (the data's scores are too crowded for the int8 bound)`;
+              this.stats.kernel = 'fp32';
+              this.stats.kernelWhy = this.kernelWhy;
+            }
+          } else this.redoneInARow = 0;
+        }
+        const t = performance.now();
+        this.collect(out, q, start, slice, bounds, scale, t2j, j2t);
+        this.stats.rescoreMs += performance.now() - t;
       }
     }
     const range = { lo: talents.ids[0], hi: talents.ids[talents.rows - 1] };
-    return { t2j: t2j.toLists(talents.ids), j2tDiff: talents.rows ? j2t.toLists(jobs.jobs.ids, range) : t2j.toLists([]) };
+    return {
+      t2j: t2j.toLists(talents.ids),
+      j2tDiff: talents.rows ? j2t.toLists(jobs.jobs.ids, range) : t2j.toLists([]),
+      stats: { ...this.stats },
+    };
   }
 
   async close(): Promise<void> {
-    await this.general.release();
-    await this.full.release();
+    for (const s of Object.values(this.sessions)) {
+      await s.general.release();
+      await s.full.release();
+    }
+  }
+
+  private resetStats(): void {
+    this.stats = { kernel: this.kernel, kernelWhy: this.kernelWhy, subjects: 0, rescored: 0, reused: 0, fallbacks: 0, redoneFp32: 0, graphMs: 0, rescoreMs: 0 };
+  }
+
+  /**
+   * Pairs the exact fallback would score for this run's subjects that a cheap,
+   * sound test cannot settle: after offering, a list's last exact score is at
+   * least its cap-th candidate's lower bound (v_cap − bound), and TopK's last
+   * value plus the bound must fall below that (or below the list's current floor).
+   */
+  private unsettledPairs(out: ort.InferenceSession.OnnxValueMapType, q: EmbeddingBlock, slice: JobSlice, b: CandidateBounds, scale: number, qOffset: number, t2j: CandidateTable, j2t: CandidateTable): number {
+    let pairs = 0;
+    const side = (val: Float32Array, k: number, subjects: number, others: number, bound: (x: number) => number, floor: (x: number) => number): number => {
+      if (k >= others) return 0;
+      let n = 0;
+      for (let x = 0; x < subjects; x++) {
+        const last = val[x * k + k - 1] * scale;
+        if (last < NO_MATCH_BELOW) continue;
+        const e = bound(x);
+        const capLower = this.cap <= k ? val[x * k + this.cap - 1] * scale - e : -Infinity;
+        if (!(last + e < Math.max(floor(x), capLower))) n++;
+      }
+      return n * others;
+    };
+    pairs += side(out.t2jVal.data as Float32Array, out.t2jVal.dims[1], q.rows, slice.block.rows, (i) => b.row(i), (i) => t2j.floor(qOffset + i));
+    pairs += side(out.j2tVal.data as Float32Array, out.j2tVal.dims[1], slice.real, q.rows, (c) => b.col(c), (c) => j2t.floor(slice.offset + c));
+    return pairs;
   }
 
   private ready(): { jobs: JobSlices; j2t: CandidateTable } {
@@ -118,72 +219,146 @@ export class MatchEngine implements EngineLike {
     return { jobs: this.jobs, j2t: this.j2t };
   }
 
-  private talentFeeds(q: EmbeddingBlock): Record<string, ort.Tensor> {
+  private jobInputs(b: EmbeddingBlock): KernelInputs {
+    const fp32Feeds: Record<string, ort.Tensor> = {};
+    for (const f of this.weighted) fp32Feeds[`c${f}`] = new ort.Tensor('float32', b.facets[f], [b.rows, this.opts.dims[f]]);
+    if (this.kernel === 'fp32') return { feeds: fp32Feeds, quantised: null, fp32Feeds: null };
+    const feeds: Record<string, ort.Tensor> = {};
+    const rows = Array.from({ length: F }, (_, f) => (this.weighted.includes(f) ? quantiseRows(b.facets[f], b.rows, this.opts.dims[f], 's8-cols') : null));
+    for (const f of this.weighted) {
+      feeds[`c${f}`] = new ort.Tensor('int8', rows[f]!.codes as Int8Array, [this.opts.dims[f], b.rows]);
+      feeds[`cs${f}`] = new ort.Tensor('float32', rows[f]!.scales, [1, b.rows]);
+    }
+    return { feeds, quantised: quantisedSide(rows, b.mask), fp32Feeds };
+  }
+
+  private talentInputs(q: EmbeddingBlock): { feeds: Record<string, ort.Tensor>; quantised: QuantisedSide | null; fp32Feeds: Record<string, ort.Tensor> | null } {
     if (this.pqBuf.length < q.rows * F) this.pqBuf = new Float32Array(q.rows * F);
     const pq = this.pqBuf.subarray(0, q.rows * F);
     for (let i = 0; i < q.rows; i++) {
       for (let f = 0; f < F; f++) pq[i * F + f] = q.mask[i] & (1 << f) ? this.opts.weights[f] : 0;
     }
-    const feeds: Record<string, ort.Tensor> = { pq: new ort.Tensor('float32', pq, [q.rows, F]) };
-    for (const f of this.facets) feeds[`q${f}`] = new ort.Tensor('float32', q.facets[f], [q.rows, this.opts.dims[f]]);
-    return feeds;
+    const fp32Feeds: Record<string, ort.Tensor> = { pq: new ort.Tensor('float32', pq, [q.rows, F]) };
+    for (const f of this.weighted) fp32Feeds[`q${f}`] = new ort.Tensor('float32', q.facets[f], [q.rows, this.opts.dims[f]]);
+    if (this.kernel === 'fp32') return { feeds: fp32Feeds, quantised: null, fp32Feeds: null };
+    const feeds: Record<string, ort.Tensor> = { pq: fp32Feeds.pq };
+    const rows = Array.from({ length: F }, (_, f) => (this.weighted.includes(f) ? quantiseRows(q.facets[f], q.rows, this.opts.dims[f], 'u8-rows') : null));
+    for (const f of this.weighted) {
+      const r = rows[f]!;
+      const qs = new Float32Array(q.rows);
+      for (let i = 0; i < q.rows; i++) qs[i] = this.scales[f] * r.scales[i];
+      feeds[`q${f}`] = new ort.Tensor('uint8', r.codes as Uint8Array, [q.rows, this.opts.dims[f]]);
+      feeds[`qs${f}`] = new ort.Tensor('float32', qs, [q.rows, 1]);
+    }
+    return { feeds, quantised: quantisedSide(rows, q.mask), fp32Feeds };
   }
 
-  private collect(out: ort.InferenceSession.OnnxValueMapType, q: EmbeddingBlock, qOffset: number, c: EmbeddingBlock, cOffset: number, t2j: CandidateTable, j2t: CandidateTable): void {
-    const t2jCos: Float32Array[] = [];
-    const j2tCos: Float32Array[] = [];
-    for (let f = 0; f < F; f++) {
-      const present = this.opts.dims[f] > 0;
-      t2jCos.push(present ? (out[`t2jCos${f}`].data as Float32Array) : EMPTY);
-      j2tCos.push(present ? (out[`j2tCos${f}`].data as Float32Array) : EMPTY);
-    }
-    const t2jIdx = low32(out.t2jIdx.data as BigInt64Array);
+  /**
+   * Both directions' candidates of one graph run, re-scored exactly where they
+   * can still enter a list. TopK hands them out best first, so once one cannot
+   * (its approximate mean plus the subject's largest bound is below the list's
+   * last exact score), none after it can. The candidates TopK left out are then
+   * proven out the same way, from its last value; if they cannot be, the subject
+   * is scored exactly against all of the other side.
+   */
+  private collect(out: ort.InferenceSession.OnnxValueMapType, q: EmbeddingBlock, qOffset: number, slice: JobSlice, b: CandidateBounds, scale: number, t2j: CandidateTable, j2t: CandidateTable): void {
+    const c = slice.block;
+    this.memo.clear();
+    const tVal = out.t2jVal.data as Float32Array;
+    const tIdx = low32(out.t2jIdx.data as BigInt64Array);
     const kt = out.t2jIdx.dims[1];
+    const seen = new Uint8Array(Math.max(c.rows, q.rows));
     for (let i = 0; i < q.rows; i++) {
+      if (!(q.mask[i] & this.requiredMask)) continue;
+      this.stats.subjects++;
+      const s = qOffset + i;
+      const rb = b.row(i);
       for (let r = 0; r < kt; r++) {
-        const at = i * kt + r;
-        const col = t2jIdx[2 * at];
-        const shared = q.mask[i] & c.mask[col];
-        if (this.invDen[shared] === 0) continue;
-        const e = t2j.offer(qOffset + i, this.mean(t2jCos, at, shared), c.ids[col]);
-        if (e >= 0) this.writeCents(t2j.cents, e, t2jCos, at, shared);
+        const v = tVal[i * kt + r] * scale;
+        if (v < NO_MATCH_BELOW) break;
+        const floor = t2j.floor(s);
+        if (v + rb < floor) break;
+        const col = tIdx[2 * (i * kt + r)];
+        if (v + b.pair(i, col) < floor) continue;
+        this.offerExact(t2j, s, c.ids[col], q, i, slice, col);
+      }
+      const last = tVal[i * kt + kt - 1] * scale;
+      if (kt < c.rows && !(last < NO_MATCH_BELOW) && !(last + rb < t2j.floor(s))) {
+        this.stats.fallbacks++;
+        seen.fill(0);
+        for (let r = 0; r < kt; r++) seen[tIdx[2 * (i * kt + r)]] = 1;
+        for (let col = 0; col < c.rows; col++) if (!seen[col]) this.offerExact(t2j, s, c.ids[col], q, i, slice, col);
       }
     }
-    const j2tIdx = low32(out.j2tIdx.data as BigInt64Array);
-    const kj = out.j2tIdx.dims[0];
-    const bc = c.rows;
-    for (let r = 0; r < kj; r++) {
-      for (let col = 0; col < bc; col++) {
-        const at = r * bc + col;
-        const i = j2tIdx[2 * at];
-        const shared = q.mask[i] & c.mask[col];
-        // Padding rows have mask 0, so they never reach the job lists.
-        if (this.invDen[shared] === 0) continue;
-        const e = j2t.offer(cOffset + col, this.mean(j2tCos, at, shared), q.ids[i]);
-        if (e >= 0) this.writeCents(j2t.cents, e, j2tCos, at, shared);
+    const jVal = out.j2tVal.data as Float32Array;
+    const jIdx = low32(out.j2tIdx.data as BigInt64Array);
+    const kj = out.j2tIdx.dims[1];
+    // Padding jobs (col >= real) have no list.
+    for (let col = 0; col < slice.real; col++) {
+      if (!(c.mask[col] & this.requiredMask)) continue;
+      this.stats.subjects++;
+      const s = slice.offset + col;
+      const cb = b.col(col);
+      for (let r = 0; r < kj; r++) {
+        const v = jVal[col * kj + r] * scale;
+        if (v < NO_MATCH_BELOW) break;
+        const floor = j2t.floor(s);
+        if (v + cb < floor) break;
+        const i = jIdx[2 * (col * kj + r)];
+        if (v + b.pair(i, col) < floor) continue;
+        this.offerExact(j2t, s, q.ids[i], q, i, slice, col);
+      }
+      const last = jVal[col * kj + kj - 1] * scale;
+      if (kj < q.rows && !(last < NO_MATCH_BELOW) && !(last + cb < j2t.floor(s))) {
+        this.stats.fallbacks++;
+        seen.fill(0);
+        for (let r = 0; r < kj; r++) seen[jIdx[2 * (col * kj + r)]] = 1;
+        for (let i = 0; i < q.rows; i++) if (!seen[i]) this.offerExact(j2t, s, q.ids[i], q, i, slice, col);
       }
     }
   }
 
-  /** Weighted mean cosine over the shared weighted facets, in float64, clamped to [-1, 1]. */
-  private mean(cos: Float32Array[], at: number, shared: number): number {
-    const weighted = this.weighted;
-    let num = 0;
-    for (let k = 0; k < weighted.length; k++) {
-      const f = weighted[k];
-      if (shared & (1 << f)) num += this.weightOf[k] * (cos[f][at] * this.invScale[f]);
-    }
-    const m = num * this.invDen[shared];
-    return m > 1 ? 1 : m < -1 ? -1 : m;
+  /** Offers pair (talent row i, job row col) to subject s of `table` with its exact score; a pair scored for one direction is reused for the other. */
+  private offerExact(table: CandidateTable, s: number, candidateId: number, q: EmbeddingBlock, i: number, slice: JobSlice, col: number): void {
+    const c = slice.block;
+    const key = i * c.rows + col;
+    let m = this.memo.get(key);
+    if (m === undefined) {
+      const shared = q.mask[i] & c.mask[col];
+      const row = slice.offset + col;
+      for (let f = 0; f < F; f++) {
+        const d = this.opts.dims[f];
+        this.cos[f] = shared & (1 << f) ? this.arena!.dot(this.talentAt[f] + i * d, this.jobAt[f] + row * d, d) : 0;
+      }
+      const mean = exactMean(this.cos, shared, this.opts.weights);
+      m = this.memo.size;
+      if (m === this.memoMeans.length) this.growMemo();
+      this.memoMeans[m] = mean;
+      for (let f = 0; f < F; f++) this.memoCents[m * F + f] = shared & (1 << f) ? facetCents(this.cos[f]) : -1;
+      this.memo.set(key, m);
+      this.stats.rescored++;
+    } else this.stats.reused++;
+    const mean = this.memoMeans[m];
+    if (Number.isNaN(mean)) return;
+    const e = table.offer(s, mean, candidateId);
+    if (e >= 0) table.cents.set(this.memoCents.subarray(m * F, (m + 1) * F), e * F);
   }
 
-  /** Facet scores of one entry: every shared facet (weighted or not), -1 elsewhere. */
-  private writeCents(dst: Int16Array, entry: number, cos: Float32Array[], at: number, shared: number): void {
-    for (let f = 0; f < F; f++) dst[entry * F + f] = shared & (1 << f) ? facetCents(cos[f][at] * this.invScale[f]) : -1;
+  /** Copies the talent rows into the arena, where the exact re-score reads them. */
+  private placeTalents(q: EmbeddingBlock): void {
+    const { arena } = this;
+    this.opts.dims.forEach((d, f) => arena!.f32.set(q.facets[f].subarray(0, q.rows * d), this.talentAt[f]));
+  }
+
+  private growMemo(): void {
+    const means = new Float64Array(this.memoMeans.length * 2);
+    means.set(this.memoMeans);
+    const cents = new Int16Array(means.length * F);
+    cents.set(this.memoCents);
+    this.memoMeans = means;
+    this.memoCents = cents;
   }
 }
-
-const EMPTY = new Float32Array(0);
 
 /** Row of `id` in ascending ids[0..n), or -1. */
 function indexOf(ids: Float64Array, n: number, id: number): number {

@@ -1,4 +1,5 @@
 import { ExitCode, FitmatchError } from '../errors.js';
+import type { KernelChoice } from './chooseKernel.js';
 import type { EngineFactory } from './enginePort.js';
 import { planBlocks, rowBytes } from './planBlocks.js';
 import { WorkerEngine } from './WorkerEngine.js';
@@ -63,5 +64,20 @@ function fits(i: RunPlanInput): boolean {
   }
 }
 
-/** The onnxruntime engine in a worker thread; loaded on first use, so other commands never load the native binding. */
-export const defaultEngineFactory: EngineFactory = { create: (s) => WorkerEngine.create(s) };
+let autoChoice: Promise<KernelChoice> | null = null;
+
+/**
+ * The onnxruntime engine in a worker thread; loaded on first use, so other
+ * commands never load the native binding. `--kernel auto` is measured once per
+ * process, not once per engine (an incremental run creates several).
+ */
+export const defaultEngineFactory: EngineFactory = {
+  create: async (s) => {
+    if (s.kernel === 'auto') {
+      autoChoice ??= import('./chooseKernel.js').then((m) => m.chooseKernel('auto', s.threads));
+      const c = await autoChoice;
+      s = { ...s, kernel: c.kernel, kernelWhy: c.why };
+    }
+    return WorkerEngine.create(s);
+  },
+};

@@ -50,12 +50,14 @@ export function planBlocks(input: BlockPlanInput): BlockPlan {
   const cap = topK + input.reserve;
   const row = rowBytes(dims);
   const cell = scratchBytesPerCell(dims);
-  // Per talent row: the block (twice: the caller reads the next while the last is still referenced),
-  // its t2j table, its ResultBatch, pq.
-  const perTalent = 2 * row + CandidateTable.bytesFor(1, cap) + topK * (8 * 3 + 4 + 8 * FACET_COUNT) + 4 * FACET_COUNT;
+  // int8 candidates (--kernel auto may pick them): one byte per value for the quantised copy of each side.
+  const codes = dims.reduce((a, b) => a + b, 0);
+  // Per talent row: the block (twice: the caller reads the next while the last is still referenced, and
+  // once more where the exact re-score reads it), its t2j table, its ResultBatch, pq.
+  const perTalent = 3 * row + codes + CandidateTable.bytesFor(1, cap) + topK * (8 * 3 + 4 + 8 * FACET_COUNT) + 4 * FACET_COUNT;
   const fixed =
     BASE_OVERHEAD_BYTES +
-    jobCount * (row + 4 * FACET_COUNT) +
+    jobCount * (row + codes + 4 * FACET_COUNT) +
     CandidateTable.bytesFor(jobCount, cap) +
     jobCount * topK * (8 * 3 + 4 + 8 * FACET_COUNT);
   const avail = memoryBytes - fixed;

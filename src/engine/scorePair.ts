@@ -1,4 +1,5 @@
 import { FACET_COUNT, facetBit } from '../facets.js';
+import { exactDot, exactMean } from './exactScore.js';
 
 export interface PairScore {
   /** Weighted mean cosine over shared positive-weight facets, clamped to [-1, 1]. */
@@ -20,30 +21,14 @@ export function combineFacetCosines(
   sharedMask: number,
   weights: readonly number[],
 ): PairScore | null {
-  let num = 0;
-  let den = 0;
+  const mean = exactMean(cosines, sharedMask, weights);
+  if (Number.isNaN(mean)) return null;
   const facetScores = new Array<number>(FACET_COUNT).fill(NaN);
-  for (let f = 0; f < FACET_COUNT; f++) {
-    if (!(sharedMask & facetBit(f))) continue;
-    const cos = clamp1(cosines[f]);
-    facetScores[f] = (cos + 1) * 50;
-    if (weights[f] > 0) {
-      num += weights[f] * cosines[f];
-      den += weights[f];
-    }
-  }
-  if (den === 0) return null;
-  const mean = clamp1(num / den);
+  for (let f = 0; f < FACET_COUNT; f++) if (sharedMask & facetBit(f)) facetScores[f] = (clamp1(cosines[f]) + 1) * 50;
   return { mean, total: (mean + 1) * 50, facetScores };
 }
 
-function dot(a: Float32Array, aOff: number, b: Float32Array, bOff: number, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += a[aOff + i] * b[bOff + i];
-  return s;
-}
-
-/** Reference score of one pair in float64, straight from the facet vectors. */
+/** A pair's score straight from its stored (unit float32) facet vectors: the exact function every published score is (exactScore.ts). */
 export function scorePair(
   t: { facets: Float32Array[]; mask: number; row?: number },
   j: { facets: Float32Array[]; mask: number; row?: number },
@@ -53,7 +38,7 @@ export function scorePair(
   const shared = t.mask & j.mask;
   const cosines = new Array<number>(FACET_COUNT).fill(0);
   for (let f = 0; f < FACET_COUNT; f++) {
-    if (shared & facetBit(f)) cosines[f] = dot(t.facets[f], (t.row ?? 0) * dims[f], j.facets[f], (j.row ?? 0) * dims[f], dims[f]);
+    if (shared & facetBit(f)) cosines[f] = exactDot(t.facets[f], (t.row ?? 0) * dims[f], j.facets[f], (j.row ?? 0) * dims[f], dims[f]);
   }
   return combineFacetCosines(cosines, shared, weights);
 }

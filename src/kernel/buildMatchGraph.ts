@@ -4,29 +4,39 @@ import { OnnxType, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './e
 /** Score given to pairs without a shared positive-weight facet; below any real mean (>= -1). */
 export const NO_MATCH_SCORE = -4;
 
+/** How the candidate pass multiplies: float32 Gemm, or u8 × s8 MatMulInteger on vectors quantised per row. */
+export type KernelKind = 'fp32' | 'int8';
+
+/** Zero point of the talents' u8 codes: q_u8 = q_s8 + 128 (u8 × s8 is the fast MatMulInteger path; s8 × s8 is not). */
+export const U8_ZERO_POINT = 128;
+
 /**
- * Each facet's Gemm alpha. The same in both graphs, so a pair's facet cosine has
- * the same float32 bits whichever graph (and block) computed it.
+ * Each facet's Gemm alpha (fp32) or row-scale factor (int8): the weight as a
+ * float32, so the graph's numerator is Σ w_f·cos_f.
  */
 export function gemmScales(weights: readonly number[]): number[] {
   return weights.map((w) => (w > 0 ? Math.fround(w) : 1));
 }
 
 /**
- * One run scores a talent block (bq rows) against a job chunk (bc rows) and keeps,
- * inside the graph, the top kt jobs per talent and the top kj talents per job,
- * plus every facet cosine at those positions.
+ * The candidate pass: one run scores a talent block (bq rows) against a job
+ * slice (bc rows) approximately and keeps, inside the graph, the top kt jobs per
+ * talent and the top kj talents per job with their approximate means. The
+ * engine bounds the approximation's error and re-scores the candidates exactly
+ * (exactScore.ts); these values only choose candidates.
  *
- * Inputs: q{f} [bq,d_f], c{f} [bc,d_f] for facets with d_f > 0; pq [bq,6] = w_f*present;
- * pcT [6,bc] = present; kt, kj int64 [1].
- * Outputs: t2jIdx [bq,kt] (int64), t2jCos{f} [bq,kt]; j2tIdx [kj,bc], j2tCos{f} [kj,bc].
- * The cosine outputs are scaled: divide by gemmScales(...)[f] to get the cosine.
+ * fp32 inputs: q{f} [bq,d_f], c{f} [bc,d_f] (float32).
+ * int8 inputs: q{f} [bq,d_f] (uint8, zero point 128), c{f} [d_f,bc] (int8, transposed),
+ *   qs{f} [bq,1] = w_f × the talent row's scale, cs{f} [1,bc] = the job row's scale.
+ * Both: pq [bq,6] = w_f*present; pcT [6,bc] = present; kt, kj int64 [1].
+ * Outputs: t2jVal, t2jIdx [bq,kt]; j2tVal, j2tIdx [bc,kj] (per job, its best talents).
  *
  * allPresent: every row on both sides has every weighted facet, so the denominator
  * is constant and ranking by the numerator is the same; this drops the pq/pcT
- * inputs and three full-matrix passes (MatMul, Div, Where).
+ * inputs and three full-matrix passes (MatMul, Div, Where). Its values are then
+ * Σ w_f·cos_f, not the mean: the engine divides by Σ w_f.
  */
-export function buildMatchGraph(weights: readonly number[], dims: readonly number[], allPresent = false): OnnxGraph {
+export function buildMatchGraph(weights: readonly number[], dims: readonly number[], allPresent = false, kernel: KernelKind = 'fp32'): OnnxGraph {
   const facets = [...Array(FACET_COUNT).keys()].filter((f) => dims[f] > 0);
   const weighted = facets.filter((f) => weights[f] > 0);
   if (weighted.length === 0) throw new Error('at least one facet needs a positive weight and dims > 0');
@@ -38,10 +48,25 @@ export function buildMatchGraph(weights: readonly number[], dims: readonly numbe
   const i64 = (name: string, shape: (number | string)[]): OnnxValueInfo => ({ name, elemType: OnnxType.INT64, shape });
 
   const scales = gemmScales(weights);
-  for (const f of facets) {
-    inputs.push(fp(`q${f}`, ['bq', dims[f]]), fp(`c${f}`, ['bc', dims[f]]));
-    const attrs = { transB: { int: 1 }, ...(scales[f] !== 1 ? { alpha: scales[f] } : {}) };
-    nodes.push({ op: 'Gemm', inputs: [`q${f}`, `c${f}`], outputs: [`S${f}`], attrs });
+  for (const f of weighted) {
+    if (kernel === 'fp32') {
+      inputs.push(fp(`q${f}`, ['bq', dims[f]]), fp(`c${f}`, ['bc', dims[f]]));
+      const attrs = { transB: { int: 1 }, ...(scales[f] !== 1 ? { alpha: scales[f] } : {}) };
+      nodes.push({ op: 'Gemm', inputs: [`q${f}`, `c${f}`], outputs: [`S${f}`], attrs });
+    } else {
+      inputs.push(
+        { name: `q${f}`, elemType: OnnxType.UINT8, shape: ['bq', dims[f]] },
+        { name: `c${f}`, elemType: OnnxType.INT8, shape: [dims[f], 'bc'] },
+        fp(`qs${f}`, ['bq', 1]),
+        fp(`cs${f}`, [1, 'bc']),
+      );
+      nodes.push(
+        { op: 'MatMulInteger', inputs: [`q${f}`, `c${f}`, 'zp'], outputs: [`I${f}`] },
+        { op: 'Cast', inputs: [`I${f}`], outputs: [`F${f}`], attrs: { to: { int: OnnxType.FLOAT } } },
+        { op: 'Mul', inputs: [`F${f}`, `qs${f}`], outputs: [`R${f}`] },
+        { op: 'Mul', inputs: [`R${f}`, `cs${f}`], outputs: [`S${f}`] },
+      );
+    }
   }
   if (!allPresent) inputs.push(fp('pq', ['bq', FACET_COUNT]), fp('pcT', [FACET_COUNT, 'bc']));
   inputs.push(i64('kt', [1]), i64('kj', [1]));
@@ -62,19 +87,12 @@ export function buildMatchGraph(weights: readonly number[], dims: readonly numbe
     // TopK along axis 0 walks columns with a stride and measured 2x slower than a
     // transpose plus a row-wise TopK (103 ms vs 47 ms at 2000 x 5000).
     { op: 'Transpose', inputs: [score], outputs: ['scoreT'], attrs: { perm: { ints: [1, 0] } } },
-    { op: 'TopK', inputs: ['scoreT', 'kj'], outputs: ['j2tValT', 'j2tIdxT'], attrs: { axis: { int: 1 } } },
-    { op: 'Transpose', inputs: ['j2tIdxT'], outputs: ['j2tIdx'], attrs: { perm: { ints: [1, 0] } } },
+    { op: 'TopK', inputs: ['scoreT', 'kj'], outputs: ['j2tVal', 'j2tIdx'], attrs: { axis: { int: 1 } } },
   );
-  outputs.push(i64('t2jIdx', ['bq', 'kt']), i64('j2tIdx', ['kj', 'bc']));
-  for (const f of facets) {
-    nodes.push(
-      { op: 'GatherElements', inputs: [`S${f}`, 't2jIdx'], outputs: [`t2jCos${f}`], attrs: { axis: { int: 1 } } },
-      { op: 'GatherElements', inputs: [`S${f}`, 'j2tIdx'], outputs: [`j2tCos${f}`], attrs: { axis: { int: 0 } } },
-    );
-    outputs.push(fp(`t2jCos${f}`, ['bq', 'kt']), fp(`j2tCos${f}`, ['kj', 'bc']));
-  }
+  outputs.push(fp('t2jVal', ['bq', 'kt']), i64('t2jIdx', ['bq', 'kt']), fp('j2tVal', ['bc', 'kj']), i64('j2tIdx', ['bc', 'kj']));
 
   const scalar = (name: string, v: number) => ({ name, dims: [], data: new Float32Array([v]) });
-  const initializers = allPresent ? [] : [scalar('zero', 0), scalar('noMatch', NO_MATCH_SCORE)];
+  const initializers: OnnxGraph['initializers'] = allPresent ? [] : [scalar('zero', 0), scalar('noMatch', NO_MATCH_SCORE)];
+  if (kernel === 'int8') initializers.push({ name: 'zp', dims: [], data: Uint8Array.of(U8_ZERO_POINT) });
   return { name: 'fitmatch_kernel', nodes, inputs, outputs, initializers };
 }

@@ -1,7 +1,7 @@
 import { ProtoWriter } from './ProtoWriter.js';
 
 /** ONNX TensorProto.DataType values used here. */
-export const OnnxType = { FLOAT: 1, INT64: 7, BOOL: 9 } as const;
+export const OnnxType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9 } as const;
 
 export type AttrValue = number | number[] | string | { int: number } | { ints: number[] };
 
@@ -23,7 +23,7 @@ export interface OnnxValueInfo {
 export interface OnnxInitializer {
   name: string;
   dims: number[];
-  data: Float32Array | BigInt64Array;
+  data: Float32Array | BigInt64Array | Uint8Array;
 }
 
 export interface OnnxGraph {
@@ -62,7 +62,7 @@ function writeValueInfo(w: ProtoWriter, v: OnnxValueInfo): void {
 
 function writeInitializer(w: ProtoWriter, t: OnnxInitializer): void {
   w.packedInts(1, t.dims);
-  w.int(2, t.data instanceof Float32Array ? OnnxType.FLOAT : OnnxType.INT64);
+  w.int(2, t.data instanceof Float32Array ? OnnxType.FLOAT : t.data instanceof Uint8Array ? OnnxType.UINT8 : OnnxType.INT64);
   w.string(8, t.name);
   w.bytes(9, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
 }

@@ -1,3 +1,4 @@
+import type { EngineStats } from '../engine/enginePort.js';
 import type { ShardSpec } from './shardSpec.js';
 
 export interface MatchSummary {
@@ -13,6 +14,8 @@ export interface MatchSummary {
   timings: Record<string, number>;
   /** The process's peak resident set so far (ru_maxrss). */
   peakRssMb: number;
+  /** This process's candidate pass: which kernel and why, candidates, fallbacks, re-score cost. */
+  engine?: EngineStats;
 }
 
 /** Multiply-adds of the score GEMM (numerator; the mask GEMM is negligible), as GFLOP per second of compute. */
@@ -34,8 +37,15 @@ export function formatMatchSummary(s: MatchSummary): string {
     `  eligible: ${c.eligibleTalents} talents × ${c.eligibleJobs} job postings (dims ${s.dims.join('/')}); blocks ${c.blocks} of up to ${s.plan.blockRows} talents${c.shards > 1 ? ` over ${c.shards} shards` : ''}`,
     `  rows: ${c.rowsTalentToJob} talent_to_job + ${c.rowsJobToTalent} job_to_talent; no match: ${talentsWithout} talents, ${jobsWithout} jobs`,
     `  skipped blobs: ${sum(c.skippedWrongDim) + sum(c.skippedInvalid)} (wrong dimension ${sum(c.skippedWrongDim)}, zero/NaN ${sum(c.skippedInvalid)}, unreadable rows ${c.skippedCorruptRows ?? 0}); entities with no usable facet: ${c.talentsWithoutUsableFacet} talents, ${c.jobsWithoutUsableFacet} jobs${c.changedDuringRun ? `; ${c.changedDuringRun} embeddings changed during the run (the next incremental run recomputes them)` : ''}`,
+    ...(s.engine ? [formatEngineLine(s.engine)] : []),
     `  time (this process): read jobs ${sec(t.jobsReadMs)}, read talents ${sec(t.readMs)}, compute ${sec(t.computeMs)} (${gflops(c.eligibleTalents, c.eligibleJobs, s.dims, t.computeMs).toFixed(0)} GFLOP/s), write ${sec(t.persistMs)}, merge ${sec(t.mergeMs)}, indexes ${sec(t.indexMs)}, publish ${sec(t.publishMs)}, total ${sec(t.totalMs)}; peak RSS ${s.peakRssMb} MB`,
   ].join('\n');
+}
+
+/** Which kernel ran and why, and what the exact re-score cost. */
+export function formatEngineLine(e: EngineStats): string {
+  const per = e.subjects ? (e.rescored / e.subjects).toFixed(1) : '0';
+  return `  kernel: ${e.kernel} (${e.kernelWhy}); ${e.rescored} pairs re-scored exactly (${per} per subject, ${e.reused} reused for the other direction), ${e.fallbacks} subjects scored exactly against a whole slice${e.kernel === 'int8' || e.redoneFp32 ? `, ${e.redoneFp32} int8 runs redone with fp32 (too many candidates)` : ''}; candidate graph ${sec(e.graphMs)}, bounds + re-score ${sec(e.rescoreMs)}`;
 }
 
 export function formatIncrementalSummary(s: MatchSummary): string {

@@ -8,7 +8,7 @@ import { abortableSleep } from '../shutdown.js';
 import { loadSnapshot } from './createRun.js';
 import { planRun } from '../engine/defaultEngine.js';
 import { emptySkips } from '../engine/embeddingBlock.js';
-import type { EngineFactory, EngineLike } from '../engine/enginePort.js';
+import type { EngineFactory, EngineLike, EngineSettings } from '../engine/enginePort.js';
 import type { Eligibility } from '../engine/eligibility.js';
 import { readLists } from '../store/listStore.js';
 import { mergeLists } from '../engine/mergeLists.js';
@@ -36,7 +36,7 @@ export interface IncrementalInput {
   factory: EngineFactory;
   write: { path: WritePath; maxAllowedPacket: number };
   statementBytes: number;
-  settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number; vectorCache?: string };
+  settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number; vectorCache?: string; kernel?: EngineSettings['kernel'] };
   /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause with everything computed, before applying. */
   pauseBeforeApplyMs?: number;
 }
@@ -97,7 +97,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
   const c: PassContext = {
     pool: db.pool,
     factory: p.factory,
-    settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, dims, threads: s.threads, talentBlockRows: plan.talentBlockRows, jobChunkRows: plan.jobChunkRows },
+    settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, dims, threads: s.threads, talentBlockRows: plan.talentBlockRows, jobChunkRows: plan.jobChunkRows, kernel: s.kernel },
     skips: emptySkips(),
     signal: p.signal,
     timings,
@@ -183,6 +183,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
       vectorsFromCache: vectorsRead.cache,
       eligibleTalents: cur.talents.ids.length, eligibleJobs: cur.jobs.ids.length,
       lastFullRun: await lastFullRunCost(db, state.baseRunId),
+      ...(c.engine ? { kernel: c.engine.kernel, pairsRescored: c.engine.rescored, exactFallbacks: c.engine.fallbacks } : {}),
     };
     await finishRun(db.pool, p.clock, runId, { status: 'succeeded', counts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) });
     return { runId, counts, timings };

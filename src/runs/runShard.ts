@@ -4,7 +4,7 @@ import type { HeldLock } from '../db/advisoryLock.js';
 import type { Logger } from '../log.js';
 import { abortableSleep } from '../shutdown.js';
 import { allocBlock, emptySkips, trimBlock, type BlobSkips } from '../engine/embeddingBlock.js';
-import type { EngineFactory, EngineLike } from '../engine/enginePort.js';
+import { addEngineStats, type EngineFactory, type EngineLike, type EngineSettings, type EngineStats } from '../engine/enginePort.js';
 import { writeLists } from '../store/listStore.js';
 import { rowsFromLists } from '../engine/listRows.js';
 import { clearStagedTalents, staging } from '../store/resultTables.js';
@@ -23,6 +23,8 @@ export interface ShardInput {
   snapshot: RunSnapshot;
   factory: EngineFactory;
   threads: number;
+  /** The candidate kernel (results do not depend on it). */
+  kernel?: EngineSettings['kernel'];
   /** The shard's lock: checked before every write. */
   lock: HeldLock;
   writer: () => ResultWriter;
@@ -40,6 +42,8 @@ export interface ShardResult {
   rowsTalentToJob: number;
   jobSide: { read: number; unusable: number; changed: number } | null;
   timings: { jobsReadMs: number; readMs: number; computeMs: number; persistMs: number; waitMs: number; totalMs: number };
+  /** The engine's candidate pass, summed over this process's blocks. */
+  engine?: EngineStats;
 }
 
 /** What a block's reading and scoring found; summed over blocks at publish. */
@@ -83,7 +87,7 @@ export async function runShard(p: ShardInput): Promise<ShardResult> {
   checkStop();
 
   const scorable = jobs.rows > 0 && dims.some((d, f) => d > 0 && params.weights[f] > 0);
-  const engine = scorable ? await p.factory.create({ ...params, threads: p.threads }) : noMatches;
+  const engine = scorable ? await p.factory.create({ ...params, threads: p.threads, kernel: p.kernel }) : noMatches;
   let bar: Progress | null = null;
   try {
     await engine.setJobs(trimBlock(jobs));
@@ -112,6 +116,7 @@ export async function runShard(p: ShardInput): Promise<ShardResult> {
       const done = await current;
       t.waitMs += now() - s;
       t.computeMs += done.ms;
+      result.engine = addEngineStats(result.engine, done.out.stats);
       // Score block i+1, read block i+2, and meanwhile write block i.
       if (prefetch) {
         current = compute(await prefetch);

@@ -1,6 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import { allocBlock, emptySkips, trimBlock, type BlobSkips } from '../engine/embeddingBlock.js';
-import type { EngineFactory, EngineLike, EngineSettings } from '../engine/enginePort.js';
+import { addEngineStats, type EngineFactory, type EngineLike, type EngineSettings, type EngineStats } from '../engine/enginePort.js';
 import { HASH_BYTES, type SideSnapshot } from '../engine/snapshotCodec.js';
 import { concatLists, emptyLists, type SubjectLists } from '../engine/SubjectLists.js';
 import type { EmbeddingBlock } from '../engine/types.js';
@@ -29,6 +29,8 @@ export interface PassContext {
   vectorsRead?: { db: number; cache: number };
   /** Local vector caches per side (incremental runs with --vector-cache). */
   caches?: { talent: VectorCache | null; job: VectorCache | null };
+  /** The candidate pass, summed over every block of every pass. */
+  engine?: EngineStats;
 }
 
 /** Reads entities [from, to) of `snap` into `block`, through the side's cache when there is one, counting where vectors came from. */
@@ -82,6 +84,7 @@ export async function scoreTalents(c: PassContext, engine: EngineLike, talents: 
     const t0 = performance.now();
     const out = await engine.processBlock(block);
     c.timings.computeMs += performance.now() - t0;
+    c.engine = addEngineStats(c.engine, out.stats);
     t2j.push(out.t2j);
     j2tParts.push(out.j2tDiff);
   }

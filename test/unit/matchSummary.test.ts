@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMatchSummary, gflops, type MatchSummary } from '../../src/runs/matchSummary.js';
+import { formatEngineLine, formatMatchSummary, gflops, type MatchSummary } from '../../src/runs/matchSummary.js';
 
 describe('match summary', () => {
   it('counts 2·T·J·D flops per second of compute', () => {
@@ -45,5 +45,15 @@ describe('match summary', () => {
     expect(text).toContain('4 embeddings changed during the run');
     expect(text).toContain('write 2.0s');
     expect(text).toContain('peak RSS 123 MB');
+  });
+});
+
+describe('the kernel line of the match summary', () => {
+  it('says which kernel ran and why, the exact re-scores, fallbacks and their cost', () => {
+    const line = formatEngineLine({ kernel: 'fp32', kernelWhy: 'auto: u8×s8 MatMulInteger 300 GOP/s vs fp32 Gemm 100 GFLOP/s (3.00×) on this machine; switched to fp32 after 3 int8 runs in a row left too many candidates', subjects: 100, rescored: 2500, reused: 900, fallbacks: 2, redoneFp32: 3, graphMs: 4000, rescoreMs: 1500 });
+    expect(line).toBe(
+      '  kernel: fp32 (auto: u8×s8 MatMulInteger 300 GOP/s vs fp32 Gemm 100 GFLOP/s (3.00×) on this machine; switched to fp32 after 3 int8 runs in a row left too many candidates); ' +
+        '2500 pairs re-scored exactly (25.0 per subject, 900 reused for the other direction), 2 subjects scored exactly against a whole slice, 3 int8 runs redone with fp32 (too many candidates); candidate graph 4.0s, bounds + re-score 1.5s',
+    );
   });
 });

@@ -57,7 +57,7 @@ const cases: Case[] = [
   },
 ];
 
-describe('MatchEngine vs brute-force reference', () => {
+describe.each(['fp32', 'int8'] as const)('MatchEngine (%s candidates) vs brute-force reference', (kernel) => {
   for (const c of cases) {
     it(c.name, async () => {
       const rand = rng(c.talents * 7919 + c.jobs);
@@ -69,7 +69,7 @@ describe('MatchEngine vs brute-force reference', () => {
       const reserve = 8;
       const engine = await MatchEngine.create({
         topK: c.topK, reserve, weights: c.weights, dims: c.dims, threads: 1,
-        talentBlockRows: c.talentBlockRows ?? 1000, jobChunkRows: c.jobChunkRows ?? 1000,
+        talentBlockRows: c.talentBlockRows ?? 1000, jobChunkRows: c.jobChunkRows ?? 1000, kernel, int8Budget: Infinity,
       });
       const got = await engineResults(engine, talents, concatBlocks(jobs, c.dims), c.topK, reserve);
       await engine.close();
@@ -78,6 +78,9 @@ describe('MatchEngine vs brute-force reference', () => {
       expect(ref.t2j.length).toBeGreaterThan(0);
       expectSameResults(got.t2j, ref.t2j);
       expectSameResults(got.j2t, ref.j2t);
+      // The exact re-score is the reference's own function: totals carry the same bits.
+      expect(Array.from(got.t2j.totals)).toEqual(Array.from(ref.t2j.totals));
+      expect(Array.from(got.j2t.totals)).toEqual(Array.from(ref.j2t.totals));
     });
   }
 

@@ -43,12 +43,27 @@ describe('encodeOnnxModel', () => {
     await session.release();
   });
 
-  it('the match graph loads with the expected inputs and outputs', async () => {
+  it('the match graph loads with the expected inputs and outputs (weighted facets only: weight 0 is re-scored exactly, never multiplied)', async () => {
     const session = await ort.InferenceSession.create(encodeOnnxModel(buildMatchGraph([1, 2, 0, 1, 1, 1], [4, 4, 4, 0, 4, 4])));
-    expect(session.inputNames).toEqual(['q0', 'c0', 'q1', 'c1', 'q2', 'c2', 'q4', 'c4', 'q5', 'c5', 'pq', 'pcT', 'kt', 'kj']);
-    expect(session.outputNames).toContain('t2jIdx');
-    expect(session.outputNames).toContain('j2tCos5');
-    expect(session.outputNames).not.toContain('j2tCos3');
+    expect(session.inputNames).toEqual(['q0', 'c0', 'q1', 'c1', 'q4', 'c4', 'q5', 'c5', 'pq', 'pcT', 'kt', 'kj']);
+    expect(session.outputNames).toEqual(['t2jVal', 't2jIdx', 'j2tVal', 'j2tIdx']);
+    await session.release();
+  });
+
+  it('the int8 graph takes u8 talents, transposed s8 jobs and per-row scales', async () => {
+    const session = await ort.InferenceSession.create(encodeOnnxModel(buildMatchGraph([1, 0, 0, 0, 0, 0], [4, 0, 0, 0, 0, 0], true, 'int8')));
+    expect(session.inputNames).toEqual(['q0', 'c0', 'qs0', 'cs0', 'kt', 'kj']);
+    // Talent codes [1, 0, 0, 0] (u8 = code + 128) at scale 0.5; jobs [2,0,0,0] and [0,1,0,0] at scale 0.25.
+    const out = await session.run({
+      q0: new ort.Tensor('uint8', Uint8Array.of(129, 128, 128, 128), [1, 4]),
+      c0: new ort.Tensor('int8', Int8Array.of(2, 0, 0, 1, 0, 0, 0, 0), [4, 2]),
+      qs0: new ort.Tensor('float32', Float32Array.of(0.5), [1, 1]),
+      cs0: new ort.Tensor('float32', Float32Array.of(0.25, 0.25), [1, 2]),
+      kt: new ort.Tensor('int64', BigInt64Array.of(2n), [1]),
+      kj: new ort.Tensor('int64', BigInt64Array.of(1n), [1]),
+    });
+    expect([...(out.t2jVal.data as Float32Array)]).toEqual([0.25, 0]);
+    expect([...(out.t2jIdx.data as BigInt64Array)]).toEqual([0n, 1n]);
     await session.release();
   });
 });
