@@ -20,6 +20,7 @@ interface MatchFlags {
   writeMode?: string;
   maxShrink?: string;
   allowShrink?: boolean;
+  allowEmpty?: boolean;
   publish: boolean;
   resume?: boolean;
   incremental?: boolean;
@@ -44,7 +45,8 @@ export function addMatchOptions(cmd: Command): Command {
     .option('--include-deleted', 'also match soft-deleted users, profiles and postings (env FITMATCH_INCLUDE_DELETED)')
     .option('--write-mode <mode>', 'auto, load-data or insert (env FITMATCH_WRITE_MODE; default auto: LOAD DATA LOCAL when the server allows it)')
     .option('--max-shrink <share>', 'refuse to publish a set with this much fewer talents or postings with matches than the published one (env FITMATCH_MAX_SHRINK; default 50%)')
-    .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink')
+    .option('--allow-shrink', 'publish even when the new set shrank more than --max-shrink')
+    .option('--allow-empty', 'publish even a set with no match at all (refused by default, the first publish too: exit 8)')
     .option('--incremental', 'update the published set for what changed since its run, exactly, in time proportional to the change (falls back to a full run when it cannot)')
     .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)');
 }
@@ -81,7 +83,7 @@ export function registerMatch(program: Command): void {
       process.exitCode = await runCommand(matchFlags(o, cmd), async (ctx) => {
         const runKey = o.runKey ?? process.env.FITMATCH_RUN_KEY;
         const shard = o.shard === undefined ? undefined : parseShardOrUsage(o.shard);
-        await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx);
+        await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, allowEmpty: o.allowEmpty, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx);
       });
     });
 }

@@ -32,7 +32,7 @@ export function registerRun(program: Command): void {
       process.exitCode = await runCommand({ ...matchFlags(o, c), ...backfillConfigFlags(o) }, async (ctx) => {
         // o.reportJson is run's own report, not the backfill's.
         const { dryRun: _dryRun, reportJson: _runReport, ...b } = backfillOptions(o);
-        await run({ migrate: o.migrate, strict: o.strict, backfill: b, match: { allowShrink: !!o.allowShrink, incremental: !!o.incremental }, reportJson: o.reportJson, pauseBeforePhase: { match: pause } }, ctx);
+        await run({ migrate: o.migrate, strict: o.strict, backfill: b, match: { allowShrink: !!o.allowShrink, allowEmpty: !!o.allowEmpty, incremental: !!o.incremental }, reportJson: o.reportJson, pauseBeforePhase: { match: pause } }, ctx);
       });
     });
 }

@@ -16,7 +16,7 @@ export interface RunOptions {
   /** Exit 9 when the run skipped bad rows, facets or blobs (the results are published all the same). */
   strict?: boolean;
   backfill: Omit<BackfillOptions, 'dryRun' | 'reportJson'>;
-  match: Pick<MatchOptions, 'allowShrink' | 'blockRows' | 'engine' | 'incremental'>;
+  match: Pick<MatchOptions, 'allowShrink' | 'allowEmpty' | 'blockRows' | 'engine' | 'incremental'>;
   /** Write the run summary as JSON to this file. */
   reportJson?: string;
   migrationsDir?: string;

@@ -2,7 +2,8 @@ import type { Clock } from '../clock.js';
 import type { HeldLock } from '../db/advisoryLock.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
-import { finishRun, startRun } from '../store/runRecord.js';
+import { insertRun, stopTransition, transition } from '../store/runLifecycle.js';
+import { assertPublishesForward } from './publishOrder.js';
 import { abortableSleep } from '../shutdown.js';
 import { loadSnapshot } from './createRun.js';
 import { planRun } from '../engine/defaultEngine.js';
@@ -14,7 +15,7 @@ import { mergeLists } from '../engine/mergeLists.js';
 import { readSnapshot } from '../store/readSnapshot.js';
 import { readPublishedState, type PublishedState } from '../store/resultTables.js';
 import type { WritePath } from '../store/resultWriter.js';
-import { runById, writeParts } from '../store/runStore.js';
+import { matchRunById, writeParts, type IncrementalRunParams } from '../store/runStore.js';
 import { encodeSnapshot, type RunSnapshot } from '../engine/snapshotCodec.js';
 import { emptyLists, encodeLists, type SubjectLists } from '../engine/SubjectLists.js';
 import { detectFacetDims } from '../store/vectorReader.js';
@@ -40,6 +41,8 @@ export interface IncrementalInput {
 
 export type IncrementalResult =
   | { fallback: string }
+  /** Nothing changed since the published run: no run recorded, nothing published. */
+  | { unchangedSince: number }
   | { runId: number; counts: Record<string, unknown>; timings: Record<string, number> };
 
 const now = () => performance.now();
@@ -56,7 +59,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
   const state = await readPublishedState(db.pool);
   if (!state) return { fallback: 'nothing is published yet' };
   if (state.reserve < 0) return { fallback: 'the published set has no exact lists to repair (it predates them)' };
-  const base = await runById(db.pool, state.runId);
+  const base = await matchRunById(db.pool, state.runId);
   if (!base) return { fallback: `the published run ${state.runId} is not in match_runs` };
   const differs = baseDiffers(base.params, state, s);
   if (differs) return { fallback: differs };
@@ -67,7 +70,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     return { fallback: `the snapshot of the published run ${state.runId} is gone` };
   }
   const conn = await db.pool.getConnection();
-  let cur: RunSnapshot;
+  let cur: RunSnapshot & { readAt: Date };
   let dims: number[];
   try {
     cur = await readSnapshot(conn, s.eligibility);
@@ -80,9 +83,10 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
   const dj = diffSide(baseSnapshot.jobs, cur.jobs);
   const share = Math.max(changeShare(dt), changeShare(dj));
   if (share > s.maxChange) return { fallback: `${(share * 100).toFixed(1)}% of one side changed, more than --max-change ${(s.maxChange * 100).toFixed(0)}%` };
+  if (![dt, dj].some((d) => d.added.length || d.changed.length || d.removed.length)) return { unchangedSince: state.runId };
 
-  const params = { topK: s.topK, reserve: s.reserve, weights: s.weights, dims, eligibility: s.eligibility, incrementalOf: state.runId, baseRunId: state.baseRunId };
-  const runId = await startRun(db.pool, p.clock, 'match', params);
+  const params: IncrementalRunParams = { topK: s.topK, reserve: s.reserve, weights: s.weights, dims, eligibility: s.eligibility, fullRunId: state.baseRunId };
+  const runId = await insertRun(db.pool, p.clock, { kind: 'incremental', params: { ...params }, baseRunId: state.runId, snapshotAt: cur.readAt });
   const startedAt = p.clock.now().getTime();
   log.info(
     `incremental run ${runId} on top of run ${state.runId}: talents +${dt.added.length} ~${dt.changed.length} -${dt.removed.length}, ` +
@@ -153,7 +157,10 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
       await abortableSleep(p.pauseBeforeApplyMs, p.signal);
     }
     await p.matchLock.assertHeld();
-    const rows = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, topK: s.topK, published: { ...state, runId } }, p.write, p.statementBytes);
+    await assertPublishesForward(p.matchLock.conn, (await matchRunById(p.matchLock.conn, runId))!, { log });
+    // A stop requested by now leaves everything as it was; during the apply, its transaction rolls back.
+    p.signal.throwIfAborted();
+    const rows = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, topK: s.topK, published: { runId, baseRunId: state.baseRunId, topK: state.topK, reserve: state.reserve, weights: state.weights } }, p.write, p.statementBytes, p.signal);
     timings.writeMs = now() - ts;
     timings.totalMs = now() - t0;
     const counts = {
@@ -168,10 +175,10 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
       rowsWritten: rows,
       eligibleTalents: cur.talents.ids.length, eligibleJobs: cur.jobs.ids.length,
     };
-    await finishRun(db.pool, p.clock, runId, { status: 'succeeded', counts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) });
+    await transition(db.pool, p.clock, runId, 'succeed', { counts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) });
     return { runId, counts, timings };
   } catch (e) {
-    await finishRun(db.pool, p.clock, runId, { status: p.signal.aborted ? 'interrupted' : 'failed', error: (e as Error).message }).catch(() => undefined);
+    await transition(db.pool, p.clock, runId, stopTransition(p.signal.aborted), { error: (e as Error).message }).catch(() => undefined);
     throw e;
   } finally {
     for (const e of new Set(engines)) await e.close();

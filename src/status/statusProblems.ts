@@ -1,7 +1,8 @@
 import { ExitCode } from '../errors.js';
 import { formatDuration } from '../formatDuration.js';
+import { hasStopped, type RunStatus } from '../store/runLifecycle.js';
 
-export type ProblemKind = 'nothing_published' | 'last_run_failed' | 'stale';
+export type ProblemKind = 'nothing_published' | 'empty_published' | 'last_run_failed' | 'stale';
 
 export interface StatusProblem {
   kind: ProblemKind;
@@ -16,17 +17,19 @@ export interface StatusProblem {
  */
 export const STATUS_PRECEDENCE: readonly { kind: ProblemKind; exitCode: number }[] = [
   { kind: 'nothing_published', exitCode: ExitCode.STATUS_INCOMPLETE },
+  { kind: 'empty_published', exitCode: ExitCode.STATUS_INCOMPLETE },
   { kind: 'last_run_failed', exitCode: ExitCode.STATUS_FAILED },
   { kind: 'stale', exitCode: ExitCode.STATUS_STALE },
 ];
 
 export interface HealthFacts {
   now: Date;
-  published: { runId: number; publishedAt: Date } | null;
+  /** rows: in match_results, both directions. */
+  published: { runId: number; publishedAt: Date; rows: number } | null;
   /** null: no age limit. */
   maxAgeMs: number | null;
   /** The newest run of each kind (absent when there is none). */
-  lastRuns: { kind: 'match' | 'backfill'; id: number; status: string; error: string | null; dead?: boolean }[];
+  lastRuns: { kind: 'match' | 'backfill'; id: number; status: RunStatus; error: string | null; dead?: boolean }[];
 }
 
 const codeOf = (kind: ProblemKind) => STATUS_PRECEDENCE.find((p) => p.kind === kind)!.exitCode;
@@ -35,8 +38,11 @@ const codeOf = (kind: ProblemKind) => STATUS_PRECEDENCE.find((p) => p.kind === k
 export function statusProblems(f: HealthFacts): StatusProblem[] {
   const out: StatusProblem[] = [];
   if (!f.published) out.push({ kind: 'nothing_published', exitCode: codeOf('nothing_published'), message: 'nothing has ever been published: match_results is empty' });
+  else if (f.published.rows === 0) {
+    out.push({ kind: 'empty_published', exitCode: codeOf('empty_published'), message: `the published run ${f.published.runId} has no match at all: match_results is empty (were embeddings backfilled?)` });
+  }
   for (const r of f.lastRuns) {
-    const failed = r.status === 'failed' || r.status === 'interrupted';
+    const failed = hasStopped(r.status);
     if (!failed && !r.dead) continue;
     const what = r.dead ? `is still marked ${r.status} but no process holds its lock (the process died)` : `${r.status}${r.error ? `: ${oneLine(r.error)}` : ''}`;
     out.push({ kind: 'last_run_failed', exitCode: codeOf('last_run_failed'), message: `the last ${r.kind} run (${r.id}) ${what}` });

@@ -124,12 +124,13 @@ export interface PublishedState {
 
 const WEIGHT_COLUMNS = 'weight_roles, weight_skills, weight_growth, weight_career, weight_vision, weight_culture';
 
-/** Replaces the one row of `table` (match_published or a staged copy of it). */
-export async function writePublishedState(q: Pool | PoolConnection, table: string, s: PublishedState): Promise<void> {
+/** Replaces the one row of `table` (match_published or a staged copy of it); published_at is now unless given (a rollback restores it). */
+export async function writePublishedState(q: Pool | PoolConnection, table: string, s: PublishedState & { publishedAt?: Date }): Promise<void> {
   await q.query(`DELETE FROM ${table}`);
-  await q.query(`INSERT INTO ${table} (id, run_id, base_run_id, published_at, top_k, reserve, ${WEIGHT_COLUMNS}) VALUES (1, ?, ?, CURRENT_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?)`, [
+  await q.query(`INSERT INTO ${table} (id, run_id, base_run_id, published_at, top_k, reserve, ${WEIGHT_COLUMNS}) VALUES (1, ?, ?, COALESCE(?, CURRENT_TIMESTAMP(3)), ?, ?, ?, ?, ?, ?, ?, ?)`, [
     s.runId,
     s.baseRunId,
+    s.publishedAt ?? null,
     s.topK,
     s.reserve,
     ...s.weights,

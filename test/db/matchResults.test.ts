@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { match } from '../../src/commands/match.js';
-import { parseJson } from '../../src/store/runRecord.js';
+import { parseJson } from '../../src/store/parseJson.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
 import { seedDirtyData } from './matchDirtyData.js';
 import { diffDirection, matchCtx, publishedRows } from './matchHelpers.js';

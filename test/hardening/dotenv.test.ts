@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDotenv } from '../../src/config/dotenv.js';
 import { ExitCode } from '../../src/errors.js';
-import { parseJson } from '../../src/store/runRecord.js';
+import { parseJson } from '../../src/store/parseJson.js';
 import { killAllFitmatch, runFitmatch } from '../helpers/fitmatchProcess.js';
 import { lastRun } from '../helpers/publishedState.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
