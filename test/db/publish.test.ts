@@ -127,7 +127,7 @@ describe('publishing match results', () => {
   });
 
   it('cleans up after a crashed run: its staging, a run left "running", staging nobody owns', async () => {
-    await t.exec("INSERT INTO match_runs (kind, status, started_at, params) VALUES ('match', 'running', NOW(), '{}')");
+    await t.exec("INSERT INTO match_runs (kind, status, started_at, params) VALUES ('full', 'running', NOW(), '{}')");
     const [stale] = (await t.exec('SELECT MAX(id) AS id FROM match_runs')) as { id: number }[];
     await t.exec(`CREATE TABLE match_results_r${stale.id} LIKE match_results`);
     await t.exec('CREATE TABLE match_results_r999999 LIKE match_results');
