@@ -78,12 +78,10 @@ export function registerMatch(program: Command): void {
     .addOption(new Option('--block-rows <n>', 'talents per block, the unit of work a crash can lose (default: sized from --memory)').argParser(intArg('--block-rows', 1)))
     .option('--no-publish', 'compute and stage the run, but leave match_results unchanged (publish it later with `fitmatch publish --run-id N`)')
     .action(async (o: MatchFlags, cmd: Command) => {
-      const pause = Number(process.env.FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS ?? 0) || 0;
-      const blockDelayMs = Number(process.env.FITMATCH_TEST_BLOCK_DELAY_MS ?? 0) || 0;
       process.exitCode = await runCommand(matchFlags(o, cmd), async (ctx) => {
         const runKey = o.runKey ?? process.env.FITMATCH_RUN_KEY;
         const shard = o.shard === undefined ? undefined : parseShardOrUsage(o.shard);
-        await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, allowEmpty: o.allowEmpty, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx);
+        await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, allowEmpty: o.allowEmpty, blockRows: o.blockRows }, ctx);
       });
     });
 }

@@ -28,11 +28,10 @@ export function registerRun(program: Command): void {
     .option('--strict', 'exit 9 when the run skipped bad source rows, facets or blobs (the results are still published)')
     .option('--report-json <file>', 'write the summary of every phase as JSON to this file')
     .action(async (o: Parameters<typeof matchFlags>[0] & BackfillFlags & { migrate?: boolean; strict?: boolean; reportJson?: string }, c: Command) => {
-      const pause = Number(process.env.FITMATCH_TEST_PAUSE_BEFORE_MATCH_MS ?? 0) || 0;
       process.exitCode = await runCommand({ ...matchFlags(o, c), ...backfillConfigFlags(o) }, async (ctx) => {
         // o.reportJson is run's own report, not the backfill's.
         const { dryRun: _dryRun, reportJson: _runReport, ...b } = backfillOptions(o);
-        await run({ migrate: o.migrate, strict: o.strict, backfill: b, match: { allowShrink: !!o.allowShrink, allowEmpty: !!o.allowEmpty, incremental: !!o.incremental }, reportJson: o.reportJson, pauseBeforePhase: { match: pause } }, ctx);
+        await run({ migrate: o.migrate, strict: o.strict, backfill: b, match: { allowShrink: !!o.allowShrink, allowEmpty: !!o.allowEmpty, incremental: !!o.incremental }, reportJson: o.reportJson }, ctx);
       });
     });
 }

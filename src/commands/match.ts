@@ -18,7 +18,7 @@ import type { ShardSpec } from '../runs/shardSpec.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { ACTIVE, failDeadRuns, hasSucceeded, isPreparing, isResumable, isRunning, MATCH_KINDS, stopTransition, transition } from '../store/runLifecycle.js';
 import { validateRunKey } from '../runs/runKey.js';
-import { abortableSleep } from '../shutdown.js';
+import { holdPoint } from '../holdPoint.js';
 import { statementBudget } from '../backfill/writeEmbeddings.js';
 
 export interface MatchOptions {
@@ -41,10 +41,6 @@ export interface MatchOptions {
   /** Seconds one RENAME attempt may wait for readers' open transactions. */
   lockWaitSeconds?: number;
   publishAttempts?: number;
-  /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause after staging (an increment: before applying), before publishing. */
-  pauseBeforePublishMs?: number;
-  /** Test hook (env FITMATCH_TEST_BLOCK_DELAY_MS): pause after each block. */
-  blockDelayMs?: number;
   /** The compute engine; tests may pass an in-process or reference one. */
   engine?: EngineFactory;
 }
@@ -120,7 +116,7 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
     });
     let work: ShardResult;
     try {
-      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, lock: shardLock, writer, statementBytes, blockDelayMs: opts.blockDelayMs });
+      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, lock: shardLock, writer, statementBytes });
     } finally {
       await shardLock.release();
     }
@@ -130,10 +126,7 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
       log.event('match_shard_summary', { ...summary }, `${where}: this shard is done; the run waits for shard(s) ${waiting.join(', ')} of ${shard.count} (it publishes when the last one finishes)`);
       return summary;
     }
-    if (opts.pauseBeforePublishMs) {
-      log.event('match_publishing', { runId: run.id }, `run ${run.id}: all blocks done; publishing`);
-      await abortableSleep(opts.pauseBeforePublishMs, signal);
-    }
+    await holdPoint('before_publish', log, signal);
     const lock = matchLock ?? (await acquireLock(db, 'match', { waitSeconds: PUBLISH_LOCK_WAIT_SECONDS, holder: 'another fitmatch match, incremental run or rollback (publish later with `fitmatch publish --run-key KEY`)', onLost }));
     try {
       const published = await publishRun({
@@ -182,7 +175,7 @@ async function incrementalRun(ctx: CommandContext, opts: MatchOptions, s: RunSet
   if (busy !== null) throw new LockedError(lockName(db.settings.database, shardLockPurpose(busy, 0)), `shard processes of run ${busy}`);
   const t0 = performance.now();
   const r = await runIncremental({
-    db, log, signal, clock, matchLock: lock, factory: opts.engine ?? defaultEngineFactory, write, statementBytes, pauseBeforeApplyMs: opts.pauseBeforePublishMs,
+    db, log, signal, clock, matchLock: lock, factory: opts.engine ?? defaultEngineFactory, write, statementBytes,
     settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility, memoryBytes: s.memoryBytes, threads: config.threads, maxChange: config.maxChange },
   });
   if ('fallback' in r) {

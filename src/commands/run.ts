@@ -5,7 +5,7 @@ import { readMigrationState } from '../migrate/migrator.js';
 import { redact } from '../redact.js';
 import { runSkips } from '../run/runSkips.js';
 import { formatRunSummary, type RunSummary } from '../run/runSummary.js';
-import { abortableSleep } from '../shutdown.js';
+import { holdPoint } from '../holdPoint.js';
 import { backfill, type BackfillOptions } from './backfill.js';
 import { match, type MatchOptions } from './match.js';
 import { migrate } from './migrate.js';
@@ -20,8 +20,6 @@ export interface RunOptions {
   /** Write the run summary as JSON to this file. */
   reportJson?: string;
   migrationsDir?: string;
-  /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_MATCH_MS): pause before a phase, after its stop check. */
-  pauseBeforePhase?: Partial<Record<Phase, number>>;
 }
 
 type Phase = 'backfill' | 'match';
@@ -85,11 +83,7 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<RunSum
 
 async function betweenPhases(next: Phase, opts: RunOptions, ctx: CommandContext): Promise<void> {
   const done = next === 'backfill' ? 'the migration check' : 'the backfill';
-  const pause = opts.pauseBeforePhase?.[next];
-  if (pause) {
-    ctx.log.event('run_phase_pause', { next }, `pausing before the ${next} phase`);
-    await abortableSleep(pause, ctx.signal).catch(() => undefined);
-  }
+  if (next === 'match') await holdPoint('before_match', ctx.log, ctx.signal).catch(() => undefined);
   if (ctx.signal.aborted) {
     throw new InterruptedError(`run stopped by signal after ${done}, before the ${next} phase: match_results is unchanged${next === 'match' ? ' (the backfilled embeddings are kept; the next run matches them)' : ''}`);
   }

@@ -4,7 +4,7 @@ import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
 import { insertRun, stopTransition, transition } from '../store/runLifecycle.js';
 import { assertPublishesForward } from './publishOrder.js';
-import { abortableSleep } from '../shutdown.js';
+import { holdPoint } from '../holdPoint.js';
 import { loadSnapshot } from './createRun.js';
 import { planRun } from '../engine/defaultEngine.js';
 import { emptySkips } from '../engine/embeddingBlock.js';
@@ -35,8 +35,6 @@ export interface IncrementalInput {
   write: { path: WritePath; maxAllowedPacket: number };
   statementBytes: number;
   settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number };
-  /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause with everything computed, before applying. */
-  pauseBeforeApplyMs?: number;
 }
 
 export type IncrementalResult =
@@ -152,15 +150,12 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     const t2j = splitByRows('talent_to_job', t2jNew, oldT2j, [...dt.removed, ...touchedT], s.topK, runId, startedAt);
     const j2t = splitByRows('job_to_talent', j2tNew, oldJ2t, [...dj.removed, ...touchedJ], s.topK, runId, startedAt);
     await writeUndo(p, runId, state, { t2j: t2j.touchedOld, j2t: j2t.touchedOld }, { t2j: t2j.touchedIds, j2t: j2t.touchedIds }, cur);
-    if (p.pauseBeforeApplyMs) {
-      log.event('match_publishing', { runId }, `incremental run ${runId}: changes computed; applying`);
-      await abortableSleep(p.pauseBeforeApplyMs, p.signal);
-    }
+    await holdPoint('before_apply', log, p.signal);
     await p.matchLock.assertHeld();
     await assertPublishesForward(p.matchLock.conn, (await matchRunById(p.matchLock.conn, runId))!, { log });
     // A stop requested by now leaves everything as it was; during the apply, its transaction rolls back.
     p.signal.throwIfAborted();
-    const rows = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, topK: s.topK, published: { runId, baseRunId: state.baseRunId, topK: state.topK, reserve: state.reserve, weights: state.weights } }, p.write, p.statementBytes, p.signal);
+    const rows = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, topK: s.topK, published: { runId, baseRunId: state.baseRunId, topK: state.topK, reserve: state.reserve, weights: state.weights } }, p.write, p.statementBytes, { signal: p.signal, beforeCommit: () => holdPoint('in_apply', log, p.signal) });
     timings.writeMs = now() - ts;
     timings.totalMs = now() - t0;
     const counts = {

@@ -31,13 +31,13 @@ const SUBJECT = { talent_to_job: 'talent_user_id', job_to_talent: 'job_posting_i
  * the set before or after, never between; match_published changes with it.
  * Returns the rows written.
  */
-export async function applyChanges(conn: PoolConnection, c: ChangeSet, write: { path: WritePath; maxAllowedPacket: number }, statementBytes: number, signal?: AbortSignal): Promise<number> {
+export async function applyChanges(conn: PoolConnection, c: ChangeSet, write: { path: WritePath; maxAllowedPacket: number }, statementBytes: number, o: { signal?: AbortSignal; beforeCommit?: () => Promise<void> } = {}): Promise<number> {
   let rows = 0;
   await conn.beginTransaction();
   try {
     // A stop requested during the apply rolls it back whole (checked between statements and before the commit).
     for (const d of [c.t2j, c.j2t]) {
-      signal?.throwIfAborted();
+      o.signal?.throwIfAborted();
       const gone = [...d.removed, ...Array.from(d.rewrite.subjectIds)];
       for (let i = 0; i < gone.length; i += 5000) {
         await conn.query(`DELETE FROM ${LIVE} WHERE direction = ? AND ${SUBJECT[d.direction]} IN (?)`, [d.direction, gone.slice(i, i + 5000)]);
@@ -52,7 +52,8 @@ export async function applyChanges(conn: PoolConnection, c: ChangeSet, write: { 
       await writeLists(conn, 'match_lists', d.direction, d.listOnly, statementBytes, true);
     }
     await writePublishedState(conn, 'match_published', c.published);
-    signal?.throwIfAborted();
+    await o.beforeCommit?.();
+    o.signal?.throwIfAborted();
     await conn.commit();
   } catch (e) {
     await conn.rollback().catch(() => undefined);

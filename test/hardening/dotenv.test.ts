@@ -107,7 +107,7 @@ describe('a .env file through bin/fitmatch', () => {
     // A child's stderr is not a TTY, so without .env its logs would be JSON.
     expect(r.stderr).toMatch(/^match run \d+: /m);
     expect(r.stderr).not.toMatch(/^\{/m);
-    const [run] = (await t.exec("SELECT params FROM match_runs WHERE kind = 'match' ORDER BY id DESC LIMIT 1")) as { params: unknown }[];
+    const [run] = (await t.exec("SELECT params FROM match_runs WHERE kind = 'full' ORDER BY id DESC LIMIT 1")) as { params: unknown }[];
     expect(parseJson(run.params)).toMatchObject({ topK: 7 });
   });
 });

@@ -58,7 +58,7 @@ describe('the match lock is lost', () => {
     await expectLockLost(first);
     expect(await second.exit, second.stderr()).toBe(0);
 
-    const runs = (await t.exec("SELECT id, status, error, started_at FROM match_runs WHERE kind = 'match' ORDER BY id DESC LIMIT 2")) as { id: number; status: string; error: string | null; started_at: Date }[];
+    const runs = (await t.exec("SELECT id, status, error, started_at FROM match_runs WHERE kind = 'full' ORDER BY id DESC LIMIT 2")) as { id: number; status: string; error: string | null; started_at: Date }[];
     const [r2, r1] = runs.map((r) => ({ ...r, id: Number(r.id) }));
     // Failed by itself, then abandoned (its staging dropped) by the second run.
     expect(['failed', 'abandoned']).toContain(r1.status);

@@ -18,8 +18,8 @@ describe('the run lifecycle', () => {
   });
 
   it('every status but the terminal abandoned is left by some transition, and every status is entered or initial', () => {
-    const left = new Set(Object.values(TRANSITIONS).flatMap((t) => t.from));
-    const entered = new Set(Object.values(TRANSITIONS).map((t) => t.to));
+    const left = new Set<string>(Object.values(TRANSITIONS).flatMap((t) => t.from));
+    const entered = new Set<string>(Object.values(TRANSITIONS).map((t) => t.to));
     expect(RUN_STATUSES.filter((s) => !left.has(s))).toEqual(['abandoned']);
     expect(RUN_STATUSES.filter((s) => !entered.has(s))).toEqual(['preparing']);
     expect(ACTIVE.every((s) => UNFINISHED.includes(s))).toBe(true);
