@@ -72,8 +72,8 @@ describe('the match lock is lost', () => {
 
   it('KILL of the lock connection while the run waits to publish: exit 3, match_results unchanged', async () => {
     const before = await publishedState(t.exec);
-    const p = spawnFitmatch(['match', '--top-k', '4'], { env: { ...env, FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS: '1500' } });
-    await p.waitFor('"event":"match_publishing"');
+    const p = spawnFitmatch(['match', '--top-k', '4'], { env: { ...env, FITMATCH_TEST_HOLD: 'before_publish' } });
+    await p.waitFor('"event":"held"');
     await killLockConnection();
     await expectLockLost(p);
     expect(await publishedState(t.exec)).toEqual(before);
@@ -101,9 +101,9 @@ describe('the match lock is lost to wait_timeout (private server: the setting is
     const root = await ps.connection('fitmatch_idle');
     try {
       await root.query('SET GLOBAL wait_timeout = 2');
-      // 60 s of waiting before publishing: the lock connection idles far past wait_timeout.
-      const p = spawnFitmatch(['match'], { env: { ...env, FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS: '60000' } });
-      await p.waitFor('"event":"match_publishing"');
+      // Held before publishing until something stops it: the lock connection idles far past wait_timeout.
+      const p = spawnFitmatch(['match'], { env: { ...env, FITMATCH_TEST_HOLD: 'before_publish' } });
+      await p.waitFor('"event":"held"');
       let timer: NodeJS.Timeout | undefined;
       const waited = new Promise<string>((r) => (timer = setTimeout(() => r('still waiting after 30 s'), 30_000)));
       expect(await Promise.race([p.exit, waited]), p.stderr()).toBe(3);
