@@ -44,7 +44,7 @@ export async function rollback(opts: RollbackOptions, ctx: Pick<CommandContext, 
   try {
     const conn = lock.conn;
     const live = await setInfo(conn, 'match_published');
-    const previous = (await tableExists(conn, PREVIOUS)) ? ((await setInfo(conn, 'match_published_previous')) ?? { runId: null, publishedAt: null }) : null;
+    const previous = await keptSet(conn);
     const plan = await planRollback(live, previous, (id) => runFacts(conn, id), opts.to);
     if ('refused' in plan) throw new FitmatchError(`rollback: ${plan.refused}; nothing was changed`, ExitCode.FAILED);
     const steps = plan.steps.map(describe);
@@ -88,6 +88,15 @@ function describe(s: RollbackStep): RollbackResult['steps'][number] {
 async function setInfo(conn: PoolConnection, table: string): Promise<SetInfo | null> {
   const s = await readPublishedState(conn, table);
   return s ? { runId: s.runId, publishedAt: s.publishedAt } : null;
+}
+
+/** The set kept by the last full publish, if any: an empty table that never held a recorded set is nothing to restore. */
+async function keptSet(conn: PoolConnection): Promise<SetInfo | null> {
+  if (!(await tableExists(conn, PREVIOUS))) return null;
+  const kept = (await tableExists(conn, 'match_published_previous')) ? await setInfo(conn, 'match_published_previous') : null;
+  if (kept) return kept;
+  const [rows] = await conn.query(`SELECT 1 FROM ${PREVIOUS} LIMIT 1`);
+  return (rows as unknown[]).length ? { runId: null, publishedAt: null } : null;
 }
 
 async function runFacts(conn: PoolConnection, id: number): Promise<RunFacts | null> {
