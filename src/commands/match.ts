@@ -175,7 +175,7 @@ async function incrementalRun(ctx: CommandContext, opts: MatchOptions, s: RunSet
   if (busy !== null) throw new LockedError(lockName(db.settings.database, shardLockPurpose(busy, 0)), `shard processes of run ${busy}`);
   const t0 = performance.now();
   const r = await runIncremental({
-    db, log, signal, clock, matchLock: lock, factory: opts.engine ?? defaultEngineFactory, write, statementBytes,
+    db, log, signal, clock, matchLock: lock, factory: opts.engine ?? defaultEngineFactory, write, statementBytes, allowEmpty: !!opts.allowEmpty,
     settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility, memoryBytes: s.memoryBytes, threads: config.threads, maxChange: config.maxChange },
   });
   if ('fallback' in r) {

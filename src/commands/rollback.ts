@@ -4,7 +4,7 @@ import { acquireLock } from '../db/advisoryLock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { planRollback, type RollbackStep, type RunFacts, type SetInfo } from '../runs/rollbackPlan.js';
 import { readUndoTarget, undoIncrement } from '../runs/undoIncrement.js';
-import { PREVIOUS, readPublishedState, swapWithPrevious, tableExists } from '../store/resultTables.js';
+import { hasRows, PREVIOUS, readPublishedState, swapWithPrevious, tableExists } from '../store/resultTables.js';
 import { chooseWritePath } from '../store/resultWriter.js';
 import { matchRunById } from '../store/runStore.js';
 import { assertMigrated } from '../migrate/migrator.js';
@@ -95,8 +95,7 @@ async function keptSet(conn: PoolConnection): Promise<SetInfo | null> {
   if (!(await tableExists(conn, PREVIOUS))) return null;
   const kept = (await tableExists(conn, 'match_published_previous')) ? await setInfo(conn, 'match_published_previous') : null;
   if (kept) return kept;
-  const [rows] = await conn.query(`SELECT 1 FROM ${PREVIOUS} LIMIT 1`);
-  return (rows as unknown[]).length ? { runId: null, publishedAt: null } : null;
+  return (await hasRows(conn, PREVIOUS)) ? { runId: null, publishedAt: null } : null;
 }
 
 async function runFacts(conn: PoolConnection, id: number): Promise<RunFacts | null> {

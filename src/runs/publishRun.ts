@@ -117,10 +117,10 @@ export async function publishRun(p: PublishInput): Promise<PublishResult> {
 }
 
 /** A publish that would leave match_results empty: usually embeddings are missing (no backfill yet). */
-export const emptyRefusal = (runId: number): FitmatchError =>
+export const emptyRefusal = (runId: number, incremental = false): FitmatchError =>
   new FitmatchError(
     `refusing to publish run ${runId}: it found no match at all, so match_results would be empty (has \`fitmatch backfill\` stored embeddings?). ` +
-      `match_results is unchanged. To publish an empty set: \`fitmatch publish --run-id ${runId} --allow-empty\``,
+      `match_results is unchanged. To publish an empty set: ${incremental ? '`fitmatch match --incremental --allow-empty`' : `\`fitmatch publish --run-id ${runId} --allow-empty\``}`,
     ExitCode.REFUSED,
   );
 

@@ -4,6 +4,8 @@ import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
 import { insertRun, stopTransition, transition } from '../store/runLifecycle.js';
 import { assertPublishesForward } from './publishOrder.js';
+import { emptyRefusal } from './publishRun.js';
+import { hasRows } from '../store/resultTables.js';
 import { holdPoint } from '../holdPoint.js';
 import { loadSnapshot } from './createRun.js';
 import { planRun } from '../engine/defaultEngine.js';
@@ -35,6 +37,8 @@ export interface IncrementalInput {
   write: { path: WritePath; maxAllowedPacket: number };
   statementBytes: number;
   settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number };
+  /** Apply even when match_results would be left empty. */
+  allowEmpty?: boolean;
 }
 
 export type IncrementalResult =
@@ -155,7 +159,14 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     await assertPublishesForward(p.matchLock.conn, (await matchRunById(p.matchLock.conn, runId))!, { log });
     // A stop requested by now leaves everything as it was; during the apply, its transaction rolls back.
     p.signal.throwIfAborted();
-    const rows = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, topK: s.topK, published: { runId, baseRunId: state.baseRunId, topK: state.topK, reserve: state.reserve, weights: state.weights } }, p.write, p.statementBytes, { signal: p.signal, beforeCommit: () => holdPoint('in_apply', log, p.signal) });
+    const rows = await applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, topK: s.topK, published: { runId, baseRunId: state.baseRunId, topK: state.topK, reserve: state.reserve, weights: state.weights } }, p.write, p.statementBytes, {
+      signal: p.signal,
+      beforeCommit: async () => {
+        await holdPoint('in_apply', log, p.signal);
+        // Inside the transaction: an apply that would leave no match at all rolls back.
+        if (!p.allowEmpty && !(await hasRows(p.matchLock.conn))) throw emptyRefusal(runId, true);
+      },
+    });
     timings.writeMs = now() - ts;
     timings.totalMs = now() - t0;
     const counts = {

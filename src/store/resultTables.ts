@@ -20,6 +20,12 @@ export const staging = (table: SetTable, runId: number): string => `${table}_r${
 /** Every name a set table can take besides its live one (for cleanup and `migrate --check`). */
 export const PUBLISHER_TABLE = /^match_(results|lists|published)_(previous|retired|swap|r\d+)$/;
 
+/** Whether match_results (or `table`) holds any row, as the caller's transaction sees it. */
+export async function hasRows(q: Pool | PoolConnection, table: string = LIVE): Promise<boolean> {
+  const [rows] = await q.query(`SELECT 1 FROM ${table} LIMIT 1`);
+  return (rows as unknown[]).length > 0;
+}
+
 export async function tableExists(q: Pool | PoolConnection, name: string): Promise<boolean> {
   const [rows] = await q.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [name]);
   return (rows as unknown[]).length > 0;

@@ -180,6 +180,20 @@ describe('runs as one domain, as an operator runs them', () => {
     expect({ state: await publishedState(t.exec), row: await publishedRow(t), runs: await lastRunId(t) }).toEqual(before);
   });
 
+  it('case 5, incremental: an apply that would leave match_results empty rolls back with exit 8', async () => {
+    const open = ((await t.exec("SELECT id FROM job_postings WHERE status = 'PUBLISHED'")) as { id: number }[]).map((r) => Number(r.id));
+    const before = { state: await publishedState(t.exec), row: await publishedRow(t), run: await lastRunId(t) };
+    await t.exec("UPDATE job_postings SET status = 'CLOSED' WHERE id IN (?)", [open]);
+    try {
+      const p = await fitmatch(t, ['match', ...COMMON, '--incremental', '--max-change', '100%'], ExitCode.REFUSED);
+      expect(said(p)).toContain('so match_results would be empty');
+      expect({ state: await publishedState(t.exec), row: await publishedRow(t) }).toEqual({ state: before.state, row: before.row });
+      expect(await runOf(t, 'id > ?', [before.run])).toMatchObject({ kind: 'incremental', status: 'failed' });
+    } finally {
+      await t.exec("UPDATE job_postings SET status = 'PUBLISHED' WHERE id IN (?)", [open]);
+    }
+  });
+
   it('case 8: status marks a killed shared run superseded once a later run succeeded, and names the command that cleans it up', async () => {
     const victim = spawn(t, shard(0, 2, 'killed'), { FITMATCH_TEST_HOLD: 'after_block' });
     await victim.waitFor(HELD);
