@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Db } from '../db/connect.js';
-import { parseJson } from '../store/runRecord.js';
+import { parseJson } from '../store/parseJson.js';
 
 /**
  * Dims inferred by an earlier backfill over identical source data (same

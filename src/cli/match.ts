@@ -25,6 +25,7 @@ interface MatchFlags {
   writeMode?: string;
   maxShrink?: string;
   allowShrink?: boolean;
+  allowEmpty?: boolean;
   publish: boolean;
   resume?: boolean;
   incremental?: boolean;
@@ -55,7 +56,8 @@ export function addMatchOptions(cmd: Command): Command {
     .option('--include-deleted', 'also match soft-deleted users, profiles and postings (env FITMATCH_INCLUDE_DELETED)')
     .option('--write-mode <mode>', 'auto, load-data or insert (env FITMATCH_WRITE_MODE; default auto: LOAD DATA LOCAL when the server allows it)')
     .option('--max-shrink <share>', 'refuse to publish a set with this much fewer talents or postings with matches than the published one (env FITMATCH_MAX_SHRINK; default 50%)')
-    .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink')
+    .option('--allow-shrink', 'publish even when the new set shrank more than --max-shrink')
+    .option('--allow-empty', 'publish even a set with no match at all (refused by default, the first publish too: exit 8)')
     .option('--incremental', 'update the published set for what changed since its run, exactly: only the rows that leave, enter or change are deleted and inserted (falls back to a full run when it cannot)')
     .option('--wait-lock <duration>', 'wait this long for a running match, incremental run or backfill to finish instead of exiting 4 at once, e.g. 30m (env FITMATCH_WAIT_LOCK; default 0)')
     .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)')
@@ -101,14 +103,12 @@ export function registerMatch(program: Command): void {
     .option('--skip-if-locked', SKIP_IF_LOCKED_HELP)
     .option('--no-publish', 'compute and stage the run, but leave match_results unchanged (publish it later with `fitmatch publish --run-id N`)')
     .action(async (o: MatchFlags, cmd: Command) => {
-      const pause = Number(process.env.FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS ?? 0) || 0;
-      const blockDelayMs = Number(process.env.FITMATCH_TEST_BLOCK_DELAY_MS ?? 0) || 0;
       process.exitCode = await runCommand(matchFlags(o, cmd), async (ctx) => {
         const runKey = o.runKey ?? process.env.FITMATCH_RUN_KEY;
         const shard = o.shard === undefined ? undefined : parseShardOrUsage(o.shard);
         if (o.maxBackfillAge !== undefined) await assertFreshBackfill(ctx.db.pool, ctx.clock, o.maxBackfillAge);
-        if (o.skipIfLocked) return skipIfLocked(async () => matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx)), ctx.log);
-        return matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, blockRows: o.blockRows, pauseBeforePublishMs: pause, blockDelayMs }, ctx));
+        if (o.skipIfLocked) return skipIfLocked(async () => matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, allowEmpty: o.allowEmpty, blockRows: o.blockRows }, ctx)), ctx.log);
+        return matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, allowEmpty: o.allowEmpty, blockRows: o.blockRows }, ctx));
       }, { json: o.json });
     });
 }

@@ -10,14 +10,16 @@ import { intArg } from './args.js';
 export function registerPublish(program: Command): void {
   program
     .command('publish')
-    .description('merge and publish a run whose blocks are all done (a shared run, or one computed with --no-publish)')
+    .description('merge and publish a run whose blocks are all done (a shared run, or one computed with --no-publish), or publish a rolled-back set again; only over an older set unless --force')
     .option('--run-key <key>', 'the run to publish, by the key its shards share')
     .addOption(new Option('--run-id <n>', 'the run to publish, by its match_runs id').argParser(intArg('--run-id', 1)))
     .option('--max-shrink <share>', 'refuse a set with this much fewer talents or postings with matches (env FITMATCH_MAX_SHRINK; default 50%)')
-    .option('--allow-shrink', 'publish even when the new set is empty or shrank more than --max-shrink')
+    .option('--allow-shrink', 'publish even when the new set shrank more than --max-shrink')
+    .option('--allow-empty', 'publish even a set with no match at all (match_results would be empty)')
+    .option('--force', 'publish even over a published set whose snapshot is newer (publishes only move forward otherwise, exit 15)')
     .option('--json', 'print the report as one JSON document on stdout (logs stay on stderr)')
-    .action(async (o: { runKey?: string; runId?: number; maxShrink?: string; allowShrink?: boolean; json?: boolean }, cmd: Command) => {
-      process.exitCode = await runCommand({ ...globalFlags(cmd), maxShrink: o.maxShrink }, async (ctx) => publishReport(await publish({ runKey: o.runKey, runId: o.runId, allowShrink: o.allowShrink }, ctx)), { json: o.json });
+    .action(async (o: { runKey?: string; runId?: number; maxShrink?: string; allowShrink?: boolean; allowEmpty?: boolean; force?: boolean; json?: boolean }, cmd: Command) => {
+      process.exitCode = await runCommand({ ...globalFlags(cmd), maxShrink: o.maxShrink }, async (ctx) => publishReport(await publish({ runKey: o.runKey, runId: o.runId, allowShrink: o.allowShrink, allowEmpty: o.allowEmpty, force: o.force }, ctx)), { json: o.json });
     });
   program
     .command('cleanup')

@@ -44,13 +44,11 @@ export function registerRun(program: Command): void {
     .option('--skip-if-locked', SKIP_IF_LOCKED_HELP)
     .option('--json', 'print the report as one JSON document on stdout (logs stay on stderr)')
     .action(async (o: Parameters<typeof matchFlags>[0] & BackfillFlags & { migrate?: boolean; strict?: boolean; maxSkipped?: SkipLimit; reportJson?: string; json?: boolean; metricsFile?: string; skipIfLocked?: boolean }, c: Command) => {
-      const pause = Number(process.env.FITMATCH_TEST_PAUSE_BEFORE_MATCH_MS ?? 0) || 0;
-      const pauseBeforePublishMs = Number(process.env.FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS ?? 0) || 0;
       let summary: RunSummary | null = null;
       const code = await runCommand({ ...matchFlags(o, c), ...backfillConfigFlags(o) }, async (ctx) => {
         // o.reportJson is run's own report, not the backfill's.
         const { dryRun: _dryRun, reportJson: _runReport, ...b } = backfillOptions(o);
-        const go = async () => runReport(await run({ migrate: o.migrate, strict: o.strict || o.maxSkipped !== undefined, maxSkipped: o.maxSkipped, backfill: b, match: { allowShrink: !!o.allowShrink, incremental: !!o.incremental, pauseBeforePublishMs }, reportJson: o.reportJson, pauseBeforePhase: { match: pause }, onSummary: (s) => (summary = s) }, ctx));
+        const go = async () => runReport(await run({ migrate: o.migrate, strict: o.strict || o.maxSkipped !== undefined, maxSkipped: o.maxSkipped, backfill: b, match: { allowShrink: !!o.allowShrink, allowEmpty: !!o.allowEmpty, incremental: !!o.incremental }, reportJson: o.reportJson, onSummary: (s) => (summary = s) }, ctx));
         return o.skipIfLocked ? skipIfLocked(go, ctx.log) : go();
       }, { json: o.json });
       if (o.metricsFile) writeRunMetricsOrWarn(o.metricsFile, { exitCode: code, summary, finishedAt: new Date() });

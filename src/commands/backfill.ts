@@ -11,7 +11,7 @@ import { createEmbedder } from '../embed/createEmbedder.js';
 import { InterruptedError, isStop } from '../errors.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { redact } from '../redact.js';
-import { failStaleRuns, finishRun, startRun } from '../store/runRecord.js';
+import { failDeadRuns, insertRun, stopTransition, transition } from '../store/runLifecycle.js';
 
 export interface BackfillOptions {
   source: 'matching_vectors' | 'text';
@@ -48,10 +48,10 @@ async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Prom
   const params = { source: opts.source, full: !!opts.full, dim: opts.dim ?? null, batchSize: opts.batchSize ?? null, provider: opts.source === 'text' ? config.provider : undefined };
   const guard = { maxShrink: config.maxShrink, allowShrink: !!opts.allowShrink };
   try {
-    const dead = await failStaleRuns(db.pool, clock, 'backfill');
+    const dead = await failDeadRuns(db.pool, clock, ['backfill']);
     if (dead.length) log.warn(`marked ${dead.length} backfill run(s) whose process died as failed: ${dead.join(', ')}`);
     const budget = statementBudget(await maxAllowedPacket(db));
-    if (!opts.dryRun) runId = await startRun(db.pool, clock, 'backfill', params);
+    if (!opts.dryRun) runId = await insertRun(db.pool, clock, { kind: 'backfill', params });
     log.info(`backfill from ${opts.source}${opts.full ? ' (--full)' : ''}${opts.dryRun ? ' (--dry-run: nothing will be written)' : ''} into ${db.settings.display}`);
     let extra: Record<string, unknown> = {};
     if (opts.source === 'text') {
@@ -66,15 +66,14 @@ async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Prom
     log.event('backfill_summary', { summary: s }, `backfill done: ${formatSummary(s).slice(0, 2).join('; ')}${totalWrites(s) === 0 && !s.interrupted ? '; nothing to do' : ''}`);
     if (opts.reportJson) writeFileSync(opts.reportJson, redact(JSON.stringify(s, null, 2)) + '\n');
     if (runId !== null) {
-      await finishRun(db.pool, clock, runId, { status: s.interrupted ? 'interrupted' : 'succeeded', counts: { ...s.entity, rowSkips: s.rowSkips, facetSkips: s.facetSkips, writes: totalWrites(s), ...extra }, timings: s.timingsMs });
+      await transition(db.pool, clock, runId, s.interrupted ? 'interrupt' : 'succeed', { counts: { ...s.entity, rowSkips: s.rowSkips, facetSkips: s.facetSkips, writes: totalWrites(s), ...extra }, timings: s.timingsMs });
     }
     if (s.interrupted) throw new InterruptedError('backfill', STOPPED);
     return s;
   } catch (e) {
     const stopped = isStop(e, ctx.signal);
     if (runId !== null && !s.interrupted) {
-      const status = stopped ? 'interrupted' : 'failed';
-      await quietly(log, 'record the run as stopped', () => finishRun(db.pool, clock, runId!, { status, counts: { ...s.entity }, timings: s.timingsMs, error: (e as Error)?.message ?? String(e) }));
+      await quietly(log, 'record the run as stopped', () => transition(db.pool, clock, runId!, stopTransition(stopped), { counts: { ...s.entity }, timings: s.timingsMs, error: (e as Error)?.message ?? String(e) }));
     }
     if (stopped && !s.interrupted) throw new InterruptedError('backfill', STOPPED);
     throw e;

@@ -3,8 +3,10 @@ import { acquireLock } from '../db/advisoryLock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { abandonRun, findStaleRuns, orphanStaging, pruneBookkeeping, shardsAlive, type StaleRun } from '../runs/cleanupRuns.js';
 import { staging } from '../store/resultTables.js';
-import { runById, runByKey } from '../store/runStore.js';
+import { matchRunById, runByKey } from '../store/runStore.js';
 import { assertMigrated } from '../migrate/migrator.js';
+import { isUnfinished } from '../store/runLifecycle.js';
+import { validateRunKey } from '../runs/runKey.js';
 
 export interface CleanupOptions {
   /** Abandon unpublished runs idle for longer than this (ms). */
@@ -27,14 +29,15 @@ export interface CleanupResult {
  */
 export async function cleanup(opts: CleanupOptions, ctx: CommandContext): Promise<CleanupResult> {
   const { db, log, clock } = ctx;
+  if (opts.runKey !== undefined) validateRunKey(opts.runKey);
   await assertMigrated(db);
   const lock = await acquireLock(db, 'match', { holder: 'a fitmatch match, incremental run or rollback (clean up when it has finished)' });
   try {
     let stale: StaleRun[];
     if (opts.runKey !== undefined || opts.runId !== undefined) {
-      const run = opts.runKey !== undefined ? await runByKey(db.pool, opts.runKey) : await runById(db.pool, opts.runId!);
+      const run = opts.runKey !== undefined ? await runByKey(db.pool, opts.runKey) : await matchRunById(db.pool, opts.runId!);
       if (!run) throw new FitmatchError(`no such run: ${opts.runKey ?? opts.runId}`, ExitCode.USAGE);
-      if (!['preparing', 'running', 'interrupted', 'failed'].includes(run.status)) throw new FitmatchError(`run ${run.id} is ${run.status}: only unpublished runs can be abandoned`, ExitCode.USAGE);
+      if (!isUnfinished(run.status)) throw new FitmatchError(`run ${run.id} is ${run.status}: only unpublished runs can be abandoned`, ExitCode.USAGE);
       if (await shardsAlive(db.pool, db.settings.database, run.id, run.shards)) throw new FitmatchError(`run ${run.id} has a shard at work right now; stop it first`, ExitCode.LOCKED);
       stale = [{ id: run.id, runKey: run.runKey, why: 'abandoned by fitmatch cleanup' }];
     } else {

@@ -16,8 +16,9 @@ import { latestResumable, runBlocks, runById, runByKey, type RunRow } from '../s
 import { runShard, type ShardResult } from '../runs/runShard.js';
 import type { ShardSpec } from '../runs/shardSpec.js';
 import { assertMigrated } from '../migrate/migrator.js';
-import { failStaleRuns, finishRun } from '../store/runRecord.js';
-import { abortableSleep } from '../shutdown.js';
+import { ACTIVE, failDeadRuns, hasSucceeded, isPreparing, isResumable, isRunning, MATCH_KINDS, stopTransition, transition } from '../store/runLifecycle.js';
+import { validateRunKey } from '../runs/runKey.js';
+import { holdPoint } from '../holdPoint.js';
 import { statementBudget } from '../backfill/writeEmbeddings.js';
 
 export interface MatchOptions {
@@ -33,15 +34,13 @@ export interface MatchOptions {
   runKey?: string;
   /** Publish even if the new set is much smaller than the published one. */
   allowShrink?: boolean;
+  /** Publish even a set with no match at all. */
+  allowEmpty?: boolean;
   /** Talents per block (default: sized from --memory). */
   blockRows?: number;
   /** Seconds one RENAME attempt may wait for readers' open transactions. */
   lockWaitSeconds?: number;
   publishAttempts?: number;
-  /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause after staging (an increment: before applying), before publishing. */
-  pauseBeforePublishMs?: number;
-  /** Test hook (env FITMATCH_TEST_BLOCK_DELAY_MS): pause after each block. */
-  blockDelayMs?: number;
   /** The compute engine; tests may pass an in-process or reference one. */
   engine?: EngineFactory;
 }
@@ -74,6 +73,7 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
   if (opts.incremental && (opts.runKey || opts.resume || opts.publish === false)) {
     throw new FitmatchError('--incremental is a one-process run that publishes: it cannot be combined with --shard/--run-key, --resume or --no-publish', ExitCode.USAGE);
   }
+  if (opts.runKey !== undefined) validateRunKey(opts.runKey);
   const shared = opts.runKey !== undefined;
   const lost = new AbortController();
   const signal = AbortSignal.any([ctx.signal, lost.signal]);
@@ -101,7 +101,7 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
     run = matchLock ? await oneProcessRun(ctx, settings, opts.resume ? 'latest' : mine.runId, statementBytes) : await sharedRun(ctx, settings, opts.runKey!, shard.count, statementBytes);
     if (matchLock) mine.runId = run.id;
     const where = shared ? `shard ${shard.index}/${shard.count} of run ${run.id} ("${run.runKey}")` : `run ${run.id}`;
-    if (run.status === 'succeeded') {
+    if (hasSucceeded(run.status)) {
       log.info(`${where}: the run is published already; nothing to do`);
       return summaryOf(run, shard, null, null, t0);
     }
@@ -116,7 +116,7 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
     });
     let work: ShardResult;
     try {
-      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, kernel: config.kernel, lock: shardLock, writer, statementBytes, blockDelayMs: opts.blockDelayMs });
+      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, kernel: config.kernel, lock: shardLock, writer, statementBytes });
     } finally {
       await shardLock.release();
     }
@@ -126,16 +126,14 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
       log.event('match_shard_summary', { ...summary }, `${where}: this shard is done; the run waits for shard(s) ${waiting.join(', ')} of ${shard.count} (it publishes when the last one finishes)`);
       return summary;
     }
-    if (opts.pauseBeforePublishMs) {
-      log.event('match_publishing', { runId: run.id }, `run ${run.id}: all blocks done; publishing`);
-      await abortableSleep(opts.pauseBeforePublishMs, signal);
-    }
+    await holdPoint('before_publish', log, signal);
     const lock = matchLock ?? (await acquireLock(db, 'match', { waitSeconds: PUBLISH_LOCK_WAIT_SECONDS, holder: 'another fitmatch match, incremental run or rollback (publish later with `fitmatch publish --run-key KEY`)', onLost }));
     try {
       const published = await publishRun({
         db, log, signal, clock, run, snapshot, matchLock: lock, writer, statementBytes,
         publish: opts.publish !== false,
         allowShrink: !!opts.allowShrink,
+        allowEmpty: !!opts.allowEmpty,
         maxShrink: config.maxShrink,
         lockWaitSeconds: opts.lockWaitSeconds ?? 5,
         publishAttempts: opts.publishAttempts ?? 5,
@@ -156,8 +154,7 @@ async function matchAttempt(opts: MatchOptions, ctx: CommandContext, mine: { run
   } catch (e) {
     const stopped = isStop(e, ctx.signal);
     if (run && !shared) {
-      const status = stopped ? 'interrupted' : 'failed';
-      await quietly(log, 'record the run as stopped', () => finishRun(db.pool, clock, run!.id, { status, error: (e as Error).message }));
+      await quietly(log, 'record the run as stopped', () => transition(db.pool, clock, run!.id, stopTransition(stopped), { error: (e as Error).message }));
     }
     if (stopped) {
       throw new InterruptedError(
@@ -178,12 +175,23 @@ async function incrementalRun(ctx: CommandContext, opts: MatchOptions, s: RunSet
   if (busy !== null) throw new LockedError(lockName(db.settings.database, shardLockPurpose(busy, 0)), `shard processes of run ${busy}`);
   const t0 = performance.now();
   const r = await runIncremental({
-    db, log, signal, clock, matchLock: lock, factory: opts.engine ?? defaultEngineFactory, write, statementBytes, pauseBeforeApplyMs: opts.pauseBeforePublishMs,
+    db, log, signal, clock, matchLock: lock, factory: opts.engine ?? defaultEngineFactory, write, statementBytes, allowEmpty: !!opts.allowEmpty,
     settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility, memoryBytes: s.memoryBytes, threads: config.threads, maxChange: config.maxChange, vectorCache: config.vectorCache, kernel: config.kernel },
   });
   if ('fallback' in r) {
     log.warn(`incremental run not possible: ${r.fallback}; running a full run instead`);
     return null;
+  }
+  if ('unchangedSince' in r) {
+    const unchanged: MatchSummary = {
+      runId: r.unchangedSince, runKey: null, shard: { index: 0, count: 1 }, published: false, dims: [],
+      plan: { blockRows: 0, talentBlockRows: 0, jobChunkRows: 0, blocksDone: 0, blocksAlreadyDone: 0 },
+      params: { incremental: true, topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility },
+      counts: { unchanged: true }, timings: { totalMs: performance.now() - t0 },
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    log.event('match_unchanged', { ...unchanged }, `incremental run: nothing changed since the published run ${r.unchangedSince}; no run recorded, nothing published`);
+    return unchanged;
   }
   const summary: MatchSummary = {
     runId: r.runId, runKey: null, shard: { index: 0, count: 1 }, published: true, dims: [],
@@ -199,7 +207,7 @@ async function incrementalRun(ctx: CommandContext, opts: MatchOptions, s: RunSet
 
 /** A shared run some shard is working on right now, if any: an incremental run must not overlap a full one. */
 async function liveSharedRun(db: CommandContext['db']): Promise<number | null> {
-  const [rows] = await db.pool.query("SELECT id, shards FROM match_runs WHERE kind = 'match' AND status = 'running' AND run_key IS NOT NULL");
+  const [rows] = await db.pool.query("SELECT id, shards FROM match_runs WHERE kind = 'full' AND status IN (?) AND run_key IS NOT NULL", [ACTIVE]);
   for (const r of rows as { id: number; shards: number }[]) if (await shardsAlive(db.pool, db.settings.database, Number(r.id), Number(r.shards))) return Number(r.id);
   return null;
 }
@@ -207,14 +215,15 @@ async function liveSharedRun(db: CommandContext['db']): Promise<number | null> {
 /** A new one-process run (superseding unfinished ones), or with --resume the newest unfinished one. */
 async function oneProcessRun(ctx: CommandContext, s: RunSettings, resume: 'latest' | number | null, statementBytes: number): Promise<RunRow> {
   const { db, clock, log } = ctx;
-  const dead = await failStaleRuns(db.pool, clock, 'match');
+  const dead = await failDeadRuns(db.pool, clock, MATCH_KINDS);
   if (dead.length) log.warn(`marked ${dead.length} run(s) whose process died as failed: ${dead.join(', ')}`);
   let run = resume === 'latest' ? await latestResumable(db.pool) : resume === null ? null : await runById(db.pool, resume);
-  if (run && ['abandoned', 'preparing'].includes(run.status)) run = null;
+  if (run && !isResumable(run.status) && !hasSucceeded(run.status)) run = null;
   if (run) {
     assertSameSettings(run, s, `run ${run.id}`);
     log.info(`resuming run ${run.id} (started ${run.startedAt.toISOString()})`);
-    await db.pool.query("UPDATE match_runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = ?", [run.id]);
+    // A retry of an attempt that published before losing its connection finds it published: nothing to resume.
+    if (!hasSucceeded(run.status)) await transition(db.pool, clock, run.id, 'resume');
   } else {
     if (resume) log.info('nothing to resume: starting a new run');
     run = await createRun(db, clock, s, { runKey: null, shards: 1, statementBytes });
@@ -234,16 +243,16 @@ async function oneProcessRun(ctx: CommandContext, s: RunSettings, resume: 'lates
 /** The run named `key`: created by the first process to arrive, joined by the others. */
 async function sharedRun(ctx: CommandContext, s: RunSettings, key: string, shards: number, statementBytes: number): Promise<RunRow> {
   const { db, clock, log } = ctx;
-  // One creator at a time; whoever holds this lock and finds a run still 'preparing' knows its creator died.
+  // One creator at a time; whoever holds this lock and finds a run still preparing knows its creator died.
   const create = await acquireLock(db, `create:${key}`, { waitSeconds: 120, holder: `another process creating run "${key}"` });
   try {
     let run = await runByKey(db.pool, key);
-    if (run?.status === 'preparing') {
+    if (run && isPreparing(run.status)) {
       await abandonRun(db.pool, clock, run.id, 'its creator died while preparing it');
       await db.pool.query('UPDATE match_runs SET run_key = NULL WHERE id = ?', [run.id]);
       run = null;
     }
-    if (run && !['running', 'succeeded'].includes(run.status)) {
+    if (run && !isRunning(run.status) && !hasSucceeded(run.status)) {
       throw new FitmatchError(`run "${key}" is ${run.status}: start a new run with another --run-key`, ExitCode.USAGE);
     }
     if (run) {
@@ -280,7 +289,7 @@ function summaryOf(run: RunRow, shard: ShardSpec, work: ShardResult | null, publ
     runId: run.id,
     runKey: run.runKey,
     shard,
-    published: published?.published ?? run.status === 'succeeded',
+    published: published?.published ?? hasSucceeded(run.status),
     dims: p.dims,
     plan: { blockRows: p.blockRows, talentBlockRows: p.talentBlockRows, jobChunkRows: p.jobChunkRows, blocksDone: work?.blocksDone ?? 0, blocksAlreadyDone: work?.blocksAlreadyDone ?? 0 },
     params: { topK: p.topK, reserve: p.reserve, weights: p.weights, eligibility: p.eligibility },

@@ -8,7 +8,7 @@ import { runReport } from '../run/commandReports.js';
 import { allowedNewSkips, formatReasons, newSkips, runSkips, type SkipLimit } from '../run/runSkips.js';
 import { lastSucceededBackfill } from '../store/lastBackfill.js';
 import { formatRunSummary, type RunSummary } from '../run/runSummary.js';
-import { abortableSleep } from '../shutdown.js';
+import { holdPoint } from '../holdPoint.js';
 import { backfill, type BackfillOptions } from './backfill.js';
 import { match, type MatchOptions } from './match.js';
 import { migrate } from './migrate.js';
@@ -21,14 +21,12 @@ export interface RunOptions {
   /** With strict: how many new bad rows are tolerated. */
   maxSkipped?: SkipLimit;
   backfill: Omit<BackfillOptions, 'dryRun' | 'reportJson'>;
-  match: Pick<MatchOptions, 'allowShrink' | 'blockRows' | 'engine' | 'incremental' | 'pauseBeforePublishMs'>;
+  match: Pick<MatchOptions, 'allowShrink' | 'blockRows' | 'engine' | 'allowEmpty' | 'incremental'>;
   /** Receives the summary as soon as it exists; phases fill it in as they finish (for --metrics-file, also on failure). */
   onSummary?: (s: RunSummary) => void;
   /** Write the run summary as JSON to this file. */
   reportJson?: string;
   migrationsDir?: string;
-  /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_MATCH_MS): pause before a phase, after its stop check. */
-  pauseBeforePhase?: Partial<Record<Phase, number>>;
 }
 
 type Phase = 'backfill' | 'match';
@@ -102,11 +100,7 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<RunSum
 
 async function betweenPhases(next: Phase, opts: RunOptions, ctx: CommandContext): Promise<void> {
   const done = next === 'backfill' ? 'the migration check' : 'the backfill';
-  const pause = opts.pauseBeforePhase?.[next];
-  if (pause) {
-    ctx.log.event('run_phase_pause', { next }, `pausing before the ${next} phase`);
-    await abortableSleep(pause, ctx.signal).catch(() => undefined);
-  }
+  if (next === 'match') await holdPoint('before_match', ctx.log, ctx.signal).catch(() => undefined);
   if (ctx.signal.aborted) {
     throw new InterruptedError(`run stopped by signal after ${done}, before the ${next} phase: match_results is unchanged${next === 'match' ? ' (the backfilled embeddings are kept; the next run matches them)' : ''}`);
   }

@@ -2,7 +2,8 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { Clock } from '../clock.js';
 import { lockName } from '../db/advisoryLock.js';
 import type { Db } from '../db/connect.js';
-import { parseJson } from '../store/runRecord.js';
+import { parseJson } from '../store/parseJson.js';
+import { hasSucceeded, isUnfinished, MATCH_KINDS, transition, UNFINISHED, type RunStatus } from '../store/runLifecycle.js';
 import { dropStaging, PUBLISHER_TABLE, tableExists } from '../store/resultTables.js';
 import { deleteRunBookkeeping } from '../store/runStore.js';
 
@@ -13,9 +14,10 @@ export const shardLockPurpose = (runId: number, shard: number): string => `run${
 
 /** Drops a run's staging tables and bookkeeping and marks it abandoned: it will never be published. */
 export async function abandonRun(q: Q, clock: Clock, runId: number, why: string): Promise<void> {
+  // First the status: a run another process just published is refused here, its tables untouched.
+  await transition(q, clock, runId, 'abandon', { error: why.slice(0, 2000) });
   await dropStaging(q, runId);
   await deleteRunBookkeeping(q, runId);
-  await q.query("UPDATE match_runs SET status = 'abandoned', error = ?, finished_at = COALESCE(finished_at, ?) WHERE id = ?", [why.slice(0, 2000), clock.now(), runId]);
 }
 
 /** Whether any process holds a shard lock of the run (a live shard). */
@@ -43,15 +45,15 @@ export interface StaleRun {
  */
 export async function findStaleRuns(db: Db, clock: Clock, o: { keep?: number; olderThanMs: number; superseded: boolean }): Promise<StaleRun[]> {
   const [rows] = await db.pool.query(
-    `SELECT r.id, r.run_key, r.shards, r.started_at, r.params, (SELECT MAX(b.finished_at) FROM match_run_blocks b WHERE b.run_id = r.id) AS last_block
-       FROM match_runs r WHERE r.kind = 'match' AND r.status IN ('preparing', 'running', 'interrupted', 'failed') ORDER BY r.id`,
+    `SELECT r.id, r.run_key, r.shards, r.started_at, (SELECT MAX(b.finished_at) FROM match_run_blocks b WHERE b.run_id = r.id) AS last_block
+       FROM match_runs r WHERE r.kind = 'full' AND r.status IN (?) ORDER BY r.id`,
+    [UNFINISHED],
   );
   const out: StaleRun[] = [];
   for (const r of rows as Record<string, unknown>[]) {
     const id = Number(r.id);
     if (id === o.keep) continue;
-    if (parseJson<{ incrementalOf?: number }>(r.params)?.incrementalOf) continue;
-    const key = (r.run_key as string | null) ?? null;
+    const key = r.run_key === null ? null : String(r.run_key);
     if (key === null && o.superseded) {
       out.push({ id, runKey: null, why: 'superseded by a newer one-process run' });
       continue;
@@ -84,15 +86,16 @@ export async function pruneBookkeeping(q: Q): Promise<void> {
     for (const r of rows as { run_id: number; base_run_id: number }[]) keep.add(Number(r.run_id)).add(Number(r.base_run_id));
   }
   const [rows] = await q.query(
-    `SELECT DISTINCT r.id, r.status, r.params FROM match_runs r JOIN match_run_parts p ON p.run_id = r.id WHERE r.kind = 'match'
-     UNION SELECT DISTINCT r.id, r.status, r.params FROM match_runs r JOIN match_run_blocks b ON b.run_id = r.id WHERE r.kind = 'match'`,
+    `SELECT DISTINCT r.id, r.kind, r.status, r.params FROM match_runs r JOIN match_run_parts p ON p.run_id = r.id WHERE r.kind IN (?)
+     UNION SELECT DISTINCT r.id, r.kind, r.status, r.params FROM match_runs r JOIN match_run_blocks b ON b.run_id = r.id WHERE r.kind IN (?)`,
+    [MATCH_KINDS, MATCH_KINDS],
   );
   const bases = [...keep];
-  for (const r of rows as { id: number; status: string; params: unknown }[]) {
+  for (const r of rows as { id: number; kind: string; status: RunStatus; params: unknown }[]) {
     const id = Number(r.id);
-    if (keep.has(id) || ['preparing', 'running', 'interrupted', 'failed'].includes(r.status)) continue;
-    const base = parseJson<{ incrementalOf?: number; baseRunId?: number }>(r.params)?.baseRunId;
-    if (r.status === 'succeeded' && base !== undefined && bases.includes(base)) continue;
+    if (keep.has(id) || isUnfinished(r.status)) continue;
+    const full = r.kind === 'incremental' ? parseJson<{ fullRunId?: number }>(r.params)?.fullRunId : undefined;
+    if (hasSucceeded(r.status) && full !== undefined && bases.includes(full)) continue;
     await deleteRunBookkeeping(q, id);
   }
 }
@@ -100,7 +103,7 @@ export async function pruneBookkeeping(q: Q): Promise<void> {
 /** Staging tables (match_*_r<id>) that no unpublished run owns: left by a run row deleted by hand, or a copied database. */
 export async function orphanStaging(q: Q): Promise<string[]> {
   const [tables] = await q.query('SELECT table_name AS n FROM information_schema.tables WHERE table_schema = DATABASE()');
-  const [ids] = await q.query("SELECT id FROM match_runs WHERE status IN ('preparing', 'running', 'interrupted', 'failed')");
+  const [ids] = await q.query('SELECT id FROM match_runs WHERE status IN (?)', [UNFINISHED]);
   const live = new Set((ids as { id: number }[]).map((r) => Number(r.id)));
   return (tables as { n: string }[])
     .map((t) => t.n)

@@ -1,12 +1,12 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/connect.js';
-import { finishRun, startRun } from '../store/runRecord.js';
+import { insertRun, transition } from '../store/runLifecycle.js';
 import { planRunBlocks } from '../engine/blockPlan.js';
 import { planRun } from '../engine/defaultEngine.js';
 import type { Eligibility } from '../engine/eligibility.js';
 import { readSnapshot } from '../store/readSnapshot.js';
 import { createStaging } from '../store/resultTables.js';
-import { insertBlocks, readParts, runById, writeParts, type RunParams, type RunRow } from '../store/runStore.js';
+import { insertBlocks, readParts, runById, writeParts, type FullRunParams, type RunRow } from '../store/runStore.js';
 import { decodeSnapshot, encodeSnapshot, type RunSnapshot } from '../engine/snapshotCodec.js';
 import { detectFacetDims } from '../store/vectorReader.js';
 
@@ -24,23 +24,23 @@ export interface RunSettings {
 /**
  * Fixes a run: its eligible sets and their versions (the snapshot), dims, block
  * sizes and the blocks dealt to `shards`, and creates its staging tables. Every
- * process of the run works from exactly this. Written as 'preparing' until
+ * process of the run works from exactly this. Written as preparing until
  * complete, so a creator that dies half-way leaves a run the next one redoes.
  */
 export async function createRun(db: Db, clock: Clock, s: RunSettings, o: { runKey: string | null; shards: number; statementBytes: number }): Promise<RunRow> {
-  const id = await startRun(db.pool, clock, 'match', { eligibility: s.eligibility }, { status: 'preparing', runKey: o.runKey, shards: o.shards });
+  const id = await insertRun(db.pool, clock, { kind: 'full', params: { eligibility: s.eligibility }, runKey: o.runKey, shards: o.shards });
   try {
-    return await prepareRun(db, id, s, o);
+    return await prepareRun(db, clock, id, s, o);
   } catch (e) {
     // E.g. --memory too small for this data (exit 2): the run never started, and says why.
-    await finishRun(db.pool, clock, id, { status: 'failed', error: (e as Error).message }).catch(() => undefined);
+    await transition(db.pool, clock, id, 'fail', { error: (e as Error).message }).catch(() => undefined);
     throw e;
   }
 }
 
-async function prepareRun(db: Db, id: number, s: RunSettings, o: { shards: number; statementBytes: number }): Promise<RunRow> {
+async function prepareRun(db: Db, clock: Clock, id: number, s: RunSettings, o: { shards: number; statementBytes: number }): Promise<RunRow> {
   const conn = await db.pool.getConnection();
-  let snapshot: RunSnapshot;
+  let snapshot: RunSnapshot & { readAt: Date };
   let dims: number[];
   try {
     snapshot = await readSnapshot(conn, s.eligibility);
@@ -50,7 +50,7 @@ async function prepareRun(db: Db, id: number, s: RunSettings, o: { shards: numbe
   }
   const plan = planRun({ memoryBytes: s.memoryBytes, dims, talents: snapshot.talents.ids.length, jobs: snapshot.jobs.ids.length, topK: s.topK, reserve: s.reserve });
   const blockRows = s.blockRows ?? plan.talentBlockRows;
-  const params: RunParams = {
+  const params: FullRunParams = {
     topK: s.topK,
     reserve: s.reserve,
     weights: s.weights,
@@ -67,7 +67,7 @@ async function prepareRun(db: Db, id: number, s: RunSettings, o: { shards: numbe
   await writeParts(db.pool, id, 'snapshot', 0, encodeSnapshot(snapshot), o.statementBytes);
   await insertBlocks(db.pool, id, planRunBlocks(snapshot.talents.ids.length, blockRows, o.shards));
   await createStaging(db.pool, id);
-  await db.pool.query("UPDATE match_runs SET status = 'running', params = ? WHERE id = ?", [JSON.stringify(params), id]);
+  await transition(db.pool, clock, id, 'prepare', { params: { ...params }, snapshotAt: snapshot.readAt });
   return (await runById(db.pool, id))!;
 }
 

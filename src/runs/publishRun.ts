@@ -5,7 +5,8 @@ import type { Db } from '../db/connect.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { FACET_COUNT } from '../facets.js';
 import type { Logger } from '../log.js';
-import { finishRun } from '../store/runRecord.js';
+import { hasSucceeded, transition } from '../store/runLifecycle.js';
+import { assertPublishesForward } from './publishOrder.js';
 import { rowsFromLists } from '../engine/listRows.js';
 import { mergeLists } from '../engine/mergeLists.js';
 import { writeLists } from '../store/listStore.js';
@@ -32,6 +33,10 @@ export interface PublishInput {
   /** false: merge into staging only (`--no-publish`); `fitmatch publish` finishes it later. */
   publish: boolean;
   allowShrink: boolean;
+  /** Publish a set with no match at all (refused by default, the first publish too). */
+  allowEmpty?: boolean;
+  /** Publish even over a set whose snapshot is newer (`publish --run-id N --force`). */
+  force?: boolean;
   maxShrink: number;
   lockWaitSeconds: number;
   publishAttempts: number;
@@ -59,7 +64,7 @@ const now = () => performance.now();
 export async function publishRun(p: PublishInput): Promise<PublishResult> {
   const t = { mergeMs: 0, indexMs: 0, publishMs: 0 };
   const run = (await runById(p.db.pool, p.run.id))!;
-  if (run.status === 'succeeded') return { published: true, publishedNow: false, counts: run.counts ?? {}, timings: t };
+  if (hasSucceeded(run.status)) return { published: true, publishedNow: false, counts: run.counts ?? {}, timings: t };
   let counts = run.counts ?? {};
   if (counts.merged !== true) {
     let s = now();
@@ -84,12 +89,19 @@ export async function publishRun(p: PublishInput): Promise<PublishResult> {
   p.signal.throwIfAborted();
   if ((await readPublishedState(p.db.pool))?.runId === run.id) {
     // The RENAME went through but the connection dropped before the run was recorded: a retry only records it.
-    await finishRun(p.db.pool, p.clock, run.id, { status: 'succeeded', counts, timings: roundAll({ ...p.workTimings, ...t }) });
+    await transition(p.db.pool, p.clock, run.id, 'succeed', { counts, timings: roundAll({ ...p.workTimings, ...t }) });
     return { published: true, publishedNow: true, counts, timings: t };
   }
+  await p.matchLock.assertHeld();
+  await assertPublishesForward(p.matchLock.conn, run, { force: p.force, log: p.log });
   const published = await setSizes(p.db.pool, LIVE);
   const next = { talents: Number(counts.talentsWithMatch), jobs: Number(counts.jobsWithMatch) };
-  const why = shrinkRefusal(published, next, p.maxShrink);
+  const empty = next.talents === 0 && next.jobs === 0;
+  if (empty) {
+    if (!p.allowEmpty) throw emptyRefusal(run.id);
+    p.log.warn(`publishing run ${run.id} although it has no match at all: match_results will be empty (--allow-empty)`);
+  }
+  const why = empty ? null : shrinkRefusal(published, next, p.maxShrink);
   if (why && !p.allowShrink) {
     throw new FitmatchError(
       `refusing to publish run ${run.id}: ${why}. match_results is unchanged. If this is intended, publish it with \`fitmatch publish --run-id ${run.id} --allow-shrink\``,
@@ -103,9 +115,17 @@ export async function publishRun(p: PublishInput): Promise<PublishResult> {
   await writePublishedState(conn, staging('match_published', run.id), { runId: run.id, baseRunId: run.id, topK: run.params.topK, reserve: run.params.reserve, weights: run.params.weights });
   await withPhaseBar(p.log, `run ${run.id}: publishing`, () => publishStaging(conn, run.id, { lockWaitSeconds: p.lockWaitSeconds, attempts: p.publishAttempts, log: p.log, signal: p.signal }));
   t.publishMs = now() - s;
-  await finishRun(p.db.pool, p.clock, run.id, { status: 'succeeded', counts, timings: roundAll({ ...p.workTimings, ...t }) });
+  await transition(p.db.pool, p.clock, run.id, 'succeed', { counts, timings: roundAll({ ...p.workTimings, ...t }) });
   return { published: true, publishedNow: true, counts, timings: t };
 }
+
+/** A publish that would leave match_results empty: usually embeddings are missing (no backfill yet). */
+export const emptyRefusal = (runId: number, incremental = false): FitmatchError =>
+  new FitmatchError(
+    `refusing to publish run ${runId}: it found no match at all, so match_results would be empty (has \`fitmatch backfill\` stored embeddings?). ` +
+      `match_results is unchanged. To publish an empty set: ${incremental ? '`fitmatch match --incremental --allow-empty`' : `\`fitmatch publish --run-id ${runId} --allow-empty\``}`,
+    ExitCode.REFUSED,
+  );
 
 /** Job lists of the whole run from every block's entries; staged as rows and lists. Returns the rows written. */
 async function mergeJobLists(p: PublishInput): Promise<number> {

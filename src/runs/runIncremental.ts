@@ -3,8 +3,11 @@ import type { Clock } from '../clock.js';
 import type { HeldLock } from '../db/advisoryLock.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
-import { finishRun, startRun } from '../store/runRecord.js';
-import { abortableSleep } from '../shutdown.js';
+import { insertRun, stopTransition, transition } from '../store/runLifecycle.js';
+import { assertPublishesForward } from './publishOrder.js';
+import { emptyRefusal } from './publishRun.js';
+import { hasRows } from '../store/resultTables.js';
+import { holdPoint } from '../holdPoint.js';
 import { loadSnapshot } from './createRun.js';
 import { planRun } from '../engine/defaultEngine.js';
 import { emptySkips } from '../engine/embeddingBlock.js';
@@ -15,7 +18,7 @@ import { mergeLists } from '../engine/mergeLists.js';
 import { readSnapshot } from '../store/readSnapshot.js';
 import { readPublishedState, type PublishedState } from '../store/resultTables.js';
 import type { WritePath } from '../store/resultWriter.js';
-import { runById, writeParts } from '../store/runStore.js';
+import { matchRunById, writeParts, type IncrementalRunParams } from '../store/runStore.js';
 import { encodeSnapshot, type RunSnapshot } from '../engine/snapshotCodec.js';
 import { emptyLists, encodeLists, type SubjectLists } from '../engine/SubjectLists.js';
 import { detectFacetDims } from '../store/vectorReader.js';
@@ -37,12 +40,14 @@ export interface IncrementalInput {
   write: { path: WritePath; maxAllowedPacket: number };
   statementBytes: number;
   settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number; vectorCache?: string; kernel?: EngineSettings['kernel'] };
-  /** Test hook (env FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS): pause with everything computed, before applying. */
-  pauseBeforeApplyMs?: number;
+  /** Apply even when match_results would be left empty. */
+  allowEmpty?: boolean;
 }
 
 export type IncrementalResult =
   | { fallback: string }
+  /** Nothing changed since the published run: no run recorded, nothing published. */
+  | { unchangedSince: number }
   | { runId: number; counts: Record<string, unknown>; timings: Record<string, number> };
 
 const now = () => performance.now();
@@ -59,7 +64,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
   const state = await readPublishedState(db.pool);
   if (!state) return { fallback: 'nothing is published yet' };
   if (state.reserve < 0) return { fallback: 'the published set has no exact lists to repair (it predates them)' };
-  const base = await runById(db.pool, state.runId);
+  const base = await matchRunById(db.pool, state.runId);
   if (!base) return { fallback: `the published run ${state.runId} is not in match_runs` };
   const differs = baseDiffers(base.params, state, s);
   if (differs) return { fallback: differs };
@@ -70,7 +75,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     return { fallback: `the snapshot of the published run ${state.runId} is gone` };
   }
   const conn = await db.pool.getConnection();
-  let cur: RunSnapshot;
+  let cur: RunSnapshot & { readAt: Date };
   let dims: number[];
   try {
     cur = await readSnapshot(conn, s.eligibility);
@@ -83,9 +88,10 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
   const dj = diffSide(baseSnapshot.jobs, cur.jobs);
   const share = Math.max(changeShare(dt), changeShare(dj));
   if (share > s.maxChange) return { fallback: `${(share * 100).toFixed(1)}% of one side changed, more than --max-change ${(s.maxChange * 100).toFixed(0)}%` };
+  if (![dt, dj].some((d) => d.added.length || d.changed.length || d.removed.length)) return { unchangedSince: state.runId };
 
-  const params = { topK: s.topK, reserve: s.reserve, weights: s.weights, dims, eligibility: s.eligibility, incrementalOf: state.runId, baseRunId: state.baseRunId };
-  const runId = await startRun(db.pool, p.clock, 'match', params);
+  const params: IncrementalRunParams = { topK: s.topK, reserve: s.reserve, weights: s.weights, dims, eligibility: s.eligibility, fullRunId: state.baseRunId };
+  const runId = await insertRun(db.pool, p.clock, { kind: 'incremental', params: { ...params }, baseRunId: state.runId, snapshotAt: cur.readAt });
   const startedAt = p.clock.now().getTime();
   log.info(
     `incremental run ${runId} on top of run ${state.runId}: talents +${dt.added.length} ~${dt.changed.length} -${dt.removed.length}, ` +
@@ -158,13 +164,21 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     const tUndo = now();
     await writeUndo(p, runId, state, { t2j: t2j.touchedOld, j2t: j2t.touchedOld }, { t2j: t2j.touchedIds, j2t: j2t.touchedIds }, cur);
     timings.undoMs = now() - tUndo;
-    if (p.pauseBeforeApplyMs) {
-      log.event('match_publishing', { runId }, `incremental run ${runId}: changes computed; applying`);
-      await abortableSleep(p.pauseBeforeApplyMs, p.signal);
-    }
+    await holdPoint('before_apply', log, p.signal);
     await p.matchLock.assertHeld();
+    await assertPublishesForward(p.matchLock.conn, (await matchRunById(p.matchLock.conn, runId))!, { log });
+    // A stop requested by now leaves everything as it was; during the apply, its transaction rolls back.
+    p.signal.throwIfAborted();
+    const published = { runId, baseRunId: state.baseRunId, topK: state.topK, reserve: state.reserve, weights: state.weights };
     const { counts: applied, timings: applyTimings } = await withPhaseBar(p.log, `incremental run ${runId}: writing the changes`, () =>
-      applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, published: { ...state, runId } }, p.write, p.statementBytes, runId),
+      applyChanges(p.matchLock.conn, { t2j: t2j.change, j2t: j2t.change, published }, p.write, p.statementBytes, runId, {
+        signal: p.signal,
+        beforeCommit: async () => {
+          await holdPoint('in_apply', log, p.signal);
+          // Inside the transaction: an apply that would leave no match at all rolls back.
+          if (!p.allowEmpty && !(await hasRows(p.matchLock.conn))) throw emptyRefusal(runId, true);
+        },
+      }),
     );
     Object.assign(timings, applyTimings);
     timings.writeMs = now() - ts;
@@ -185,10 +199,10 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
       lastFullRun: await lastFullRunCost(db, state.baseRunId),
       ...(c.engine ? { kernel: c.engine.kernel, pairsRescored: c.engine.rescored, exactFallbacks: c.engine.fallbacks } : {}),
     };
-    await finishRun(db.pool, p.clock, runId, { status: 'succeeded', counts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) });
+    await transition(db.pool, p.clock, runId, 'succeed', { counts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) });
     return { runId, counts, timings };
   } catch (e) {
-    await finishRun(db.pool, p.clock, runId, { status: p.signal.aborted ? 'interrupted' : 'failed', error: (e as Error).message }).catch(() => undefined);
+    await transition(db.pool, p.clock, runId, stopTransition(p.signal.aborted), { error: (e as Error).message }).catch(() => undefined);
     throw e;
   } finally {
     for (const e of new Set(engines)) await e.close();

@@ -2,7 +2,7 @@ import { createProgress, withPhaseBar, type Progress } from '../progress.js';
 import type { Db } from '../db/connect.js';
 import type { HeldLock } from '../db/advisoryLock.js';
 import type { Logger } from '../log.js';
-import { abortableSleep } from '../shutdown.js';
+import { holdPoint } from '../holdPoint.js';
 import { allocBlock, emptySkips, trimBlock, type BlobSkips } from '../engine/embeddingBlock.js';
 import { addEngineStats, type EngineFactory, type EngineLike, type EngineSettings, type EngineStats } from '../engine/enginePort.js';
 import { writeLists } from '../store/listStore.js';
@@ -31,8 +31,6 @@ export interface ShardInput {
   /** Bytes per statement for list rows and staged parts (under max_allowed_packet). */
   statementBytes: number;
   readConnections?: number;
-  /** Test hook (env FITMATCH_TEST_BLOCK_DELAY_MS): pause after each block, so a test can kill a process mid-run. */
-  blockDelayMs?: number;
 }
 
 export interface ShardResult {
@@ -136,7 +134,7 @@ export async function runShard(p: ShardInput): Promise<ShardResult> {
         `block ${done.block.blockNo} done (shard ${p.shard}): ${done.talents.rows} talents, compute ${(done.ms / 1000).toFixed(1)}s`,
       );
       checkStop();
-      if (p.blockDelayMs) await abortableSleep(p.blockDelayMs, p.signal);
+      await holdPoint('after_block', p.log, p.signal);
     }
   } finally {
     bar?.stop();

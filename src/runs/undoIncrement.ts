@@ -14,13 +14,21 @@ import type { RowUndo } from '../store/applyChanges.js';
  * back (subjects it added lose theirs), and match_published its old row. Rows of talents or
  * postings deleted since are not brought back. Returns the run now published.
  */
+/** The set an incremental run's undo data restores, or null when that data is gone. */
+export async function readUndoTarget(conn: PoolConnection, runId: number): Promise<{ runId: number; publishedAt: Date | null } | null> {
+  const data = (await readParts(conn, runId, 'undo_state')).get(0);
+  if (!data) return null;
+  const { published } = JSON.parse(data.toString()) as { published: PublishedState & { publishedAt?: string } };
+  return { runId: published.runId, publishedAt: published.publishedAt ? new Date(published.publishedAt) : null };
+}
+
 export async function undoIncrement(conn: PoolConnection, runId: number, write: { path: WritePath; maxAllowedPacket: number }, statementBytes: number): Promise<number> {
   const part = async (kind: string) => {
     const data = (await readParts(conn, runId, kind)).get(0);
     if (!data) throw new Error(`incremental run ${runId} has no ${kind} data; it cannot be undone`);
     return data;
   };
-  const state = JSON.parse((await part('undo_state')).toString()) as { published: PublishedState; touched: { t2j: number[]; j2t: number[] } };
+  const state = JSON.parse((await part('undo_state')).toString()) as { published: PublishedState & { publishedAt?: string }; touched: { t2j: number[]; j2t: number[] } };
   const old = { talent_to_job: decodeLists(await part('undo_t2j')), job_to_talent: decodeLists(await part('undo_j2t')) };
   const rowUndo = JSON.parse((await part('undo_rows')).toString()) as Record<'talent_to_job' | 'job_to_talent', RowUndo>;
   const alive = {
@@ -40,7 +48,8 @@ export async function undoIncrement(conn: PoolConnection, runId: number, write: 
       await deleteLists(conn, 'match_lists', direction, touched);
       await writeLists(conn, 'match_lists', direction, withoutDeleted(old[direction], direction === 'talent_to_job' ? alive.users : alive.jobs), statementBytes);
     }
-    await writePublishedState(conn, 'match_published', state.published);
+    // Exactly as it was, published_at included: `status --max-age` judges the restored set by its own age.
+    await writePublishedState(conn, 'match_published', { ...state.published, publishedAt: state.published.publishedAt ? new Date(state.published.publishedAt) : undefined });
     await conn.commit();
   } catch (e) {
     await conn.rollback().catch(() => undefined);

@@ -1,15 +1,26 @@
-import { bigint, datetime, index, int, json, mysqlEnum, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { bigint, datetime, index, int, json, mysqlEnum, mysqlTable, text, uniqueIndex, varbinary, varchar } from 'drizzle-orm/mysql-core';
 import { createdAt } from './columns.js';
 
-/** One row per match (or backfill) run: parameters, counts, phase timings, final status. */
+/**
+ * One row per run: kind, parameters, counts, phase timings, status. The status
+ * is written only by src/store/runLifecycle.ts (docs/operations.md "Run lifecycle").
+ */
 export const matchRuns = mysqlTable(
   'match_runs',
   {
     id: bigint('id', { mode: 'number' }).autoincrement().primaryKey(),
-    kind: mysqlEnum('kind', ['match', 'backfill']).notNull(),
+    /** full: computes the whole set (one process, resumed or sharded); incremental: changes the published set of base_run_id. */
+    kind: mysqlEnum('kind', ['full', 'incremental', 'backfill']).notNull(),
     status: mysqlEnum('status', ['preparing', 'running', 'succeeded', 'failed', 'interrupted', 'rolled_back', 'abandoned']).notNull(),
-    /** Names a run that several processes share (--run-key); NULL for one-process runs. */
-    runKey: varchar('run_key', { length: 191 }),
+    /** Incremental runs: the run whose published state they change. */
+    baseRunId: bigint('base_run_id', { mode: 'number' }),
+    /**
+     * The database server's clock when the run read its snapshot of the source
+     * data: a run publishes only over a set whose snapshot is older (src/runs/publishOrder.ts).
+     */
+    snapshotAt: datetime('snapshot_at', { fsp: 6 }),
+    /** Names a run that several processes share (--run-key), compared byte for byte; NULL for one-process runs. */
+    runKey: varbinary('run_key', { length: 191 }),
     /** Processes the run is split into (--shard I/N); 1 for one-process runs. */
     shards: int('shards'),
     params: json('params'),

@@ -12,7 +12,7 @@ const num = (v: unknown) => Number(v ?? 0);
 function countsLine(r: RunInfo): string {
   const c = r.counts;
   if (!c) return '';
-  if (r.kind === 'match') {
+  if (r.kind !== 'backfill') {
     if (c.eligibleTalents === undefined) return '';
     return `; ${num(c.eligibleTalents)} talents × ${num(c.eligibleJobs)} postings eligible, rows ${num(c.rowsTalentToJob)} talent_to_job + ${num(c.rowsJobToTalent)} job_to_talent`;
   }
@@ -27,19 +27,21 @@ function countsLine(r: RunInfo): string {
 function runLine(r: RunInfo): string {
   const took = r.finishedAt ? `took ${formatDuration(r.durationMs)}` : `running for ${formatDuration(r.durationMs)}`;
   const error = r.error ? `\n${' '.repeat(19)}error: ${r.error.split('\n')[0]}` : '';
-  return `#${r.id} ${r.status.padEnd(11)} started ${r.startedAt}, ${took}${r.runKey ? ` (run key "${r.runKey}", ${r.shards} shards)` : ''}${countsLine(r)}${error}`;
+  return `#${r.id} ${r.kind.padEnd(11)} ${r.status.padEnd(11)} started ${r.startedAt}, ${took}${r.runKey ? ` (run key "${r.runKey}", ${r.shards} shards)` : ''}${countsLine(r)}${error}`;
 }
 
 function progressLines(r: RunInProgress): string[] {
   const who = `${r.host ?? '?'} (pid ${r.pid ?? '?'})`;
+  if (r.supersededBy !== null) return [`  ${r.kind} #${r.id} superseded: no process holds its lock and run ${r.supersededBy} succeeded since; clean up: ${r.next}`];
   const head = `  ${r.kind} #${r.id} ${r.status} on ${who}, ${r.alive ? 'alive' : 'NO PROCESS HOLDS ITS LOCK'}, for ${formatDuration(r.durationMs)}`;
+  const next = r.next ? [`    next: ${r.next}`] : [];
   const p = r.progress;
-  if (!p) return [head];
+  if (!p) return [head, ...next];
   const eta = p.etaMs === null ? 'ETA unknown' : p.done === p.total ? 'all blocks done (merging or publishing)' : `ETA ${formatDuration(p.etaMs)} at ${formatDuration(p.msPerBlock ?? 0)} per block`;
   const lines = [`${head}: blocks ${p.done}/${p.total} done, ${eta}`];
   if (p.shards.length > 1) lines.push(`    ${p.shards.map((s) => `shard ${s.shard}: ${s.done}/${s.total}${s.done < s.total ? (s.alive ? ' alive' : ' MISSING') : ''}`).join('; ')}`);
   if (p.missingShards.length) lines.push(`    missing shard(s) ${p.missingShards.join(', ')}: pending blocks and no live process; run them again (same --shard/--run-key)`);
-  return lines;
+  return [...lines, ...next];
 }
 
 export function describeEligibility(e: Eligibility): string {

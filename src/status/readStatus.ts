@@ -9,7 +9,8 @@ import { runBlocks, runById } from '../store/runStore.js';
 import { readMigrationState } from '../migrate/migrator.js';
 import { runSkips, type RunSkips } from '../run/runSkips.js';
 import { lastSucceededBackfill } from '../store/lastBackfill.js';
-import { parseJson, type RunKind, type RunStatus } from '../store/runRecord.js';
+import { parseJson } from '../store/parseJson.js';
+import { ACTIVE, MATCH_KINDS, SUCCEEDED, type RunKind, type RunStatus } from '../store/runLifecycle.js';
 import { eligibilityNow } from './eligibilityNow.js';
 import { readCoverage, type Coverage } from './readCoverage.js';
 import { runProgress, type RunProgress } from './runProgress.js';
@@ -36,6 +37,10 @@ export interface RunInProgress extends RunInfo {
   alive: boolean;
   /** Blocks done of total, per shard, missing shards and ETA (match runs). */
   progress: RunProgress | null;
+  /** A dead run a later run of its kind succeeded after: it is not in progress, only left over. */
+  supersededBy: number | null;
+  /** The command that continues it, or cleans it up. */
+  next: string | null;
 }
 
 export interface StatusReport {
@@ -70,7 +75,7 @@ function toRun(r: Record<string, unknown>, now: Date): RunInfo {
     id: Number(r.id),
     kind: r.kind as RunKind,
     status: r.status as RunStatus,
-    runKey: (r.run_key as string | null) ?? null,
+    runKey: r.run_key === null || r.run_key === undefined ? null : String(r.run_key),
     shards: Number(r.shards ?? 1),
     host: (r.host as string | null) ?? null,
     pid: r.pid === null ? null : Number(r.pid),
@@ -124,11 +129,11 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
   const lastRuns: StatusReport['lastRuns'] = { match: [], backfill: [] };
   const inProgress: RunInProgress[] = [];
   if (tables.has('match_runs')) {
-    for (const kind of ['match', 'backfill'] as const) {
-      const [rows] = await pool.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE kind = ? ORDER BY id DESC LIMIT ?`, [kind, o.runs]);
-      lastRuns[kind] = (rows as Record<string, unknown>[]).map((r) => toRun(r, now));
+    for (const group of ['match', 'backfill'] as const) {
+      const [rows] = await pool.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE kind IN (?) ORDER BY id DESC LIMIT ?`, [kindsOf(group), o.runs]);
+      lastRuns[group] = (rows as Record<string, unknown>[]).map((r) => toRun(r, now));
     }
-    const [rows] = await pool.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE status IN ('preparing', 'running') ORDER BY id DESC`);
+    const [rows] = await pool.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE status IN (?) ORDER BY id DESC`, [ACTIVE]);
     const [matchLockHeld, backfillLockHeld] = await heldLocks(pool, [lock('match'), lock('backfill')]);
     let newestOneProcess = { match: true, backfill: true };
     for (const r of (rows as Record<string, unknown>[]).map((x) => toRun(x, now))) {
@@ -146,7 +151,8 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
         const live = new Set(shardsAlive.flatMap((a, i) => (a || holdsMatchLock ? [i] : [])));
         progress = runProgress(await runBlocks(pool, r.id), live, new Date(r.startedAt));
       }
-      inProgress.push({ ...r, alive, progress });
+      const supersededBy = alive ? null : await laterSuccess(pool, r);
+      inProgress.push({ ...r, alive, progress, supersededBy, next: alive ? null : nextCommand(r, supersededBy, progress) });
     }
   }
 
@@ -154,12 +160,12 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
   const coverage = tables.has('talent_embeddings') && tables.has('match_results') ? { eligibility, rulesOfRun: runRules ? state!.runId : null, ...(await readCoverage(pool, eligibility, tables)) } : null;
   const pending = (await readMigrationState(db)).pending.map((m) => m.tag);
 
-  const dead = new Set(inProgress.filter((r) => !r.alive && r.runKey === null).map((r) => r.id));
+  const dead = new Set(inProgress.filter((r) => !r.alive && r.runKey === null && r.supersededBy === null).map((r) => r.id));
   const problems = statusProblems({
     now,
-    published: state,
+    published: state && published ? { ...state, rows: published.rows.talentToJob + published.rows.jobToTalent } : null,
     maxAgeMs: o.maxAgeMs,
-    lastRuns: [lastRuns.match[0], lastRuns.backfill[0]].filter(Boolean).map((r) => ({ kind: r.kind, id: r.id, status: r.status, error: r.error, dead: dead.has(r.id) })),
+    lastRuns: (['match', 'backfill'] as const).filter((g) => lastRuns[g][0]).map((g) => ({ kind: g, id: lastRuns[g][0].id, status: lastRuns[g][0].status, error: lastRuns[g][0].error, dead: dead.has(lastRuns[g][0].id) })),
     coverage: coverage && {
       talents: { eligible: coverage.eligible.talents, without: coverage.withoutEmbedding.talents.count },
       jobs: { eligible: coverage.eligible.jobs, without: coverage.withoutEmbedding.jobs.count },
@@ -178,4 +184,23 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
     migrations: { pending },
     health: { exitCode: statusExitCode(problems), maxAgeMs: o.maxAgeMs, minCoverage: o.minCoverage ?? null, problems },
   };
+}
+
+const kindsOf = (group: 'match' | 'backfill'): readonly RunKind[] => (group === 'match' ? MATCH_KINDS : ['backfill']);
+
+/** The first run of the same group that succeeded after `r` started, if any. */
+async function laterSuccess(pool: Pool, r: RunInfo): Promise<number | null> {
+  const [rows] = await pool.query('SELECT MIN(id) AS id FROM match_runs WHERE id > ? AND kind IN (?) AND status IN (?)', [r.id, kindsOf(r.kind === 'backfill' ? 'backfill' : 'match'), SUCCEEDED]);
+  const id = (rows as { id: number | null }[])[0]?.id;
+  return id === null || id === undefined ? null : Number(id);
+}
+
+/** What an operator runs next for a run no process is working on. */
+function nextCommand(r: RunInfo, supersededBy: number | null, progress: RunProgress | null): string {
+  const cleanup = r.runKey ? `fitmatch cleanup --run-key ${r.runKey}` : `fitmatch cleanup --run-id ${r.id}`;
+  if (supersededBy !== null) return `${cleanup} (superseded by run ${supersededBy}; the next match also cleans it up)`;
+  if (r.kind === 'backfill') return 'fitmatch backfill (it marks this run failed and continues where the embeddings are)';
+  if (r.kind === 'incremental') return 'fitmatch match --incremental (it marks this run failed and starts over)';
+  if (r.runKey) return `fitmatch match --shard I/${r.shards} --run-key ${r.runKey} for shard(s) ${progress?.missingShards.join(', ') || 'with pending blocks'}, or ${cleanup}`;
+  return `fitmatch match --resume, or ${cleanup}`;
 }

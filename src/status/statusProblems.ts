@@ -1,7 +1,8 @@
 import { ExitCode } from '../errors.js';
 import { formatDuration } from '../formatDuration.js';
+import { hasStopped, type RunStatus } from '../store/runLifecycle.js';
 
-export type ProblemKind = 'nothing_published' | 'last_run_failed' | 'stale' | 'coverage';
+export type ProblemKind = 'nothing_published' | 'empty_published' | 'last_run_failed' | 'stale' | 'coverage';
 
 export interface StatusProblem {
   kind: ProblemKind;
@@ -16,6 +17,7 @@ export interface StatusProblem {
  */
 export const STATUS_PRECEDENCE: readonly { kind: ProblemKind; exitCode: number }[] = [
   { kind: 'nothing_published', exitCode: ExitCode.STATUS_INCOMPLETE },
+  { kind: 'empty_published', exitCode: ExitCode.STATUS_INCOMPLETE },
   { kind: 'last_run_failed', exitCode: ExitCode.STATUS_FAILED },
   { kind: 'stale', exitCode: ExitCode.STATUS_STALE },
   { kind: 'coverage', exitCode: ExitCode.STATUS_COVERAGE },
@@ -23,11 +25,12 @@ export const STATUS_PRECEDENCE: readonly { kind: ProblemKind; exitCode: number }
 
 export interface HealthFacts {
   now: Date;
-  published: { runId: number; publishedAt: Date } | null;
+  /** rows: in match_results, both directions. */
+  published: { runId: number; publishedAt: Date; rows: number } | null;
   /** null: no age limit. */
   maxAgeMs: number | null;
   /** The newest run of each kind (absent when there is none). */
-  lastRuns: { kind: 'match' | 'backfill'; id: number; status: string; error: string | null; dead?: boolean }[];
+  lastRuns: { kind: 'match' | 'backfill'; id: number; status: RunStatus; error: string | null; dead?: boolean }[];
   /** Eligible talents and postings, and how many of them have no embedding (null: unknown). */
   coverage?: { talents: { eligible: number; without: number }; jobs: { eligible: number; without: number } } | null;
   /** --min-coverage: the least share of eligible talents and of eligible postings that must have an embedding (null: no limit). */
@@ -44,8 +47,11 @@ const codeOf = (kind: ProblemKind) => STATUS_PRECEDENCE.find((p) => p.kind === k
 export function statusProblems(f: HealthFacts): StatusProblem[] {
   const out: StatusProblem[] = [];
   if (!f.published) out.push({ kind: 'nothing_published', exitCode: codeOf('nothing_published'), message: 'nothing has ever been published: match_results is empty' });
+  else if (f.published.rows === 0) {
+    out.push({ kind: 'empty_published', exitCode: codeOf('empty_published'), message: `the published run ${f.published.runId} has no match at all: match_results is empty (were embeddings backfilled?)` });
+  }
   for (const r of f.lastRuns) {
-    const failed = r.status === 'failed' || r.status === 'interrupted';
+    const failed = hasStopped(r.status);
     if (!failed && !r.dead) continue;
     const what = r.dead ? `is still marked ${r.status} but no process holds its lock (the process died)` : `${r.status}${r.error ? `: ${oneLine(r.error)}` : ''}`;
     out.push({ kind: 'last_run_failed', exitCode: codeOf('last_run_failed'), message: `the last ${r.kind} run (${r.id}) ${what}` });

@@ -48,6 +48,7 @@ export async function applyChanges(
   write: { path: WritePath; maxAllowedPacket: number },
   statementBytes: number,
   runId: number,
+  o: { signal?: AbortSignal; beforeCommit?: () => Promise<void> } = {},
 ): Promise<{ counts: ApplyCounts; timings: ApplyTimings }> {
   const counts: ApplyCounts = { rowsDeleted: 0, rowsInserted: 0, listsWritten: 0, listsDeleted: 0 };
   const timings: ApplyTimings = { applyUndoReadMs: 0, applyDeleteMs: 0, applyInsertMs: 0, applyListsMs: 0, applyCommitMs: 0 };
@@ -60,7 +61,9 @@ export async function applyChanges(
   const undo: Record<string, RowUndo> = {};
   await conn.beginTransaction();
   try {
+    // A stop requested during the apply rolls it back whole (checked between statements and before the commit).
     for (const d of [c.t2j, c.j2t]) {
+      o.signal?.throwIfAborted();
       const { talentIds, jobIds } = d.deleteKeys;
       const deleted = [...(await readRowsOfSubjects(conn, d.direction, d.removed)), ...(await readRowsByKey(conn, d.direction, talentIds, jobIds))];
       lap('applyUndoReadMs');
@@ -83,6 +86,8 @@ export async function applyChanges(
     await writeParts(conn, runId, 'undo_rows', 0, Buffer.from(JSON.stringify(undo)), statementBytes);
     lap('applyUndoReadMs');
     await writePublishedState(conn, 'match_published', c.published);
+    await o.beforeCommit?.();
+    o.signal?.throwIfAborted();
     await conn.commit();
     lap('applyCommitMs');
   } catch (e) {

@@ -2,7 +2,8 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { Clock } from '../clock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { formatDuration } from '../formatDuration.js';
-import { parseJson } from './runRecord.js';
+import { parseJson } from './parseJson.js';
+import { hasSucceeded, SUCCEEDED, type RunStatus } from './runLifecycle.js';
 
 export interface FinishedBackfill {
   id: number;
@@ -11,7 +12,7 @@ export interface FinishedBackfill {
 
 /** The newest backfill run that succeeded: what the next run's skips are compared with. */
 export async function lastSucceededBackfill(q: Pool | PoolConnection): Promise<FinishedBackfill | null> {
-  const [rows] = await q.query("SELECT id, counts FROM match_runs WHERE kind = 'backfill' AND status = 'succeeded' ORDER BY id DESC LIMIT 1");
+  const [rows] = await q.query("SELECT id, counts FROM match_runs WHERE kind = 'backfill' AND status IN (?) ORDER BY id DESC LIMIT 1", [SUCCEEDED]);
   const r = (rows as { id: number; counts: unknown }[])[0];
   return r ? { id: Number(r.id), counts: parseJson<FinishedBackfill['counts'] | null>(r.counts) ?? {} } : null;
 }
@@ -23,11 +24,11 @@ export async function lastSucceededBackfill(q: Pool | PoolConnection): Promise<F
  */
 export async function assertFreshBackfill(q: Pool | PoolConnection, clock: Clock, maxAgeMs: number): Promise<void> {
   const [rows] = await q.query("SELECT id, status, finished_at FROM match_runs WHERE kind = 'backfill' ORDER BY id DESC LIMIT 1");
-  const r = (rows as { id: number; status: string; finished_at: Date | null }[])[0];
+  const r = (rows as { id: number; status: RunStatus; finished_at: Date | null }[])[0];
   const stale = (why: string) =>
     new FitmatchError(`the embeddings are not fresh: ${why}; nothing was matched (run \`fitmatch backfill\` until it exits 0, then match again)`, ExitCode.STALE_VECTORS);
   if (!r) throw stale('no backfill has run on this database');
-  if (r.status !== 'succeeded') throw stale(`the newest backfill run (${r.id}) is ${r.status}`);
+  if (!hasSucceeded(r.status)) throw stale(`the newest backfill run (${r.id}) is ${r.status}`);
   const age = clock.now().getTime() - (r.finished_at?.getTime() ?? 0);
   if (age > maxAgeMs) throw stale(`the newest backfill run (${r.id}) finished ${formatDuration(age)} ago, more than --max-backfill-age ${formatDuration(maxAgeMs)}`);
 }

@@ -2,15 +2,21 @@ import type { PoolConnection } from 'mysql2/promise';
 import { jobIdsQuery, talentIdsQuery, type Eligibility, type SqlQuery } from '../engine/eligibility.js';
 import { sideFromRows, type RunSnapshot } from '../engine/snapshotCodec.js';
 
-/** Both eligible sets from one consistent snapshot, so eligibility cannot shift between them. */
-export async function readSnapshot(conn: PoolConnection, e: Eligibility): Promise<RunSnapshot> {
+/**
+ * Both eligible sets from one consistent snapshot, so eligibility cannot shift
+ * between them; readAt is the server's clock as the snapshot was taken, what
+ * orders publishes (src/runs/publishOrder.ts).
+ */
+export async function readSnapshot(conn: PoolConnection, e: Eligibility): Promise<RunSnapshot & { readAt: Date }> {
   // For this transaction only: the pool's sessions read committed.
   await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
   await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
   try {
+    const [now] = await conn.query('SELECT CURRENT_TIMESTAMP(6) AS at');
+    const readAt = (now as { at: Date }[])[0].at;
     const talents = await side(conn, talentIdsQuery(e));
     const jobs = await side(conn, jobIdsQuery(e));
-    return { talents, jobs };
+    return { talents, jobs, readAt };
   } finally {
     await conn.query('COMMIT');
   }

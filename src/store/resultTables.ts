@@ -20,6 +20,12 @@ export const staging = (table: SetTable, runId: number): string => `${table}_r${
 /** Every name a set table can take besides its live one (for cleanup and `migrate --check`). */
 export const PUBLISHER_TABLE = /^match_(results|lists|published)_(previous|retired|swap|r\d+)$/;
 
+/** Whether match_results (or `table`) holds any row, as the caller's transaction sees it. */
+export async function hasRows(q: Pool | PoolConnection, table: string = LIVE): Promise<boolean> {
+  const [rows] = await q.query(`SELECT 1 FROM ${table} LIMIT 1`);
+  return (rows as unknown[]).length > 0;
+}
+
 export async function tableExists(q: Pool | PoolConnection, name: string): Promise<boolean> {
   const [rows] = await q.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [name]);
   return (rows as unknown[]).length > 0;
@@ -125,12 +131,13 @@ export interface PublishedState {
 
 const WEIGHT_COLUMNS = 'weight_roles, weight_skills, weight_growth, weight_career, weight_vision, weight_culture';
 
-/** Replaces the one row of `table` (match_published or a staged copy of it). */
-export async function writePublishedState(q: Pool | PoolConnection, table: string, s: PublishedState): Promise<void> {
+/** Replaces the one row of `table` (match_published or a staged copy of it); published_at is now unless given (a rollback restores it). */
+export async function writePublishedState(q: Pool | PoolConnection, table: string, s: PublishedState & { publishedAt?: Date }): Promise<void> {
   await q.query(`DELETE FROM ${table}`);
-  await q.query(`INSERT INTO ${table} (id, run_id, base_run_id, published_at, top_k, reserve, ${WEIGHT_COLUMNS}) VALUES (1, ?, ?, CURRENT_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?)`, [
+  await q.query(`INSERT INTO ${table} (id, run_id, base_run_id, published_at, top_k, reserve, ${WEIGHT_COLUMNS}) VALUES (1, ?, ?, COALESCE(?, CURRENT_TIMESTAMP(3)), ?, ?, ?, ?, ?, ?, ?, ?)`, [
     s.runId,
     s.baseRunId,
+    s.publishedAt ?? null,
     s.topK,
     s.reserve,
     ...s.weights,

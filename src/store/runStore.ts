@@ -1,67 +1,104 @@
 import { hostname } from 'node:os';
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import { parseJson, type RunStatus } from './runRecord.js';
+import { parseJson } from './parseJson.js';
+import { MATCH_KINDS, RESUMABLE, type RunStatus } from './runLifecycle.js';
 import type { BlockSpec } from '../engine/blockPlan.js';
 import type { Eligibility } from '../engine/eligibility.js';
 
 type Q = Pool | PoolConnection;
 
-/** What a run fixed at its start: every process of the run works with exactly these. */
-export interface RunParams {
+interface MatchSettings {
   topK: number;
   reserve: number;
   weights: number[];
   dims: number[];
   eligibility: Eligibility;
+}
+
+/** What a full run fixed at its start: every process of the run works with exactly these. */
+export interface FullRunParams extends MatchSettings {
   /** Talents per block (the durable unit of work), per kernel call, and jobs per kernel slice. */
   blockRows: number;
   talentBlockRows: number;
   jobChunkRows: number;
-  /** An incremental run's base: the run whose published state it changes. */
-  incrementalOf?: number;
-  [k: string]: unknown;
+  memoryBytes: number;
+  writeMode: string;
+  talents: number;
+  jobs: number;
 }
 
-export interface RunRow {
+/** An incremental run's settings (those of the set it changes) and the full run its lists descend from. */
+export interface IncrementalRunParams extends MatchSettings {
+  fullRunId: number;
+}
+/** @deprecated name kept for the callers that only handle full runs. */
+export type RunParams = FullRunParams;
+
+interface RunRowBase {
   id: number;
   runKey: string | null;
   shards: number;
   status: RunStatus;
-  params: RunParams;
   counts: Record<string, unknown> | null;
   startedAt: Date;
+  /** When the run read its snapshot (the database server's clock); null for runs from before migration 0003 without one. */
+  snapshotAt: Date | null;
+  /** Incremental runs: the run whose published state they changed. */
+  baseRunId: number | null;
 }
+export interface FullRun extends RunRowBase {
+  kind: 'full';
+  params: FullRunParams;
+}
+export interface IncrementalRun extends RunRowBase {
+  kind: 'incremental';
+  params: IncrementalRunParams;
+}
+export type MatchRun = FullRun | IncrementalRun;
+export type RunRow = FullRun;
 
-const RUN_COLUMNS = 'id, run_key, shards, status, params, counts, started_at';
-const toRun = (r: Record<string, unknown>): RunRow => ({
-  id: Number(r.id),
-  runKey: (r.run_key as string | null) ?? null,
-  shards: Number(r.shards ?? 1),
-  status: r.status as RunStatus,
-  params: parseJson<RunParams>(r.params),
-  counts: parseJson<Record<string, unknown> | null>(r.counts),
-  startedAt: r.started_at as Date,
-});
+const RUN_COLUMNS = 'id, kind, run_key, shards, status, params, counts, started_at, snapshot_at, base_run_id';
+const toRun = (r: Record<string, unknown>): MatchRun =>
+  ({
+    id: Number(r.id),
+    kind: r.kind,
+    runKey: r.run_key === null || r.run_key === undefined ? null : String(r.run_key),
+    shards: Number(r.shards ?? 1),
+    status: r.status as RunStatus,
+    params: parseJson(r.params),
+    counts: parseJson<Record<string, unknown> | null>(r.counts),
+    startedAt: r.started_at as Date,
+    snapshotAt: (r.snapshot_at as Date | null) ?? null,
+    baseRunId: r.base_run_id === null || r.base_run_id === undefined ? null : Number(r.base_run_id),
+  }) as MatchRun;
 
-export async function runById(q: Q, id: number): Promise<RunRow | null> {
-  const [rows] = await q.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE id = ? AND kind = 'match'`, [id]);
+/** A match run of either kind. */
+export async function matchRunById(q: Q, id: number): Promise<MatchRun | null> {
+  const [rows] = await q.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE id = ? AND kind IN (?)`, [id, MATCH_KINDS]);
   return (rows as Record<string, unknown>[]).map(toRun)[0] ?? null;
 }
 
-export async function runByKey(q: Q, key: string): Promise<RunRow | null> {
-  const [rows] = await q.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE run_key = ? AND kind = 'match'`, [key]);
-  return (rows as Record<string, unknown>[]).map(toRun)[0] ?? null;
+/** A full run (one process or shared); null for other kinds. */
+export async function runById(q: Q, id: number): Promise<FullRun | null> {
+  const run = await matchRunById(q, id);
+  return run?.kind === 'full' ? run : null;
+}
+
+/** Keys compare byte for byte (the column is binary): `K3` does not find `k3`. */
+export async function runByKey(q: Q, key: string): Promise<FullRun | null> {
+  const [rows] = await q.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE run_key = ? AND kind = 'full'`, [Buffer.from(key, 'utf8')]);
+  return ((rows as Record<string, unknown>[]).map(toRun)[0] as FullRun | undefined) ?? null;
 }
 
 /** The newest one-process full run that stopped before publishing (what --resume continues). */
-export async function latestResumable(q: Q): Promise<RunRow | null> {
+export async function latestResumable(q: Q): Promise<FullRun | null> {
   const [rows] = await q.query(
     `SELECT ${RUN_COLUMNS} FROM match_runs
-      WHERE kind = 'match' AND run_key IS NULL AND status IN ('running', 'interrupted', 'failed')
-        AND JSON_EXTRACT(params, '$.incrementalOf') IS NULL
+      WHERE kind = 'full' AND run_key IS NULL AND status IN (?)
       ORDER BY id DESC LIMIT 1`,
+    [RESUMABLE],
   );
-  return (rows as Record<string, unknown>[]).map(toRun)[0] ?? null;
+  return ((rows as Record<string, unknown>[]).map(toRun)[0] as FullRun | undefined) ?? null;
 }
 
 export async function updateRunCounts(q: Q, id: number, counts: Record<string, unknown>): Promise<void> {

@@ -77,7 +77,7 @@ describe('match --incremental', () => {
    * full run's list or its best prefix, and flagged complete only when it is all of it.
    */
   async function expectListsArePrefixes(round: number): Promise<void> {
-    const [{ id: staged }] = (await t.exec("SELECT MAX(id) AS id FROM match_runs WHERE kind = 'match'")) as { id: number }[];
+    const [{ id: staged }] = (await t.exec("SELECT MAX(id) AS id FROM match_runs WHERE kind = 'full'")) as { id: number }[];
     for (const dir of ['talent_to_job', 'job_to_talent'] as const) {
       const inc = await readLists(t.db.pool, 'match_lists', dir);
       const full = await readLists(t.db.pool, `match_lists_r${staged}`, dir);
@@ -188,11 +188,15 @@ describe('match --incremental', () => {
     expect(await resultSet(t)).toEqual(await stagedFull());
   });
 
-  it('with nothing changed, publishes the same set again', async () => {
+  it('with nothing changed, records no run and publishes nothing', async () => {
     const before = await resultSet(t);
+    const [{ n: runsBefore }] = (await t.exec('SELECT COUNT(*) AS n FROM match_runs')) as { n: number }[];
+    const published = await t.exec('SELECT * FROM match_published');
     const s = await incremental();
-    expect(s.counts).toMatchObject({ rowsDeleted: 0, rowsInserted: 0, listsTouched: 0, vectorsFromDb: 0 });
+    expect(s).toMatchObject({ published: false, counts: { unchanged: true } });
     expect(await resultSet(t)).toEqual(before);
+    expect(await t.exec('SELECT * FROM match_published')).toEqual(published);
+    expect(await t.exec('SELECT COUNT(*) AS n FROM match_runs')).toEqual([{ n: runsBefore }]);
   });
 
   it('rollback undoes an incremental run exactly; the run before it is published again', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { match } from '../../src/commands/match.js';
-import { parseJson } from '../../src/store/runRecord.js';
+import { parseJson } from '../../src/store/parseJson.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
 import { seedDirtyData } from './matchDirtyData.js';
 import { diffDirection, matchCtx, publishedRows } from './matchHelpers.js';
@@ -57,7 +57,7 @@ describe('fitmatch match: published rows equal a brute-force reference', () => {
     const summary = await match({ engine: bruteForceEngine() }, matchCtx(t, { topK: '5', jobStatuses: 'PUBLISHED,CLOSED' }));
     const [run] = (await t.exec('SELECT * FROM match_runs WHERE id = ?', [summary.runId])) as Record<string, unknown>[];
     expect(run.status).toBe('succeeded');
-    expect(run.kind).toBe('match');
+    expect(run.kind).toBe('full');
     const params = parseJson(run.params) as Record<string, unknown>;
     expect(params).toMatchObject({ topK: 5, eligibility: { jobStatuses: ['PUBLISHED', 'CLOSED'], today: '2026-06-15', timezone: 'Asia/Seoul' } });
     const counts = parseJson(run.counts) as Record<string, number>;

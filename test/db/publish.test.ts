@@ -10,6 +10,7 @@ import { seedDirtyData } from './matchDirtyData.js';
 import { matchCtx, publishedRows } from './matchHelpers.js';
 import type { EngineFactory } from '../../src/engine/enginePort.js';
 import { bruteForceEngine } from './matchReference.js';
+import { withHolds } from '../helpers/holds.js';
 
 const tables = async (t: TestDatabase) =>
   ((await t.exec("SELECT table_name AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE 'match_results%' ORDER BY 1")) as { n: string }[]).map((r) => r.n);
@@ -115,8 +116,8 @@ describe('publishing match results', () => {
     const before = await publishedRows(t);
     const ac = new AbortController();
     const ctx = matchCtx(t, { topK: '9' }, undefined, ac.signal);
-    setTimeout(() => ac.abort(), 300);
-    const err = await match({ engine: bruteForceEngine(), pauseBeforePublishMs: 30_000 }, ctx).catch((e) => e);
+    // Stopped when it is held right before publishing (every block done), not after a guessed delay.
+    const err = await withHolds(['before_publish'], ctx.log, () => ac.abort(), () => match({ engine: bruteForceEngine() }, ctx)).catch((e) => e);
     expect(err).toBeInstanceOf(InterruptedError);
     expect(await publishedRows(t)).toEqual(before);
     const [run] = (await t.exec('SELECT id, status FROM match_runs ORDER BY id DESC LIMIT 1')) as { id: number; status: string }[];
@@ -127,7 +128,7 @@ describe('publishing match results', () => {
   });
 
   it('cleans up after a crashed run: its staging, a run left "running", staging nobody owns', async () => {
-    await t.exec("INSERT INTO match_runs (kind, status, started_at, params) VALUES ('match', 'running', NOW(), '{}')");
+    await t.exec("INSERT INTO match_runs (kind, status, started_at, params) VALUES ('full', 'running', NOW(), '{}')");
     const [stale] = (await t.exec('SELECT MAX(id) AS id FROM match_runs')) as { id: number }[];
     await t.exec(`CREATE TABLE match_results_r${stale.id} LIKE match_results`);
     await t.exec('CREATE TABLE match_results_r999999 LIKE match_results');

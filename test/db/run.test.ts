@@ -9,6 +9,7 @@ import { DIRTY_SQL } from './backfillDirtyData.js';
 import { publishedRows } from './matchHelpers.js';
 import { bruteForceEngine } from './matchReference.js';
 import { CLEAN_SQL, jsonCtx } from './runHelpers.js';
+import { withHolds } from '../helpers/holds.js';
 
 const opts = (o: Partial<RunOptions> = {}): RunOptions => ({ backfill: { source: 'matching_vectors' }, match: { engine: bruteForceEngine(), allowShrink: true }, ...o });
 const runsOf = async (t: TestDatabase) => (await t.exec('SELECT id, kind, status FROM match_runs ORDER BY id')) as { id: number; kind: string; status: string }[];
@@ -43,7 +44,7 @@ describe('fitmatch run (in process)', () => {
     expect(s.skipped.total).toBeGreaterThan(0);
     expect(await runsOf(t)).toEqual([
       { id: expect.any(Number), kind: 'backfill', status: 'succeeded' },
-      { id: published.runId, kind: 'match', status: 'succeeded' },
+      { id: published.runId, kind: 'full', status: 'succeeded' },
     ]);
     const [event] = ctx.events('run_summary');
     expect(event.summary).toEqual(JSON.parse(JSON.stringify(s)));
@@ -96,7 +97,7 @@ describe('fitmatch run (in process)', () => {
     const [event] = ctx.events('run_summary');
     expect((event.summary as { newSkipped: { byReason: Record<string, number> } }).newSkipped.byReason).toEqual({ 'row:no_talent_profile': 1 });
     const after = await runsOf(t);
-    expect(after.slice(before.length).map((r) => `${r.kind}:${r.status}`)).toEqual(['backfill:succeeded', 'match:succeeded']);
+    expect(after.slice(before.length).map((r) => `${r.kind}:${r.status}`)).toEqual(['backfill:succeeded', 'full:succeeded']);
     expect((await readPublishedState(t.db.pool))!.runId).toBe(after.at(-1)!.id);
     // The next run compares with that one: the dirt is no longer new.
     expect((await run(opts({ strict: true }), jsonCtx(t))).newSkipped!.total).toBe(0);
@@ -105,8 +106,8 @@ describe('fitmatch run (in process)', () => {
   it('a stop between the backfill and the match leaves match_results untouched and exits 5', async () => {
     const before = { rows: await publishedRows(t), runs: await runsOf(t) };
     const stop = new AbortController();
-    const ctx = jsonCtx(t, { signal: stop.signal, onLine: (l) => l.event === 'run_phase_pause' && l.next === 'match' && stop.abort(new Error('SIGTERM')) });
-    const p = run(opts({ pauseBeforePhase: { match: 60_000 } }), ctx);
+    const ctx = jsonCtx(t, { signal: stop.signal });
+    const p = withHolds(['before_match'], ctx.log, () => stop.abort(new Error('SIGTERM')), () => run(opts(), ctx));
     await expect(p).rejects.toMatchObject({ exitCode: ExitCode.INTERRUPTED, message: expect.stringContaining('after the backfill, before the match phase: match_results is unchanged') });
     expect(await publishedRows(t)).toEqual(before.rows);
     expect((await runsOf(t)).slice(before.runs.length).map((r) => `${r.kind}:${r.status}`)).toEqual(['backfill:succeeded']);
@@ -115,8 +116,8 @@ describe('fitmatch run (in process)', () => {
   it('a stop before the backfill runs nothing', async () => {
     const before = await runsOf(t);
     const stop = new AbortController();
-    const ctx = jsonCtx(t, { signal: stop.signal, onLine: (l) => l.event === 'run_phase_pause' && stop.abort(new Error('SIGINT')) });
-    expect(await exitOf(run(opts({ pauseBeforePhase: { backfill: 60_000 } }), ctx))).toBe(ExitCode.INTERRUPTED);
+    stop.abort(new Error('SIGINT'));
+    expect(await exitOf(run(opts(), jsonCtx(t, { signal: stop.signal })))).toBe(ExitCode.INTERRUPTED);
     expect(await runsOf(t)).toEqual(before);
   });
 });

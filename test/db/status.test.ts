@@ -170,11 +170,11 @@ describe('fitmatch status with a published run', () => {
     expect(failed.code).toBe(ExitCode.STATUS_FAILED);
     expect(failed.report.lastRuns.backfill[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('Lock wait timeout') });
     expect(failed.text).toMatch(/health {8}FAILED \(exit 21\): the last backfill run \(\d+\) failed: database error \(ER_LOCK_WAIT_TIMEOUT\)/);
-    await t.exec("INSERT INTO match_runs (kind, status, started_at, finished_at, error) VALUES ('match', 'interrupted', ?, ?, 'match interrupted by signal')", [started, started]);
+    await t.exec("INSERT INTO match_runs (kind, status, started_at, finished_at, error) VALUES ('full', 'interrupted', ?, ?, 'match interrupted by signal')", [started, started]);
     const both = await statusAt(t, later(40));
     expect(both.report.health.problems.map((p) => p.exitCode)).toEqual([21, 21, 20]);
     expect(both.code).toBe(ExitCode.STATUS_FAILED);
-    await t.exec("INSERT INTO match_runs (kind, status, started_at, finished_at) VALUES ('backfill', 'succeeded', ?, ?), ('match', 'succeeded', ?, ?)", [started, started, started, started]);
+    await t.exec("INSERT INTO match_runs (kind, status, started_at, finished_at) VALUES ('backfill', 'succeeded', ?, ?), ('full', 'succeeded', ?, ?)", [started, started, started, started]);
     expect((await statusAt(t, later(3))).code).toBe(0);
   });
 
@@ -187,7 +187,7 @@ describe('fitmatch status with a published run', () => {
     const sql = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
     async function insertRun(o: { runKey?: string; shards: number; blocks: [shard: number, doneAtMinute: number | null][] }): Promise<number> {
       const started = later(4);
-      const res = (await t.exec("INSERT INTO match_runs (kind, status, host, pid, started_at, run_key, shards) VALUES ('match', 'running', 'worker-7', 4242, ?, ?, ?)", [
+      const res = (await t.exec("INSERT INTO match_runs (kind, status, host, pid, started_at, run_key, shards) VALUES ('full', 'running', 'worker-7', 4242, ?, ?, ?)", [
         sql(started),
         o.runKey ?? null,
         o.shards,
@@ -211,7 +211,7 @@ describe('fitmatch status with a published run', () => {
       expect(live.report.inProgress).toEqual([
         expect.objectContaining({
           id,
-          kind: 'match',
+          kind: 'full',
           status: 'running',
           host: 'worker-7',
           pid: 4242,
@@ -219,14 +219,23 @@ describe('fitmatch status with a published run', () => {
           progress: { done: 3, total: 5, shards: [{ shard: 0, done: 3, total: 5, alive: true }], missingShards: [], msPerBlock: 60_000, etaMs: 120_000 },
         }),
       ]);
-      expect(live.text).toContain(`  match #${id} running on worker-7 (pid 4242), alive, for 3m 36s: blocks 3/5 done, ETA 2m 00s at 1m 00s per block`);
+      expect(live.text).toContain(`  full #${id} running on worker-7 (pid 4242), alive, for 3m 36s: blocks 3/5 done, ETA 2m 00s at 1m 00s per block`);
 
       await releaseAll();
       const dead = await statusAt(t, later(5));
       expect(dead.code).toBe(ExitCode.STATUS_FAILED);
       expect(dead.report.inProgress[0]).toMatchObject({ id, alive: false, progress: { etaMs: null, missingShards: [0] } });
       expect(dead.text).toContain('NO PROCESS HOLDS ITS LOCK');
+      expect(dead.text).toContain(`    next: fitmatch match --resume, or fitmatch cleanup --run-id ${id}`);
       expect(dead.text).toContain(`the last match run (${id}) is still marked running but no process holds its lock (the process died)`);
+
+      // A later run succeeded: the dead one is superseded, not in progress, and not a problem; status says how to clean it up.
+      const res = (await t.exec("INSERT INTO match_runs (kind, status, started_at, finished_at) VALUES ('incremental', 'succeeded', ?, ?)", [sql(later(4.5)), sql(later(4.6))])) as { insertId: number };
+      const after = await statusAt(t, later(5));
+      expect(after.code).toBe(0);
+      expect(after.report.inProgress[0]).toMatchObject({ id, alive: false, supersededBy: Number(res.insertId) });
+      expect(after.text).toContain(`  full #${id} superseded: no process holds its lock and run ${res.insertId} succeeded since; clean up: fitmatch cleanup --run-id ${id}`);
+      expect(after.text).toMatch(new RegExp(`#${res.insertId} incremental +succeeded`));
       await t.exec("UPDATE match_runs SET status = 'failed', finished_at = started_at WHERE id = ?", [id]);
     });
 

@@ -103,3 +103,16 @@ describe('the checks themselves', () => {
     for (const f of ['--incremental', '--shard', '--run-key', '--max-age', '--talent', '--older-than', '--check', '--query-timeout']) expect(flags).toContain(f);
   });
 });
+
+describe('rollback, defined once', () => {
+  it('README, docs/match.md, docs/operations.md and `rollback --help` say it in the same words', async () => {
+    const { ROLLBACK_RULE } = await import('../../src/runs/rollbackPlan.js');
+    const flat = (s: string) => s.replace(/\s+/g, ' ');
+    for (const f of ['README.md', 'docs/match.md', 'docs/operations.md']) expect(flat(readFileSync(`${ROOT}/${f}`, 'utf8')), f).toContain(ROLLBACK_RULE);
+    const rollback = buildProgram().commands.find((c) => c.name() === 'rollback')!;
+    let help = '';
+    rollback.configureOutput({ writeOut: (s) => (help += s) });
+    rollback.outputHelp();
+    expect(flat(help)).toContain(ROLLBACK_RULE);
+  });
+});

@@ -32,8 +32,8 @@ describe('match --incremental as a process', () => {
 
   it('while a full run holds the match lock, an incremental run exits 4 at once and changes nothing', async () => {
     const before = await publishedState(exec);
-    const full = spawnFitmatch(['match', '--block-rows', '20'], { env: { ...env, FITMATCH_TEST_BLOCK_DELAY_MS: '300' } });
-    await full.waitFor('"event":"match_block"');
+    const full = spawnFitmatch(['match', '--block-rows', '20'], { env: { ...env, FITMATCH_TEST_HOLD: 'after_block' } });
+    await full.waitFor('"event":"held"');
     const started = Date.now();
     const inc = await runFitmatch(['match', '--incremental'], { env });
     expect(inc.code, inc.stderr).toBe(4);
@@ -51,8 +51,8 @@ describe('match --incremental as a process', () => {
     const closed = (await exec("SELECT id FROM job_postings WHERE status = 'PUBLISHED' ORDER BY id LIMIT 3")) as { id: number }[];
     await exec(`UPDATE job_postings SET status = 'CLOSED' WHERE id IN (?)`, [closed.map((r) => r.id)]);
 
-    const victim = spawnFitmatch(['match', '--incremental'], { env: { ...env, FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS: '30000' } });
-    await victim.waitFor('"event":"match_publishing"');
+    const victim = spawnFitmatch(['match', '--incremental'], { env: { ...env, FITMATCH_TEST_HOLD: 'before_apply' } });
+    await victim.waitFor('"event":"held"');
     victim.child.kill('SIGKILL');
     await victim.exit;
     expect(await publishedState(exec)).toEqual(before);

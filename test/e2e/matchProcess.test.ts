@@ -40,7 +40,8 @@ function run(t: TestDatabase, args: string[], env: Record<string, string> = {}):
 }
 
 const lastRun = async (t: TestDatabase) => ((await t.exec('SELECT id, status FROM match_runs ORDER BY id DESC LIMIT 1')) as { id: number; status: string }[])[0];
-const PAUSE = { FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS: '60000' };
+/** Held right before publishing until a signal ends it. */
+const PAUSE = { FITMATCH_TEST_HOLD: 'before_publish' };
 
 describe('fitmatch match as a process', () => {
   let t: TestDatabase;
@@ -55,7 +56,7 @@ describe('fitmatch match as a process', () => {
   it('SIGKILL between compute and publish leaves match_results unchanged; the next run recovers', async () => {
     const before = await publishedRows(t);
     const p = run(t, ['match', '--top-k', '5'], PAUSE);
-    await p.waitFor('"event":"match_publishing"');
+    await p.waitFor('"event":"held"');
     p.child.kill('SIGKILL');
     await p.exit;
     expect(await publishedRows(t)).toEqual(before);
@@ -71,7 +72,7 @@ describe('fitmatch match as a process', () => {
   it('a second concurrent run exits 4 at once; SIGTERM stops the first with exit 5, nothing published', async () => {
     const before = await publishedRows(t);
     const first = run(t, ['match', '--top-k', '1'], PAUSE);
-    await first.waitFor('"event":"match_publishing"');
+    await first.waitFor('"event":"held"');
     const second = run(t, ['match']);
     expect(await second.exit).toBe(4);
     expect(second.stderr()).toMatch(/another fitmatch (match|process)/);

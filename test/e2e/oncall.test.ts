@@ -102,8 +102,8 @@ describe('the on-call commands as processes: run, status, explain', () => {
 
   it('SIGTERM between the backfill and the match: exit 5, match_results untouched', async () => {
     const before = await publishedRows(t);
-    const p = fitmatch(['run', '--top-k', '1'], { DATABASE_URL: t.url, FITMATCH_TEST_PAUSE_BEFORE_MATCH_MS: '60000' }, dir);
-    await p.waitFor('"event":"run_phase_pause"');
+    const p = fitmatch(['run', '--top-k', '1'], { DATABASE_URL: t.url, FITMATCH_TEST_HOLD: 'before_match' }, dir);
+    await p.waitFor('"event":"held"');
     p.kill('SIGTERM');
     const r = await p.exit;
     expect(r.code).toBe(ExitCode.INTERRUPTED);

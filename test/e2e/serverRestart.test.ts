@@ -45,8 +45,9 @@ describe('the database restarts in the middle of a run', () => {
 
   it('match: retried through the restart, resumes its own run without redoing finished blocks, publishes one complete run', async () => {
     const expected = await content();
-    const p = spawnFitmatch(['match', '--block-rows', '10'], { env: { ...env, FITMATCH_TEST_BLOCK_DELAY_MS: '100' } });
-    await p.waitFor(/"event":"match_block"(.|\n)*"event":"match_block"/);
+    // Held after its second block until the restart takes its lock away: it then retries.
+    const p = spawnFitmatch(['match', '--block-rows', '10'], { env: { ...env, FITMATCH_TEST_HOLD: 'after_block@2' } });
+    await p.waitFor('"event":"held"');
     await restart();
     expect(await p.exit, p.stderr()).toBe(0);
     const lines = jsonLines(p.stderr());
@@ -64,8 +65,8 @@ describe('the database restarts in the middle of a run', () => {
 
   it('match with a budget too small for the outage: exit 3, the published run untouched, and the next run succeeds', async () => {
     const before = await publishedState(exec);
-    const p = spawnFitmatch(['match', '--block-rows', '10', '--retries', '1'], { env: { ...env, FITMATCH_TEST_BLOCK_DELAY_MS: '100' } });
-    await p.waitFor('"event":"match_block"');
+    const p = spawnFitmatch(['match', '--block-rows', '10', '--retries', '1'], { env: { ...env, FITMATCH_TEST_HOLD: 'after_block' } });
+    await p.waitFor('"event":"held"');
     await ps.server.stop();
     expect(await p.exit, p.stderr()).toBe(3);
     const errors = jsonLines(p.stderr()).filter((l) => l.level === 'error');

@@ -11,14 +11,13 @@ async function runFitmatch(url: string, args: string[], expected = 0) {
   expect(await p.exit, `fitmatch ${args.join(' ')}:\n${p.stderr()}`).toBe(expected);
   return p;
 }
-/** Stderr holding `text` at least `count` times. */
-const times = (text: string, count: number) => new RegExp(`(${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s\\S]*){${count}}`);
 
 /** The seed's clock says 2026-01-01; match compares deadlines with the same day. */
 const COMMON = ['--today', '2026-01-01', '--top-k', '7', '--block-rows', '25'];
 const shardArgs = (i: number, n: number, key: string) => ['match', ...COMMON, '--shard', `${i}/${n}`, '--run-key', key];
-/** Wide enough a window to kill a process between two blocks, even on a starved machine. */
-const SLOW = { FITMATCH_TEST_BLOCK_DELAY_MS: '1500' };
+/** Holds a process after its n-th block (src/holdPoint.ts) until it is killed or let go (SIGUSR2). */
+const holdAfterBlock = (n: number) => ({ FITMATCH_TEST_HOLD: `after_block@${n}` });
+const HELD = '"event":"held"';
 
 const shuffled = <T>(xs: T[]): T[] => xs.map((x) => [Math.random(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
 const runIds = async (t: TestDatabase) => ((await t.exec('SELECT DISTINCT run_id AS id FROM match_results')) as { id: number }[]).map((r) => Number(r.id));
@@ -58,8 +57,8 @@ describe('a run spread over shards', () => {
 
   it('a shard killed mid-run and run again alone finishes the run, without recomputing its finished blocks', async () => {
     const others = [0, 2].map((i) => spawnFitmatch(t.url, shardArgs(i, 3, 'killed')));
-    const victim = spawnFitmatch(t.url, shardArgs(1, 3, 'killed'), SLOW);
-    await victim.waitFor(times('"event":"match_block"', 2));
+    const victim = spawnFitmatch(t.url, shardArgs(1, 3, 'killed'), holdAfterBlock(2));
+    await victim.waitFor(HELD);
     victim.child.kill('SIGKILL');
     await victim.exit;
     expect(await Promise.all(others.map((p) => p.exit))).toEqual([0, 0]);
@@ -72,10 +71,11 @@ describe('a run spread over shards', () => {
   });
 
   it('the same shard started twice at once: one works, the other exits 4; no row is doubled', async () => {
-    const a = spawnFitmatch(t.url, shardArgs(0, 2, 'twice'), SLOW);
-    await a.waitFor('"event":"match_block"');
+    const a = spawnFitmatch(t.url, shardArgs(0, 2, 'twice'), holdAfterBlock(1));
+    await a.waitFor(HELD);
     const b = await runFitmatch(t.url, shardArgs(0, 2, 'twice'), 4);
     expect(b.stderr()).toMatch(/another process working on shard 0\/2 of run \d+/);
+    a.child.kill('SIGUSR2');
     expect(await a.exit).toBe(0);
     await runFitmatch(t.url, shardArgs(1, 2, 'twice'));
     expect(await resultSet(t)).toEqual(single);
@@ -92,8 +92,8 @@ describe('a run spread over shards', () => {
   });
 
   it('--resume continues a killed one-process run from its last finished block', async () => {
-    const victim = spawnFitmatch(t.url, ['match', ...COMMON], SLOW);
-    await victim.waitFor(times('"event":"match_block"', 3));
+    const victim = spawnFitmatch(t.url, ['match', ...COMMON], holdAfterBlock(3));
+    await victim.waitFor(HELD);
     victim.child.kill('SIGKILL');
     await victim.exit;
     const resumed = await runFitmatch(t.url, ['match', ...COMMON, '--resume']);

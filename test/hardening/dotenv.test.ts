@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDotenv } from '../../src/config/dotenv.js';
 import { ExitCode } from '../../src/errors.js';
-import { parseJson } from '../../src/store/runRecord.js';
+import { parseJson } from '../../src/store/parseJson.js';
 import { killAllFitmatch, runFitmatch } from '../helpers/fitmatchProcess.js';
 import { lastRun } from '../helpers/publishedState.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
@@ -102,12 +102,13 @@ describe('a .env file through bin/fitmatch', () => {
         '',
       ].join('\n'),
     );
-    const r = await runFitmatch(['match'], { cwd: dir });
+    // The database is empty: --allow-empty lets the (empty) set publish.
+    const r = await runFitmatch(['match', '--allow-empty'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     // A child's stderr is not a TTY, so without .env its logs would be JSON.
     expect(r.stderr).toMatch(/^match run \d+: /m);
     expect(r.stderr).not.toMatch(/^\{/m);
-    const [run] = (await t.exec("SELECT params FROM match_runs WHERE kind = 'match' ORDER BY id DESC LIMIT 1")) as { params: unknown }[];
+    const [run] = (await t.exec("SELECT params FROM match_runs WHERE kind = 'full' ORDER BY id DESC LIMIT 1")) as { params: unknown }[];
     expect(parseJson(run.params)).toMatchObject({ topK: 7 });
   });
 });

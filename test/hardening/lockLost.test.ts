@@ -58,7 +58,7 @@ describe('the match lock is lost', () => {
     await expectLockLost(first);
     expect(await second.exit, second.stderr()).toBe(0);
 
-    const runs = (await t.exec("SELECT id, status, error, started_at FROM match_runs WHERE kind = 'match' ORDER BY id DESC LIMIT 2")) as { id: number; status: string; error: string | null; started_at: Date }[];
+    const runs = (await t.exec("SELECT id, status, error, started_at FROM match_runs WHERE kind = 'full' ORDER BY id DESC LIMIT 2")) as { id: number; status: string; error: string | null; started_at: Date }[];
     const [r2, r1] = runs.map((r) => ({ ...r, id: Number(r.id) }));
     // Failed by itself, then abandoned (its staging dropped) by the second run.
     expect(['failed', 'abandoned']).toContain(r1.status);
@@ -72,8 +72,8 @@ describe('the match lock is lost', () => {
 
   it('KILL of the lock connection while the run waits to publish: exit 3, match_results unchanged', async () => {
     const before = await publishedState(t.exec);
-    const p = spawnFitmatch(['match', '--top-k', '4'], { env: { ...env, FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS: '1500' } });
-    await p.waitFor('"event":"match_publishing"');
+    const p = spawnFitmatch(['match', '--top-k', '4'], { env: { ...env, FITMATCH_TEST_HOLD: 'before_publish' } });
+    await p.waitFor('"event":"held"');
     await killLockConnection();
     await expectLockLost(p);
     expect(await publishedState(t.exec)).toEqual(before);
@@ -101,9 +101,9 @@ describe('the match lock is lost to wait_timeout (private server: the setting is
     const root = await ps.connection('fitmatch_idle');
     try {
       await root.query('SET GLOBAL wait_timeout = 2');
-      // 60 s of waiting before publishing: the lock connection idles far past wait_timeout.
-      const p = spawnFitmatch(['match'], { env: { ...env, FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS: '60000' } });
-      await p.waitFor('"event":"match_publishing"');
+      // Held before publishing until something stops it: the lock connection idles far past wait_timeout.
+      const p = spawnFitmatch(['match'], { env: { ...env, FITMATCH_TEST_HOLD: 'before_publish' } });
+      await p.waitFor('"event":"held"');
       let timer: NodeJS.Timeout | undefined;
       const waited = new Promise<string>((r) => (timer = setTimeout(() => r('still waiting after 30 s'), 30_000)));
       expect(await Promise.race([p.exit, waited]), p.stderr()).toBe(3);

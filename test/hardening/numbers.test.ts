@@ -132,7 +132,7 @@ describe('numbers through bin/fitmatch', () => {
     expect(need, String(error.msg)).not.toBeNull();
     expect(await t.exec('SELECT COUNT(*) AS n FROM match_results')).toEqual([{ n: 0 }]);
     // The refused run is recorded as failed with the reason, not left 'preparing'.
-    const [refused] = (await t.exec("SELECT status, error FROM match_runs WHERE kind = 'match' ORDER BY id DESC LIMIT 1")) as { status: string; error: string }[];
+    const [refused] = (await t.exec("SELECT status, error FROM match_runs WHERE kind = 'full' ORDER BY id DESC LIMIT 1")) as { status: string; error: string }[];
     expect(refused.status).toBe('failed');
     expect(refused.error).toMatch(/needs at least --memory/);
 

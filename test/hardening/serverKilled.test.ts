@@ -40,7 +40,7 @@ describe('the server dies in the middle of a run', () => {
 
   it.each([
     ['computing and writing blocks', [], '"event":"match_block"'],
-    ['about to publish', ['FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS', '1000'], '"event":"match_publishing"'],
+    ['about to publish', ['FITMATCH_TEST_HOLD', 'before_publish'], '"event":"held"'],
   ] as const)('killed while match is %s: exit 3; match_results keeps the old run; the next run publishes a complete one', async (_when, extraEnv, event) => {
     const before = await publishedState(exec);
     expect(before.runIds).toHaveLength(1);

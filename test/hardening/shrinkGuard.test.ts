@@ -114,10 +114,13 @@ describe('match right after migrate on an empty database', () => {
   });
   afterAll(async () => t?.drop());
 
-  it('publishes an empty set with exit 0 (empty over empty is no shrink), twice', async () => {
+  it('refuses to publish the empty set (exit 8, the first publish too); --allow-empty publishes it, twice', async () => {
     const env = { DATABASE_URL: t.url, FITMATCH_LOG_FORMAT: 'json' };
+    const refused = await runFitmatch(['match'], { env });
+    expect(refused.code, refused.stderr).toBe(8);
+    expect(await t.exec('SELECT * FROM match_published')).toEqual([]);
     for (let i = 0; i < 2; i++) {
-      const r = await runFitmatch(['match'], { env });
+      const r = await runFitmatch(['match', '--allow-empty'], { env });
       expect(r.code, r.stderr).toBe(0);
       expect(await publishedState(t.exec)).toMatchObject({ runIds: [], rows: 0 });
       expect(await lastRun(t.exec, 'match')).toMatchObject({ status: 'succeeded' });

@@ -19,8 +19,9 @@ export async function publishedState(exec: Exec): Promise<PublishedState> {
   return { runIds: ids.map((r) => Number(r.id)), rows: Number(sum.n), checksum: String(sum.c) };
 }
 
-/** The newest match_runs row of a kind. */
-export async function lastRun(exec: Exec, kind: 'match' | 'backfill'): Promise<{ id: number; status: string; error: string | null } | undefined> {
-  const rows = (await exec('SELECT id, status, error FROM match_runs WHERE kind = ? ORDER BY id DESC LIMIT 1', [kind])) as { id: number; status: string; error: string | null }[];
+/** The newest match_runs row of a group: match (full or incremental runs) or backfill. */
+export async function lastRun(exec: Exec, group: 'match' | 'backfill'): Promise<{ id: number; status: string; error: string | null } | undefined> {
+  const kinds = group === 'match' ? ['full', 'incremental'] : ['backfill'];
+  const rows = (await exec('SELECT id, status, error FROM match_runs WHERE kind IN (?) ORDER BY id DESC LIMIT 1', [kinds])) as { id: number; status: string; error: string | null }[];
   return rows[0] && { ...rows[0], id: Number(rows[0].id) };
 }

@@ -22,7 +22,7 @@ function matchRunsRows(flavor: 'mariadb' | 'mysql'): InfoSchemaRows {
     tables: [{ table_name: t, table_collation: 'utf8mb4_unicode_ci' }],
     columns: [
       col(t, 1, 'id', maria ? 'bigint(20)' : 'bigint', { extra: 'auto_increment' }),
-      col(t, 2, 'kind', "enum('match','backfill')", ci),
+      col(t, 2, 'kind', "enum('full','incremental','backfill')", ci),
       col(t, 3, 'status', "enum('preparing','running','succeeded','failed','interrupted','rolled_back','abandoned')", ci),
       jsonCol(4, 'params'),
       jsonCol(5, 'counts'),
@@ -33,8 +33,10 @@ function matchRunsRows(flavor: 'mariadb' | 'mysql'): InfoSchemaRows {
       col(t, 10, 'started_at', 'datetime(3)'),
       col(t, 11, 'finished_at', 'datetime(3)', nullDefault),
       col(t, 12, 'created_at', 'datetime(3)', maria ? { column_default: 'current_timestamp(3)' } : { column_default: 'CURRENT_TIMESTAMP(3)', extra: 'DEFAULT_GENERATED' }),
-      col(t, 13, 'run_key', 'varchar(191)', { ...ci, ...nullDefault }),
+      col(t, 13, 'run_key', 'varbinary(191)', nullDefault),
       col(t, 14, 'shards', maria ? 'int(11)' : 'int', nullDefault),
+      col(t, 15, 'base_run_id', maria ? 'bigint(20)' : 'bigint', nullDefault),
+      col(t, 16, 'snapshot_at', 'datetime(6)', nullDefault),
     ],
     statistics: [
       { table_name: t, index_name: 'PRIMARY', non_unique: 0, seq_in_index: 1, column_name: 'id', collation: 'A', sub_part: null },
