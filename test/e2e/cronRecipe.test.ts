@@ -26,7 +26,7 @@ function cronLines(): { schedule: string; args: string[] }[] {
 /**
  * README "Cron": the every-10-minutes incremental run and the nightly full run,
  * as two processes. The nightly run starts while an incremental one holds the
- * match lock (paused before applying, at its logged event): it waits, then runs,
+ * match lock (held before applying, at its logged event): it waits, then runs,
  * and exits 0 instead of 4.
  */
 describe('the README cron recipe', () => {
@@ -57,14 +57,15 @@ describe('the README cron recipe', () => {
 
   it('an incremental run that finds the nightly run at work skips with exit 0 and changes nothing', async () => {
     const before = await publishedState(exec);
-    const full = spawnFitmatch(nightly.args.filter((a, i, all) => a !== '--metrics-file' && all[i - 1] !== '--metrics-file'), { env: { ...env, FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS: '120000' } });
-    await full.waitFor('"event":"match_publishing"');
+    const full = spawnFitmatch(nightly.args.filter((a, i, all) => a !== '--metrics-file' && all[i - 1] !== '--metrics-file'), { env: { ...env, FITMATCH_TEST_HOLD: 'before_publish' } });
+    await full.waitFor('"event":"held"');
     const inc = await runFitmatch(incremental.args, { env });
     expect(inc.code, inc.stderr).toBe(0);
     expect(inc.stdout).toMatch(/^skipped \(--skip-if-locked\): .*holds the lock/);
     expect(await publishedState(exec)).toEqual(before);
-    full.child.kill('SIGTERM');
-    expect(await full.exit).toBe(5);
+    // The nightly run goes on and publishes.
+    full.child.kill('SIGUSR2');
+    expect(await full.exit, full.stderr()).toBe(0);
   });
 
   it('the nightly run waits for a running incremental run, then publishes and exits 0', async () => {
@@ -73,14 +74,14 @@ describe('the README cron recipe', () => {
     const metrics = join(mkdtempSync(join(tmpdir(), 'fitmatch-cron-')), 'fitmatch.prom');
     const nightlyArgs = nightly.args.map((a) => (a.endsWith('.prom') ? metrics : a));
 
-    // The incremental run holds the match lock, paused with its changes computed.
-    const inc = spawnFitmatch(incremental.args, { env: { ...env, FITMATCH_TEST_PAUSE_BEFORE_PUBLISH_MS: '120000' } });
-    await inc.waitFor('"event":"match_publishing"');
+    // The incremental run holds the match lock, held with its changes computed.
+    const inc = spawnFitmatch(incremental.args, { env: { ...env, FITMATCH_TEST_HOLD: 'before_apply' } });
+    await inc.waitFor('"event":"held"');
     const full = spawnFitmatch(nightlyArgs, { env });
     await full.waitFor('"event":"lock_wait"');
-    // The incremental run ends (here: stopped by a signal, leaving the published set as it was); the lock is free.
-    inc.child.kill('SIGTERM');
-    expect(await inc.exit).toBe(5);
+    // The incremental run finishes and publishes; the lock is free.
+    inc.child.kill('SIGUSR2');
+    expect(await inc.exit, inc.stderr()).toBe(0);
 
     const code = await full.exit;
     expect(code, full.stderr()).toBe(0);
