@@ -1,6 +1,6 @@
 import { FACET_COUNT } from '../facets.js';
 import type { SubjectLists } from './SubjectLists.js';
-import type { ResultBatch } from './types.js';
+import { allocBatch, type ResultBatch } from './types.js';
 
 const F = FACET_COUNT;
 
@@ -32,16 +32,7 @@ export function rowsFromLists(direction: ResultBatch['direction'], l: SubjectLis
   const n = l.subjectIds.length;
   let total = 0;
   for (let s = 0; s < n; s++) total += Math.min(l.offsets[s + 1] - l.offsets[s], topK);
-  const out: ResultBatch = {
-    direction,
-    length: total,
-    subjectIds: new Float64Array(total),
-    candidateIds: new Float64Array(total),
-    totals: new Float64Array(total),
-    facetCents: new Int16Array(total * F),
-    runIds: new Float64Array(total),
-    computedAt: new Array<string>(total),
-  };
+  const out = allocBatch(direction, total);
   let order = new Int32Array(64);
   let row = 0;
   for (let s = 0; s < n; s++) {
@@ -84,16 +75,7 @@ function sortTieGroups(order: Int32Array, n: number, take: number, l: SubjectLis
 /** The rows at `rows` of a batch, copied. */
 export function pickRows(b: ResultBatch, rows: ArrayLike<number>): ResultBatch {
   const n = rows.length;
-  const out: ResultBatch = {
-    direction: b.direction,
-    length: n,
-    subjectIds: new Float64Array(n),
-    candidateIds: new Float64Array(n),
-    totals: new Float64Array(n),
-    facetCents: new Int16Array(n * F),
-    runIds: new Float64Array(n),
-    computedAt: new Array<string>(n),
-  };
+  const out = allocBatch(b.direction, n);
   for (let k = 0; k < n; k++) {
     const r = rows[k];
     out.subjectIds[k] = b.subjectIds[r];

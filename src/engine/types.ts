@@ -1,3 +1,5 @@
+import { FACET_COUNT } from '../facets.js';
+
 /**
  * A block of entities (talents or job postings) ready for the kernel.
  * Rows are sorted by id ascending; ties in score are broken by the smaller id,
@@ -29,4 +31,18 @@ export interface ResultBatch {
   /** Per row: the run that computed the row and when (UTC, 'YYYY-MM-DD HH:MM:SS'). */
   runIds: Float64Array;
   computedAt: string[];
+}
+
+/** An empty batch of n rows, to be filled in. */
+export function allocBatch(direction: ResultBatch['direction'], n: number): ResultBatch {
+  return {
+    direction,
+    length: n,
+    subjectIds: new Float64Array(n),
+    candidateIds: new Float64Array(n),
+    totals: new Float64Array(n),
+    facetCents: new Int16Array(n * FACET_COUNT),
+    runIds: new Float64Array(n),
+    computedAt: new Array<string>(n),
+  };
 }

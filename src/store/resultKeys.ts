@@ -1,6 +1,6 @@
 import type { PoolConnection } from 'mysql2/promise';
 import { FACET_COUNT } from '../facets.js';
-import type { ResultBatch } from '../engine/types.js';
+import { allocBatch, type ResultBatch } from '../engine/types.js';
 import type { ListDirection } from './listStore.js';
 import { LIVE } from './resultTables.js';
 
@@ -92,16 +92,7 @@ export function batchOfStored(direction: ListDirection, rows: StoredRow[]): Resu
   const n = rows.length;
   const t2j = direction === 'talent_to_job';
   const cents = (s: string) => Math.round(Number(s) * 100);
-  const b: ResultBatch = {
-    direction,
-    length: n,
-    subjectIds: new Float64Array(n),
-    candidateIds: new Float64Array(n),
-    totals: new Float64Array(n),
-    facetCents: new Int16Array(n * F),
-    runIds: new Float64Array(n),
-    computedAt: new Array<string>(n),
-  };
+  const b = allocBatch(direction, n);
   rows.forEach(([talent, job, total, facets, runId, at], i) => {
     b.subjectIds[i] = t2j ? talent : job;
     b.candidateIds[i] = t2j ? job : talent;
