@@ -68,7 +68,7 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<RunSum
     ms: since(t),
     runId: m.runId,
     published: m.published,
-    incremental: m.params.incremental === true ? { talentsChanged: c.talentsAdded + c.talentsChanged + c.talentsRemoved, jobsChanged: c.jobsAdded + c.jobsChanged + c.jobsRemoved, rowsWritten: c.rowsWritten } : null,
+    incremental: m.params.incremental === true ? { unchanged: m.counts.unchanged === true, talentsChanged: c.talentsAdded + c.talentsChanged + c.talentsRemoved, jobsChanged: c.jobsAdded + c.jobsChanged + c.jobsRemoved, rowsWritten: c.rowsWritten } : null,
     eligibleTalents: c.eligibleTalents,
     eligibleJobs: c.eligibleJobs,
     talentsWithMatch: c.talentsWithMatch,

@@ -26,8 +26,11 @@ export const migrateReport = (database: string, r: MigrateResult): Report =>
 
 const runName = (id: number | null) => (id === null ? 'a set published before fitmatch recorded publications' : `run ${id}`);
 export function rollbackReport(r: RollbackResult): Report {
-  const what = r.how === 'increment' ? `undid incremental ${runName(r.unpublishedRunId)}` : `swapped ${runName(r.unpublishedRunId)} out (kept as the previous set)`;
-  return report(r, `rolled back: ${what}; match_results now holds ${runName(r.restoredRunId)}`);
+  const step = (x: RollbackResult['steps'][number]) =>
+    `${x.how === 'increment' ? `undo incremental ${runName(x.unpublishedRunId)}` : `swap ${runName(x.unpublishedRunId)} out (kept as the previous set)`}, restoring ${runName(x.restoredRunId)}${x.restoredPublishedAt ? ` (published ${x.restoredPublishedAt})` : ''}`;
+  if (r.dryRun) return report(r, [`rollback --dry-run: would ${r.steps.length === 1 ? '' : `take ${r.steps.length} steps:\n  `}${r.steps.map(step).join('\n  ')}`, 'nothing was changed'].join('\n'));
+  const done = (x: RollbackResult['steps'][number]) => (x.how === 'increment' ? `undid incremental ${runName(x.unpublishedRunId)}` : `swapped ${runName(x.unpublishedRunId)} out (kept as the previous set)`);
+  return report(r, `rolled back${r.steps.length > 1 ? ` ${r.steps.length} steps` : ''}: ${r.steps.map(done).join(', then ')}; match_results now holds ${runName(r.restoredRunId)}`);
 }
 
 export const publishReport = (r: { runId: number; published: boolean; publishedNow: boolean; counts: Record<string, unknown> }): Report =>

@@ -12,7 +12,7 @@ export interface RunSummary {
       runId: number;
       published: boolean;
       /** Set when match ran incrementally: what changed and what it wrote. */
-      incremental: { talentsChanged: number; jobsChanged: number; rowsWritten: number } | null;
+      incremental: { unchanged: boolean; talentsChanged: number; jobsChanged: number; rowsWritten: number } | null;
       eligibleTalents: number;
       eligibleJobs: number;
       talentsWithMatch: number;
@@ -46,7 +46,8 @@ export function formatRunSummary(s: RunSummary): string {
   if (backfill) lines.push(`  backfill (${backfill.source}): talents ${counts(backfill.talents)}; postings ${counts(backfill.jobs)}`);
   if (match?.incremental) {
     const i = match.incremental;
-    lines.push(`  match: incremental run ${match.runId} published; ${i.talentsChanged} talents and ${i.jobsChanged} postings changed; ${i.rowsWritten} rows written`);
+    if (i.unchanged) lines.push(`  match: nothing changed since the published run ${match.runId}; no run recorded, nothing published`);
+    else lines.push(`  match: incremental run ${match.runId} published; ${i.talentsChanged} talents and ${i.jobsChanged} postings changed; ${i.rowsWritten} rows written`);
   } else if (match) {
     lines.push(
       `  match: run ${match.runId} ${match.published ? 'published' : 'not published'}; ${match.eligibleTalents} talents × ${match.eligibleJobs} postings eligible; ` +

@@ -49,6 +49,7 @@ export function formatEngineLine(e: EngineStats): string {
 }
 
 export function formatIncrementalSummary(s: MatchSummary): string {
+  if (s.counts.unchanged === true) return `incremental run: nothing changed since the published run ${s.runId}; no run recorded, nothing published`;
   const c = s.counts as Record<string, number>;
   const t = s.timings;
   const full = (s.counts as { lastFullRun?: { runId: number; totalMs: number | null } }).lastFullRun;

@@ -12,6 +12,10 @@ const num = (v: unknown) => Number(v ?? 0);
 function countsLine(r: RunInfo): string {
   const c = r.counts;
   if (!c) return '';
+  if (r.kind === 'incremental') {
+    if (c.rowsDeleted === undefined) return '';
+    return `; changed talents +${num(c.talentsAdded)} ~${num(c.talentsChanged)} -${num(c.talentsRemoved)}, postings +${num(c.jobsAdded)} ~${num(c.jobsChanged)} -${num(c.jobsRemoved)}; rows ${num(c.rowsDeleted)} deleted, ${num(c.rowsInserted)} inserted`;
+  }
   if (r.kind !== 'backfill') {
     if (c.eligibleTalents === undefined) return '';
     return `; ${num(c.eligibleTalents)} talents × ${num(c.eligibleJobs)} postings eligible, rows ${num(c.rowsTalentToJob)} talent_to_job + ${num(c.rowsJobToTalent)} job_to_talent`;

@@ -230,12 +230,15 @@ describe('fitmatch status with a published run', () => {
       expect(dead.text).toContain(`the last match run (${id}) is still marked running but no process holds its lock (the process died)`);
 
       // A later run succeeded: the dead one is superseded, not in progress, and not a problem; status says how to clean it up.
-      const res = (await t.exec("INSERT INTO match_runs (kind, status, started_at, finished_at) VALUES ('incremental', 'succeeded', ?, ?)", [sql(later(4.5)), sql(later(4.6))])) as { insertId: number };
+      const incCounts = { talentsAdded: 1, talentsChanged: 2, talentsRemoved: 0, jobsAdded: 0, jobsChanged: 0, jobsRemoved: 3, rowsDeleted: 40, rowsInserted: 35 };
+      const res = (await t.exec("INSERT INTO match_runs (kind, status, counts, started_at, finished_at) VALUES ('incremental', 'succeeded', ?, ?, ?)", [JSON.stringify(incCounts), sql(later(4.5)), sql(later(4.6))])) as { insertId: number };
       const after = await statusAt(t, later(5));
       expect(after.code).toBe(0);
       expect(after.report.inProgress[0]).toMatchObject({ id, alive: false, supersededBy: Number(res.insertId) });
       expect(after.text).toContain(`  full #${id} superseded: no process holds its lock and run ${res.insertId} succeeded since; clean up: fitmatch cleanup --run-id ${id}`);
       expect(after.text).toMatch(new RegExp(`#${res.insertId} incremental +succeeded`));
+      // An increment reads as what it changed, not as an empty publish.
+      expect(after.text).toMatch(new RegExp(`#${res.insertId} incremental +succeeded .*; changed talents \\+1 ~2 -0, postings \\+0 ~0 -3; rows 40 deleted, 35 inserted`));
       await t.exec("UPDATE match_runs SET status = 'failed', finished_at = started_at WHERE id = ?", [id]);
     });
 
