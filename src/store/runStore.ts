@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { parseJson } from './parseJson.js';
-import { MATCH_KINDS, RESUMABLE, type RunStatus } from './runLifecycle.js';
+import { ACTIVE, MATCH_KINDS, RESUMABLE, type RunStatus } from './runLifecycle.js';
 import type { BlockSpec } from '../engine/blockPlan.js';
 import type { Eligibility } from '../engine/eligibility.js';
 
@@ -99,6 +99,17 @@ export async function latestResumable(q: Q): Promise<FullRun | null> {
     [RESUMABLE],
   );
   return ((rows as Record<string, unknown>[]).map(toRun)[0] as FullRun | undefined) ?? null;
+}
+
+/** Frees a dead run's key for a new run of the same name. */
+export async function releaseRunKey(q: Q, id: number): Promise<void> {
+  await q.query('UPDATE match_runs SET run_key = NULL WHERE id = ?', [id]);
+}
+
+/** Shared full runs still preparing or running: {id, shards}. */
+export async function activeSharedRuns(q: Q): Promise<{ id: number; shards: number }[]> {
+  const [rows] = await q.query("SELECT id, shards FROM match_runs WHERE kind = 'full' AND status IN (?) AND run_key IS NOT NULL", [ACTIVE]);
+  return (rows as { id: number; shards: number }[]).map((r) => ({ id: Number(r.id), shards: Number(r.shards) }));
 }
 
 export async function updateRunCounts(q: Q, id: number, counts: Record<string, unknown>): Promise<void> {
