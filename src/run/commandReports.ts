@@ -30,7 +30,7 @@ export function rollbackReport(r: RollbackResult): Report {
   return report(r, `rolled back: ${what}; match_results now holds ${runName(r.restoredRunId)}`);
 }
 
-export const publishReport = (r: { runId: number; published: boolean; publishedNow: boolean; counts: Record<string, unknown> }): Report =>
+export const publishReport = (r: { runId: number; published: boolean; publishedNow: boolean; counts: object }): Report =>
   report(r, r.publishedNow ? `published run ${r.runId}` : `run ${r.runId} was published already; nothing to do`);
 
 export const cleanupReport = (r: CleanupResult, dryRun: boolean): Report =>

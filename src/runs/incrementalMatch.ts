@@ -51,7 +51,7 @@ export async function incrementalMatch(ctx: CommandContext, o: IncrementalMatchO
     runId: r.runId, runKey: null, shard: { index: 0, count: 1 }, published: true, dims: [],
     plan: { blockRows: 0, talentBlockRows: 0, jobChunkRows: 0, blocksDone: 0, blocksAlreadyDone: 0 },
     params: { incremental: true, topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility },
-    counts: r.counts as MatchSummary['counts'], timings: { ...r.timings, totalMs: performance.now() - t0 },
+    counts: r.counts, timings: { ...r.timings, totalMs: performance.now() - t0 },
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   log.event('match_summary', { ...summary }, formatIncrementalSummary(summary).split('\n')[0]);

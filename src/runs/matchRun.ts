@@ -173,7 +173,7 @@ function summaryOf(run: FullRun, shard: ShardSpec, work: ShardResult | null, pub
     dims: p.dims,
     plan: { blockRows: p.blockRows, talentBlockRows: p.talentBlockRows, jobChunkRows: p.jobChunkRows, blocksDone: work?.blocksDone ?? 0, blocksAlreadyDone: work?.blocksAlreadyDone ?? 0 },
     params: { topK: p.topK, reserve: p.reserve, weights: p.weights, eligibility: p.eligibility },
-    counts: (run.counts ?? {}) as MatchSummary['counts'],
+    counts: run.counts ?? {},
     timings: { ...(work?.timings ?? {}), ...(published?.timings ?? {}), totalMs: performance.now() - t0 },
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     engine: work?.engine,
