@@ -1,6 +1,14 @@
-// One job: catch promises nobody awaits or handles (a floating promise in a batch job is a
-// half-written run or an unhandled rejection at 3 a.m.). Type-aware, so it runs tsc's program.
+// Catch promises nobody awaits or handles (a floating promise in a batch job is a half-written
+// run or an unhandled rejection at 3 a.m.), and keep the layers apart (docs/layout.md):
+// the engine never reaches the database, no file mixes the database driver and the ONNX runtime,
+// and no import cycle. Type-aware, so it runs tsc's program.
 import tseslint from 'typescript-eslint';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+
+/** A file that imports (statically, dynamically or type-only) both of these mixes two layers. */
+const mixesDriverAndRuntime =
+  'Program:has(:matches(ImportDeclaration, ImportExpression, ExportNamedDeclaration, ExportAllDeclaration)[source.value=/^mysql2($|\\x2F)/])' +
+  ':has(:matches(ImportDeclaration, ImportExpression, ExportNamedDeclaration, ExportAllDeclaration)[source.value=/^onnxruntime-node($|\\x2F)/])';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'integrations/**', 'tmpexp/**'] },
@@ -11,6 +19,35 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // Sources import './x.js' for './x.ts' (NodeNext).
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json', '.node'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+    },
+    rules: {
+      // Type-only imports are erased by tsc and cannot change evaluation order: the rule skips them.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'no-restricted-syntax': ['error', { selector: mixesDriverAndRuntime, message: 'A file that imports mysql2 must not import onnxruntime-node: SQL lives in src/store, compute in src/engine (docs/layout.md).' }],
+    },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^mysql2($|/)', message: 'src/engine never touches the database (docs/layout.md).' },
+            { regex: '(^|/)(store|db)/', message: 'src/engine imports nothing from src/store or src/db: the runs layer passes it data (docs/layout.md).' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
-import type { Flags } from './config.js';
 import { ExitCode } from './errors.js';
 import { createLogger } from './log.js';
 import { passwordForms } from './config/dbUrl.js';
@@ -51,12 +50,6 @@ export function buildProgram(opts: { onUsageError?: (message: string) => void } 
   registerStatus(program);
   registerExplain(program);
   return program;
-}
-
-/** The global flags of a subcommand invocation, keyed by setting name for loadConfig(). */
-export function globalFlags(cmd: Command): Flags {
-  const o = cmd.optsWithGlobals() as { databaseUrl?: string; logFormat?: string; verbose?: boolean; queryTimeout?: string; retries?: string };
-  return { databaseUrl: o.databaseUrl, logFormat: o.logFormat, verbose: o.verbose || undefined, queryTimeout: o.queryTimeout, retries: o.retries };
 }
 
 /**

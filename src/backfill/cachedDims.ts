@@ -1,6 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Db } from '../db/connect.js';
 import { parseJson } from '../store/parseJson.js';
+import type { BackfillRunCounts } from '../store/runCounts.js';
 
 /**
  * Dims inferred by an earlier backfill over identical source data (same
@@ -11,7 +12,7 @@ export async function cachedDims(db: Db, fingerprint: string, dimOverride: numbe
     `SELECT counts FROM match_runs WHERE kind = 'backfill' AND counts IS NOT NULL ORDER BY id DESC LIMIT 20`,
   );
   for (const r of rows) {
-    const c = parseJson<{ fingerprint?: string; dimOverride?: number | null; dimList?: (number | null)[] } | null>(r.counts);
+    const c = parseJson<BackfillRunCounts | null>(r.counts);
     if (c?.fingerprint === fingerprint && (c.dimOverride ?? null) === dimOverride && Array.isArray(c.dimList)) return c.dimList;
   }
   return null;

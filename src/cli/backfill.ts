@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { globalFlags } from '../cli.js';
+import { globalFlags } from './globalFlags.js';
 import { backfill, type BackfillOptions } from '../commands/backfill.js';
 import { backfillReport } from '../run/commandReports.js';
 import { runCommand } from '../runCommand.js';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { globalFlags } from '../cli.js';
+import { globalFlags } from './globalFlags.js';
 import { explain } from '../commands/explain.js';
 import { runCommand } from '../runCommand.js';
 import { intArg } from './args.js';

@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseDuration } from '../config/numbers.js';
 import { assertFreshBackfill } from '../store/lastBackfill.js';
 import { SKIP_IF_LOCKED_HELP, skipIfLocked } from '../run/skipIfLocked.js';
-import { globalFlags } from '../cli.js';
+import { globalFlags } from './globalFlags.js';
 import { match } from '../commands/match.js';
 import { parseShard } from '../runs/shardSpec.js';
 import { ExitCode, FitmatchError } from '../errors.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { globalFlags } from '../cli.js';
+import { globalFlags } from './globalFlags.js';
 import { migrate } from '../commands/migrate.js';
 import { migrateCheck } from '../commands/migrateCheck.js';
 import { migrateStatus } from '../commands/migrateStatus.js';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { globalFlags } from '../cli.js';
+import { globalFlags } from './globalFlags.js';
 import { cleanup } from '../commands/cleanup.js';
 import { publish } from '../commands/publish.js';
 import { parseDuration } from '../config/numbers.js';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { globalFlags } from '../cli.js';
+import { globalFlags } from './globalFlags.js';
 import { rollback } from '../commands/rollback.js';
 import { rollbackReport } from '../run/commandReports.js';
 import { ROLLBACK_RULE } from '../runs/rollbackPlan.js';

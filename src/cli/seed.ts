@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { globalFlags } from '../cli.js';
+import { globalFlags } from './globalFlags.js';
 import { seed, SEED_DEFAULTS } from '../commands/seed.js';
 import { seedReport } from '../run/commandReports.js';
 import { runCommand } from '../runCommand.js';

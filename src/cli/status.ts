@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { globalFlags } from '../cli.js';
+import { globalFlags } from './globalFlags.js';
 import { status } from '../commands/status.js';
 import { parseDuration, parseFraction } from '../config/numbers.js';
 import { runCommand } from '../runCommand.js';

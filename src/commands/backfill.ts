@@ -12,6 +12,7 @@ import { InterruptedError, isStop } from '../errors.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { redact } from '../redact.js';
 import { failDeadRuns, insertRun, stopTransition, transition } from '../store/runLifecycle.js';
+import type { BackfillRunCounts } from '../store/runCounts.js';
 
 export interface BackfillOptions {
   source: 'matching_vectors' | 'text';
@@ -53,7 +54,7 @@ async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Prom
     const budget = statementBudget(await maxAllowedPacket(db));
     if (!opts.dryRun) runId = await insertRun(db.pool, clock, { kind: 'backfill', params });
     log.info(`backfill from ${opts.source}${opts.full ? ' (--full)' : ''}${opts.dryRun ? ' (--dry-run: nothing will be written)' : ''} into ${db.settings.display}`);
-    let extra: Record<string, unknown> = {};
+    let extra: Pick<BackfillRunCounts, 'fingerprint' | 'dimList' | 'dimOverride'> = {};
     if (opts.source === 'text') {
       const embedder = createEmbedder(config, log);
       await embedTexts({ full: !!opts.full, dryRun: !!opts.dryRun, batchSize: opts.batchSize ?? 200, statementBudget: budget, ...guard }, ctx, embedder, s);

@@ -6,12 +6,16 @@ import { pruneBookkeeping } from '../runs/cleanupRuns.js';
 import { loadSnapshot } from '../runs/createRun.js';
 import { assertPublishesForward } from '../runs/publishOrder.js';
 import { publishRun, type PublishResult } from '../runs/publishRun.js';
+import type { FullRunCounts, IncrementalRunCounts } from '../store/runCounts.js';
 import { validateRunKey } from '../runs/runKey.js';
 import { PREVIOUS, readPublishedState, swapWithPrevious, tableExists } from '../store/resultTables.js';
 import { chooseWritePath, ResultWriter } from '../store/resultWriter.js';
 import { hasSucceeded, isResumable, isRolledBack, transition } from '../store/runLifecycle.js';
 import { matchRunById, runBlocks, runByKey, type MatchRun } from '../store/runStore.js';
 import { assertMigrated } from '../migrate/migrator.js';
+
+/** A published run: an incremental run named by id reports its own counts. */
+export type PublishedRun = Omit<PublishResult, 'counts'> & { runId: number; counts: FullRunCounts | IncrementalRunCounts };
 
 export interface PublishOptions {
   runKey?: string;
@@ -28,7 +32,7 @@ export interface PublishOptions {
  * run whose set is kept as the previous one is published again by swapping it
  * back in. Either way only forward, unless --force.
  */
-export async function publish(opts: PublishOptions, ctx: CommandContext): Promise<PublishResult & { runId: number }> {
+export async function publish(opts: PublishOptions, ctx: CommandContext): Promise<PublishedRun> {
   const { db, log, clock, config } = ctx;
   if ((opts.runKey === undefined) === (opts.runId === undefined)) throw new FitmatchError('publish needs exactly one of --run-key KEY or --run-id N', ExitCode.USAGE);
   if (opts.runKey !== undefined) validateRunKey(opts.runKey);
@@ -76,7 +80,7 @@ export async function publish(opts: PublishOptions, ctx: CommandContext): Promis
 }
 
 /** A rolled-back full run whose set is the kept previous one: swapped back in, if that moves forward (or --force). */
-async function republishKept(run: MatchRun, opts: PublishOptions, ctx: CommandContext): Promise<Omit<PublishResult, 'timings'>> {
+async function republishKept(run: MatchRun, opts: PublishOptions, ctx: CommandContext): Promise<Omit<PublishedRun, 'timings' | 'runId'>> {
   const { db, log, clock } = ctx;
   const lock = await acquireLock(db, 'match', { waitSeconds: 60, holder: 'a fitmatch match, incremental run or rollback' });
   try {

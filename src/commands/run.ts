@@ -7,6 +7,7 @@ import { withReport } from '../report.js';
 import { runReport } from '../run/commandReports.js';
 import { allowedNewSkips, formatReasons, newSkips, runSkips, type SkipLimit } from '../run/runSkips.js';
 import { lastSucceededBackfill } from '../store/lastBackfill.js';
+import type { IncrementalRunCounts, MergedFullRunCounts } from '../store/runCounts.js';
 import { formatRunSummary, type RunSummary } from '../run/runSummary.js';
 import { holdPoint } from '../holdPoint.js';
 import { backfill, type BackfillOptions } from './backfill.js';
@@ -63,12 +64,13 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<RunSum
   await betweenPhases('match', opts, ctx);
   t = performance.now();
   const m = await match({ ...opts.match, publish: true }, ctx);
-  const c = m.counts as Record<string, number>;
+  // A full run's or an incremental run's counts (m.params.incremental says which); the fields read below are each's.
+  const c = m.counts as MergedFullRunCounts & IncrementalRunCounts;
   summary.phases.match = {
     ms: since(t),
     runId: m.runId,
     published: m.published,
-    incremental: m.params.incremental === true ? { unchanged: m.counts.unchanged === true, talentsChanged: c.talentsAdded + c.talentsChanged + c.talentsRemoved, jobsChanged: c.jobsAdded + c.jobsChanged + c.jobsRemoved, rowsWritten: c.rowsWritten } : null,
+    incremental: m.params.incremental === true ? { unchanged: 'unchanged' in m.counts && m.counts.unchanged === true, talentsChanged: c.talentsAdded + c.talentsChanged + c.talentsRemoved, jobsChanged: c.jobsAdded + c.jobsChanged + c.jobsRemoved, rowsWritten: c.rowsWritten } : null,
     eligibleTalents: c.eligibleTalents,
     eligibleJobs: c.eligibleJobs,
     talentsWithMatch: c.talentsWithMatch,

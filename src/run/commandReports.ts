@@ -33,7 +33,7 @@ export function rollbackReport(r: RollbackResult): Report {
   return report(r, `rolled back${r.steps.length > 1 ? ` ${r.steps.length} steps` : ''}: ${r.steps.map(done).join(', then ')}; match_results now holds ${runName(r.restoredRunId)}`);
 }
 
-export const publishReport = (r: { runId: number; published: boolean; publishedNow: boolean; counts: Record<string, unknown> }): Report =>
+export const publishReport = (r: { runId: number; published: boolean; publishedNow: boolean; counts: object }): Report =>
   report(r, r.publishedNow ? `published run ${r.runId}` : `run ${r.runId} was published already; nothing to do`);
 
 export const cleanupReport = (r: CleanupResult, dryRun: boolean): Report =>

@@ -34,13 +34,13 @@ const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a
 type RowSkips = Record<string, { count: number } | undefined>;
 
 /** Merges a backfill's skips (a summary, or the counts its run recorded) and a match's counts into one tally. */
-export function runSkips(backfill: { rowSkips?: RowSkips; facetSkips?: RowSkips } | Pick<BackfillSummary, 'rowSkips' | 'facetSkips'> | null, matchCounts: Record<string, unknown> | null): RunSkips {
+export function runSkips(backfill: { rowSkips?: RowSkips; facetSkips?: RowSkips } | Pick<BackfillSummary, 'rowSkips' | 'facetSkips'> | null, matchCounts: object | null): RunSkips {
   const byReason: Record<string, number> = {};
   const expected: Record<string, number> = {};
   const dropped: Record<string, number> = {};
   for (const [reason, r] of Object.entries(backfill?.rowSkips ?? {})) (EXPECTED_ROW_SKIPS.includes(reason) ? expected : byReason)[`row:${reason}`] = Number(r?.count ?? 0);
   for (const [reason, r] of Object.entries(backfill?.facetSkips ?? {})) dropped[`facet:${reason}`] = Number(r?.count ?? 0);
-  const c = matchCounts ?? {};
+  const c: Partial<Record<'skippedWrongDim' | 'skippedInvalid' | 'skippedCorruptRows', unknown>> = matchCounts ?? {};
   const perFacet = (name: string, v: unknown) => {
     if (!Array.isArray(v)) return;
     v.forEach((n, f) => Number(n) > 0 && (dropped[`match:${name}:${FACETS[f]}`] = Number(n)));

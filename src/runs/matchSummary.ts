@@ -1,4 +1,5 @@
 import type { EngineStats } from '../engine/enginePort.js';
+import type { FullRunCounts, IncrementalRunCounts, MergedFullRunCounts } from '../store/runCounts.js';
 import type { ShardSpec } from './shardSpec.js';
 
 export interface MatchSummary {
@@ -9,7 +10,8 @@ export interface MatchSummary {
   dims: number[];
   plan: { blockRows: number; talentBlockRows: number; jobChunkRows: number; blocksDone: number; blocksAlreadyDone: number };
   params: Record<string, unknown>;
-  counts: Record<string, number | number[] | boolean | Record<string, number>>;
+  /** The run's counts; `{ unchanged: true }` when an incremental run found nothing to do. */
+  counts: FullRunCounts | IncrementalRunCounts | { unchanged: true };
   /** ms; compute/read/persist are this process's, merge/index/publish the publish step's. */
   timings: Record<string, number>;
   /** The process's peak resident set so far (ru_maxrss). */
@@ -28,7 +30,7 @@ const sec = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)}s`;
 const sum = (v: unknown) => (Array.isArray(v) ? v.reduce((a: number, b: number) => a + b, 0) : Number(v ?? 0));
 
 export function formatMatchSummary(s: MatchSummary): string {
-  const c = s.counts as Record<string, number>;
+  const c = s.counts as MergedFullRunCounts;
   const t = s.timings;
   const talentsWithout = c.eligibleTalents - c.talentsWithMatch;
   const jobsWithout = c.eligibleJobs - c.jobsWithMatch;
@@ -49,10 +51,10 @@ export function formatEngineLine(e: EngineStats): string {
 }
 
 export function formatIncrementalSummary(s: MatchSummary): string {
-  if (s.counts.unchanged === true) return `incremental run: nothing changed since the published run ${s.runId}; no run recorded, nothing published`;
-  const c = s.counts as Record<string, number>;
+  if ('unchanged' in s.counts && s.counts.unchanged === true) return `incremental run: nothing changed since the published run ${s.runId}; no run recorded, nothing published`;
+  const c = s.counts as IncrementalRunCounts;
   const t = s.timings;
-  const full = (s.counts as { lastFullRun?: { runId: number; totalMs: number | null } }).lastFullRun;
+  const full = c.lastFullRun as IncrementalRunCounts['lastFullRun'] | undefined;
   const vsFull = full?.totalMs ? `; the last full run (${full.runId}) took ${sec(full.totalMs)}: this one ${(t.totalMs / full.totalMs).toFixed(2)}× that` : '';
   return [
     `incremental run ${s.runId} published:`,

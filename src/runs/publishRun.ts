@@ -18,6 +18,9 @@ import { shrinkRefusal, type SetSize } from '../shrinkGuard.js';
 import type { RunSnapshot } from '../engine/snapshotCodec.js';
 import { decodeLists } from '../engine/SubjectLists.js';
 import { withPhaseBar } from '../progress.js';
+import type { FullRunCounts, JobSideCounts, MergedFullRunCounts } from '../store/runCounts.js';
+
+type SetSizes = Awaited<ReturnType<typeof setSizes>>;
 
 export interface PublishInput {
   db: Db;
@@ -48,7 +51,7 @@ export interface PublishResult {
   published: boolean;
   /** false when another process had published the run already. */
   publishedNow: boolean;
-  counts: Record<string, unknown>;
+  counts: FullRunCounts;
   timings: { mergeMs: number; indexMs: number; publishMs: number };
 }
 
@@ -65,23 +68,25 @@ export async function publishRun(p: PublishInput): Promise<PublishResult> {
   const t = { mergeMs: 0, indexMs: 0, publishMs: 0 };
   const run = (await runById(p.db.pool, p.run.id))!;
   if (hasSucceeded(run.status)) return { published: true, publishedNow: false, counts: run.counts ?? {}, timings: t };
-  let counts = run.counts ?? {};
-  if (counts.merged !== true) {
+  let counts: MergedFullRunCounts;
+  if (run.counts?.merged) counts = run.counts;
+  else {
     let s = now();
     const rowsJobToTalent = await withPhaseBar(p.log, `run ${run.id}: merging job lists`, () => mergeJobLists(p));
     t.mergeMs = now() - s;
     p.signal.throwIfAborted();
     s = now();
     const conn = await p.db.pool.getConnection();
+    let unmerged: Omit<MergedFullRunCounts, 'merged' | keyof SetSizes>;
     try {
       const sums = await sumBlocks(p.db.pool, run);
       const dropped = await withPhaseBar(p.log, `run ${run.id}: building indexes`, () => finishStaging(conn, run.id, p.snapshot.talents.ids, p.snapshot.jobs.ids));
-      counts = { ...sums, rowsJobToTalent, rowsDroppedForDeletedEntities: dropped };
+      unmerged = { ...sums, rowsJobToTalent, rowsDroppedForDeletedEntities: dropped };
     } finally {
       conn.release();
     }
     t.indexMs = now() - s;
-    Object.assign(counts, await setSizes(p.db.pool, staging(LIVE, run.id)), { merged: true });
+    counts = { ...unmerged, ...(await setSizes(p.db.pool, staging(LIVE, run.id))), merged: true };
     await updateRunCounts(p.db.pool, run.id, counts);
   }
   if (!p.publish) return { published: false, publishedNow: false, counts, timings: t };
@@ -156,7 +161,7 @@ export async function setSizes(q: Pool | PoolConnection, table: string): Promise
 }
 
 /** The run's counts from its blocks' stats and the job side as the shards read it. */
-async function sumBlocks(pool: Pool, run: RunRow): Promise<Record<string, unknown>> {
+async function sumBlocks(pool: Pool, run: RunRow): Promise<Omit<MergedFullRunCounts, 'merged' | 'jobSide' | keyof SetSizes | 'rowsJobToTalent' | 'rowsDroppedForDeletedEntities'>> {
   const blocks = await runBlocks(pool, run.id);
   const zero = () => new Array<number>(FACET_COUNT).fill(0);
   const c = { talentsRead: 0, talentsWithoutUsableFacet: 0, changedDuringRun: 0, skippedWrongDim: zero(), skippedInvalid: zero(), skippedCorruptRows: 0, rowsTalentToJob: 0 };
@@ -170,7 +175,7 @@ async function sumBlocks(pool: Pool, run: RunRow): Promise<Record<string, unknow
     s.wrongDim.forEach((n, f) => (c.skippedWrongDim[f] += n));
     s.invalid.forEach((n, f) => (c.skippedInvalid[f] += n));
   }
-  const jobSide = (run.counts?.jobSide ?? {}) as { read?: number; unusable?: number; changed?: number };
+  const jobSide: Partial<JobSideCounts> = run.counts?.jobSide ?? {};
   return {
     ...c,
     eligibleTalents: c.talentsRead - c.talentsWithoutUsableFacet,

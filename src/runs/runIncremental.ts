@@ -14,6 +14,7 @@ import { emptySkips } from '../engine/embeddingBlock.js';
 import type { EngineFactory, EngineLike, EngineSettings } from '../engine/enginePort.js';
 import type { Eligibility } from '../engine/eligibility.js';
 import { readLists } from '../store/listStore.js';
+import type { IncrementalRunCounts } from '../store/runCounts.js';
 import { mergeLists } from '../engine/mergeLists.js';
 import { readSnapshot } from '../store/readSnapshot.js';
 import { readPublishedState, type PublishedState } from '../store/resultTables.js';
@@ -48,7 +49,7 @@ export type IncrementalResult =
   | { fallback: string }
   /** Nothing changed since the published run: no run recorded, nothing published. */
   | { unchangedSince: number }
-  | { runId: number; counts: Record<string, unknown>; timings: Record<string, number> };
+  | { runId: number; counts: IncrementalRunCounts; timings: Record<string, number> };
 
 const now = () => performance.now();
 
@@ -183,7 +184,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     Object.assign(timings, applyTimings);
     timings.writeMs = now() - ts;
     timings.totalMs = now() - t0;
-    const counts = {
+    const counts: IncrementalRunCounts = {
       incremental: true,
       talentsAdded: dt.added.length, talentsChanged: dt.changed.length, talentsRemoved: dt.removed.length,
       jobsAdded: dj.added.length, jobsChanged: dj.changed.length, jobsRemoved: dj.removed.length,

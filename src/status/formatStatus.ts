@@ -2,6 +2,7 @@ import { formatDuration } from '../formatDuration.js';
 import { runSkips } from '../run/runSkips.js';
 import { formatSkipsLine } from '../run/runSummary.js';
 import type { Eligibility } from '../engine/eligibility.js';
+import type { BackfillRunCounts, IncrementalRunCounts, MergedFullRunCounts } from '../store/runCounts.js';
 import type { Sample } from './readCoverage.js';
 import type { RunInfo, RunInProgress, StatusReport } from './readStatus.js';
 
@@ -13,19 +14,22 @@ function countsLine(r: RunInfo): string {
   const c = r.counts;
   if (!c) return '';
   if (r.kind === 'incremental') {
-    if (c.rowsDeleted === undefined) return '';
-    return `; changed talents +${num(c.talentsAdded)} ~${num(c.talentsChanged)} -${num(c.talentsRemoved)}, postings +${num(c.jobsAdded)} ~${num(c.jobsChanged)} -${num(c.jobsRemoved)}; rows ${num(c.rowsDeleted)} deleted, ${num(c.rowsInserted)} inserted`;
+    const i = c as Partial<IncrementalRunCounts>;
+    if (i.rowsDeleted === undefined) return '';
+    return `; changed talents +${num(i.talentsAdded)} ~${num(i.talentsChanged)} -${num(i.talentsRemoved)}, postings +${num(i.jobsAdded)} ~${num(i.jobsChanged)} -${num(i.jobsRemoved)}; rows ${num(i.rowsDeleted)} deleted, ${num(i.rowsInserted)} inserted`;
   }
   if (r.kind !== 'backfill') {
-    if (c.eligibleTalents === undefined) return '';
-    return `; ${num(c.eligibleTalents)} talents × ${num(c.eligibleJobs)} postings eligible, rows ${num(c.rowsTalentToJob)} talent_to_job + ${num(c.rowsJobToTalent)} job_to_talent`;
+    const m = c as Partial<MergedFullRunCounts>;
+    if (m.eligibleTalents === undefined) return '';
+    return `; ${num(m.eligibleTalents)} talents × ${num(m.eligibleJobs)} postings eligible, rows ${num(m.rowsTalentToJob)} talent_to_job + ${num(m.rowsJobToTalent)} job_to_talent`;
   }
+  const b = c as BackfillRunCounts;
   const side = (x: unknown) => {
     const e = (x ?? {}) as Record<string, number>;
     return `${num(e.inserted)} inserted, ${num(e.updated)} updated, ${num(e.removed)} removed`;
   };
-  const skipped = runSkips(c as Parameters<typeof runSkips>[0], null).total;
-  return `; talents ${side(c.talents)}; postings ${side(c.jobs)}${skipped ? `; ${skipped} bad source rows skipped` : ''}`;
+  const skipped = runSkips(b, null).total;
+  return `; talents ${side(b.talents)}; postings ${side(b.jobs)}${skipped ? `; ${skipped} bad source rows skipped` : ''}`;
 }
 
 function runLine(r: RunInfo): string {

@@ -10,6 +10,7 @@ import { readMigrationState } from '../migrate/migrator.js';
 import { runSkips, type RunSkips } from '../run/runSkips.js';
 import { lastSucceededBackfill } from '../store/lastBackfill.js';
 import { parseJson } from '../store/parseJson.js';
+import type { RunCounts } from '../store/runCounts.js';
 import { ACTIVE, MATCH_KINDS, SUCCEEDED, type RunKind, type RunStatus } from '../store/runLifecycle.js';
 import { eligibilityNow } from './eligibilityNow.js';
 import { readCoverage, type Coverage } from './readCoverage.js';
@@ -28,7 +29,7 @@ export interface RunInfo {
   finishedAt: string | null;
   /** Finished runs: how long they took; runs in progress: how long they have been running. */
   durationMs: number;
-  counts: Record<string, unknown> | null;
+  counts: RunCounts | null;
   error: string | null;
 }
 
@@ -82,7 +83,7 @@ function toRun(r: Record<string, unknown>, now: Date): RunInfo {
     startedAt: started.toISOString(),
     finishedAt: finished?.toISOString() ?? null,
     durationMs: (finished ?? now).getTime() - started.getTime(),
-    counts: parseJson<Record<string, unknown> | null>(r.counts) ?? null,
+    counts: parseJson<RunCounts | null>(r.counts) ?? null,
     error: (r.error as string | null) ?? null,
   };
 }

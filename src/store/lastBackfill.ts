@@ -3,18 +3,19 @@ import type { Clock } from '../clock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { formatDuration } from '../formatDuration.js';
 import { parseJson } from './parseJson.js';
+import type { BackfillRunCounts } from './runCounts.js';
 import { hasSucceeded, SUCCEEDED, type RunStatus } from './runLifecycle.js';
 
 export interface FinishedBackfill {
   id: number;
-  counts: { rowSkips?: Record<string, { count: number }>; facetSkips?: Record<string, { count: number }> } & Record<string, unknown>;
+  counts: Partial<BackfillRunCounts>;
 }
 
 /** The newest backfill run that succeeded: what the next run's skips are compared with. */
 export async function lastSucceededBackfill(q: Pool | PoolConnection): Promise<FinishedBackfill | null> {
   const [rows] = await q.query("SELECT id, counts FROM match_runs WHERE kind = 'backfill' AND status IN (?) ORDER BY id DESC LIMIT 1", [SUCCEEDED]);
   const r = (rows as { id: number; counts: unknown }[])[0];
-  return r ? { id: Number(r.id), counts: parseJson<FinishedBackfill['counts'] | null>(r.counts) ?? {} } : null;
+  return r ? { id: Number(r.id), counts: parseJson<BackfillRunCounts | null>(r.counts) ?? {} } : null;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { redact } from '../redact.js';
 import { matchRuns } from '../schema/matchRuns.js';
+import type { RunCounts } from './runCounts.js';
 
 /**
  * The one writer of match_runs.status (docs/operations.md "Run lifecycle").
@@ -105,7 +106,7 @@ export async function insertRun(q: Q, clock: Clock, r: NewRun): Promise<number> 
 }
 
 export interface TransitionData {
-  counts?: Record<string, unknown>;
+  counts?: RunCounts;
   timings?: Record<string, number>;
   error?: string;
   params?: Record<string, unknown>;

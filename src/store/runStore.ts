@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { parseJson } from './parseJson.js';
-import { MATCH_KINDS, RESUMABLE, type RunStatus } from './runLifecycle.js';
+import type { FullRunCounts, IncrementalRunCounts, JobSideCounts } from './runCounts.js';
+import { ACTIVE, MATCH_KINDS, RESUMABLE, type RunStatus } from './runLifecycle.js';
 import type { BlockSpec } from '../engine/blockPlan.js';
 import type { Eligibility } from '../engine/eligibility.js';
 
@@ -39,7 +40,6 @@ interface RunRowBase {
   runKey: string | null;
   shards: number;
   status: RunStatus;
-  counts: Record<string, unknown> | null;
   startedAt: Date;
   /** When the run read its snapshot (the database server's clock); null for runs from before migration 0003 without one. */
   snapshotAt: Date | null;
@@ -49,10 +49,12 @@ interface RunRowBase {
 export interface FullRun extends RunRowBase {
   kind: 'full';
   params: FullRunParams;
+  counts: FullRunCounts | null;
 }
 export interface IncrementalRun extends RunRowBase {
   kind: 'incremental';
   params: IncrementalRunParams;
+  counts: IncrementalRunCounts | null;
 }
 export type MatchRun = FullRun | IncrementalRun;
 export type RunRow = FullRun;
@@ -66,7 +68,7 @@ const toRun = (r: Record<string, unknown>): MatchRun =>
     shards: Number(r.shards ?? 1),
     status: r.status as RunStatus,
     params: parseJson(r.params),
-    counts: parseJson<Record<string, unknown> | null>(r.counts),
+    counts: parseJson(r.counts),
     startedAt: r.started_at as Date,
     snapshotAt: (r.snapshot_at as Date | null) ?? null,
     baseRunId: r.base_run_id === null || r.base_run_id === undefined ? null : Number(r.base_run_id),
@@ -101,13 +103,24 @@ export async function latestResumable(q: Q): Promise<FullRun | null> {
   return ((rows as Record<string, unknown>[]).map(toRun)[0] as FullRun | undefined) ?? null;
 }
 
-export async function updateRunCounts(q: Q, id: number, counts: Record<string, unknown>): Promise<void> {
+/** Frees a dead run's key for a new run of the same name. */
+export async function releaseRunKey(q: Q, id: number): Promise<void> {
+  await q.query('UPDATE match_runs SET run_key = NULL WHERE id = ?', [id]);
+}
+
+/** Shared full runs still preparing or running: {id, shards}. */
+export async function activeSharedRuns(q: Q): Promise<{ id: number; shards: number }[]> {
+  const [rows] = await q.query("SELECT id, shards FROM match_runs WHERE kind = 'full' AND status IN (?) AND run_key IS NOT NULL", [ACTIVE]);
+  return (rows as { id: number; shards: number }[]).map((r) => ({ id: Number(r.id), shards: Number(r.shards) }));
+}
+
+export async function updateRunCounts(q: Q, id: number, counts: FullRunCounts): Promise<void> {
   await q.query('UPDATE match_runs SET counts = ? WHERE id = ?', [JSON.stringify(counts), id]);
 }
 
 /** What a shard found reading the jobs (every shard reads them all; the first to record it wins). */
-export async function recordJobSide(q: Q, runId: number, jobSide: Record<string, number>): Promise<void> {
-  await q.query("UPDATE match_runs SET counts = ? WHERE id = ? AND (counts IS NULL OR JSON_EXTRACT(counts, '$.jobSide') IS NULL)", [JSON.stringify({ jobSide }), runId]);
+export async function recordJobSide(q: Q, runId: number, jobSide: JobSideCounts): Promise<void> {
+  await q.query("UPDATE match_runs SET counts = ? WHERE id = ? AND (counts IS NULL OR JSON_EXTRACT(counts, '$.jobSide') IS NULL)", [JSON.stringify({ jobSide } satisfies FullRunCounts), runId]);
 }
 
 export async function insertBlocks(q: Q, runId: number, blocks: readonly BlockSpec[]): Promise<void> {

@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
 import { ctxFor } from './backfillHelpers.js';
 import { matchCtx, publishedRows, type PublishedRow } from './matchHelpers.js';
 import { rng } from './matchSeed.js';
+import type { IncrementalRunCounts } from '../../src/store/runCounts.js';
 
 const DIM = 16;
 const rowKey = (r: PublishedRow) => `${r.direction}:${r.talent}:${r.job}`;
@@ -179,7 +180,7 @@ describe('match --incremental', () => {
     await t.exec('UPDATE users SET deleted_at = NOW() WHERE id IN (?)', [talents]);
     const s = await incremental({ maxChange: '100%' });
     expect(s.params.incremental).toBe(true);
-    expect(s.counts.listsRecomputedForLostReserve).toBeGreaterThan(0);
+    expect((s.counts as IncrementalRunCounts).listsRecomputedForLostReserve).toBeGreaterThan(0);
     expect(await resultSet(t)).toEqual(await stagedFull());
     await t.exec('UPDATE users SET deleted_at = NULL WHERE id IN (?)', [talents]);
     await t.exec("UPDATE job_postings SET status = 'PUBLISHED' WHERE id IN (?)", [open.slice(0, Math.ceil(open.length * 0.75))]);

@@ -6,6 +6,7 @@ import { seedDirtyData } from './matchDirtyData.js';
 import { diffDirection, matchCtx, publishedRows } from './matchHelpers.js';
 import { bruteForceEngine, topKRef, type Entity } from './matchReference.js';
 import { parseWeights } from '../../src/config.js';
+import type { MergedFullRunCounts } from '../../src/store/runCounts.js';
 
 describe('fitmatch match: published rows equal a brute-force reference', () => {
   let t: TestDatabase;
@@ -35,8 +36,8 @@ describe('fitmatch match: published rows equal a brute-force reference', () => {
       expect(diffDirection(rows, topKRef(data.talents, data.jobs, w, k, true), 'talent_to_job')).toEqual([]);
       expect(diffDirection(rows, topKRef(data.jobs, data.talents, w, k, false), 'job_to_talent')).toEqual([]);
       expect(summary.counts).toMatchObject({ eligibleTalents: 8, eligibleJobs: 7, talentsWithoutUsableFacet: 1 });
-      expect(summary.counts.skippedWrongDim).toEqual([1, 0, 0, 0, 1, 0]);
-      expect(summary.counts.skippedInvalid).toEqual([0, 0, 0, 1, 0, 0]);
+      expect((summary.counts as MergedFullRunCounts).skippedWrongDim).toEqual([1, 0, 0, 0, 1, 0]);
+      expect((summary.counts as MergedFullRunCounts).skippedInvalid).toEqual([0, 0, 0, 1, 0, 0]);
     });
   }
 
@@ -61,7 +62,7 @@ describe('fitmatch match: published rows equal a brute-force reference', () => {
     const params = parseJson(run.params) as Record<string, unknown>;
     expect(params).toMatchObject({ topK: 5, eligibility: { jobStatuses: ['PUBLISHED', 'CLOSED'], today: '2026-06-15', timezone: 'Asia/Seoul' } });
     const counts = parseJson(run.counts) as Record<string, number>;
-    expect(counts.rowsTalentToJob).toBe(summary.counts.rowsTalentToJob);
+    expect(counts.rowsTalentToJob).toBe((summary.counts as MergedFullRunCounts).rowsTalentToJob);
     expect(counts.rowsTalentToJob).toBeGreaterThan(0);
     expect(Object.keys(parseJson(run.timings) as object)).toEqual(expect.arrayContaining(['readMs', 'computeMs', 'persistMs', 'mergeMs', 'indexMs', 'publishMs', 'totalMs']));
   });

@@ -11,6 +11,7 @@ import { matchCtx, publishedRows } from './matchHelpers.js';
 import type { EngineFactory } from '../../src/engine/enginePort.js';
 import { bruteForceEngine } from './matchReference.js';
 import { withHolds } from '../helpers/holds.js';
+import type { MergedFullRunCounts } from '../../src/store/runCounts.js';
 
 const tables = async (t: TestDatabase) =>
   ((await t.exec("SELECT table_name AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE 'match_results%' ORDER BY 1")) as { n: string }[]).map((r) => r.n);
@@ -157,7 +158,7 @@ describe('publishing match results', () => {
     const rows = await publishedRows(t);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.filter((r) => r.job === 207)).toEqual([]);
-    expect(s.counts.rowsDroppedForDeletedEntities).toBeGreaterThan(0);
+    expect((s.counts as MergedFullRunCounts).rowsDroppedForDeletedEntities).toBeGreaterThan(0);
     expect(await foreignKeys(t, 'match_results')).toEqual(['job_posting_id->job_postings.id', 'talent_user_id->users.id']);
   });
 
@@ -165,7 +166,7 @@ describe('publishing match results', () => {
     const before = await publishedRows(t);
     const s = await match({ engine: bruteForceEngine(), publish: false }, matchCtx(t, { topK: '1' }));
     expect(s.published).toBe(false);
-    expect(s.counts.rowsTalentToJob).toBeGreaterThan(0);
+    expect((s.counts as MergedFullRunCounts).rowsTalentToJob).toBeGreaterThan(0);
     expect(await publishedRows(t)).toEqual(before);
     // Staged complete, both directions, ready for `fitmatch publish --run-id`.
     expect(await tables(t)).toEqual(['match_results', 'match_results_previous', `match_results_r${s.runId}`]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatEngineLine, formatMatchSummary, gflops, type MatchSummary } from '../../src/runs/matchSummary.js';
+import type { MergedFullRunCounts } from '../../src/store/runCounts.js';
 
 describe('match summary', () => {
   it('counts 2·T·J·D flops per second of compute', () => {
@@ -32,7 +33,7 @@ describe('match summary', () => {
         blocks: 2,
         shards: 2,
         changedDuringRun: 4,
-      },
+      } as MergedFullRunCounts,
       timings: { readMs: 1000, computeMs: 500, persistMs: 2000, indexMs: 100, publishMs: 50, totalMs: 4000 },
       peakRssMb: 123,
     };
