@@ -13,7 +13,7 @@ export interface KernelChoice {
  * The int8 graph multiplies two 8-bit digits per value (depth d plus depth 2d,
  * three bare MatMulIntegers' worth) plus six passes over the score matrix per
  * facet, and the talent block is quantised in JS. On the 2-core Xeon of
- * docs/benchmarks.md a bare ratio of 6–9× still gave a graph only 1.3× faster
+ * docs/benchmarks.md a bare ratio of 6–9× still gave a graph only 1.0–1.4× faster
  * and a block 10–40% slower than fp32: auto takes int8 only well beyond that.
  */
 const INT8_MIN_SPEEDUP = 12;
