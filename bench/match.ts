@@ -106,7 +106,14 @@ export function runMatchProcess(url: string, args: string[], log: (l: string) =>
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
-        const ev = JSON.parse(line) as Record<string, unknown>;
+        // Anything not a JSON log event (a Node warning, a crash trace) is shown as it is.
+        let ev: Record<string, unknown>;
+        try {
+          ev = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          log(`  [match] ${line}`);
+          continue;
+        }
         if (ev.event === 'match_summary' || ev.event === 'match_shard_summary') summary = ev;
         else if (ev.event !== 'match_block') log(`  [match] ${ev.msg}`);
       }

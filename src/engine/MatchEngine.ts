@@ -22,12 +22,12 @@ const NO_MATCH_BELOW = -2;
  * Candidates the graph's TopK hands out per subject, as a multiple of the list
  * capacity: enough that the bound nearly always proves the rest cannot enter
  * (a subject where it cannot is scored exactly against the whole slice).
- * int8's bound is ~10x wider than fp32's, so it needs more.
+ * int8's two-digit bound is ~2x fp32's, so it takes a few more.
  */
-const CANDIDATES = { fp32: (cap: number) => Math.ceil(cap * 1.25) + 8, int8: (cap: number) => cap * 3 + 16 };
+const CANDIDATES = { fp32: (cap: number) => Math.ceil(cap * 1.25) + 8, int8: (cap: number) => Math.ceil(cap * 1.5) + 8 };
 /**
  * An exact pair score in JS costs ~80 pairs of the fp32 graph: when the int8
- * bound leaves more than this share of a run's pairs to exact fallbacks, the
+ * bound (tight on any data so far: kept for data built to defeat it) leaves more than this share of a run's pairs to exact fallbacks, the
  * run is redone with the fp32 graph instead, whose bound is ~20x tighter.
  */
 const INT8_UNSETTLED_BUDGET = 0.005;
@@ -227,6 +227,7 @@ export class MatchEngine implements EngineLike {
     const rows = Array.from({ length: F }, (_, f) => (this.weighted.includes(f) ? quantiseRows(b.facets[f], b.rows, this.opts.dims[f], 's8-cols') : null));
     for (const f of this.weighted) {
       feeds[`c${f}`] = new ort.Tensor('int8', rows[f]!.codes as Int8Array, [this.opts.dims[f], b.rows]);
+      feeds[`cc${f}`] = new ort.Tensor('int8', rows[f]!.both as Int8Array, [2 * this.opts.dims[f], b.rows]);
       feeds[`cs${f}`] = new ort.Tensor('float32', rows[f]!.scales, [1, b.rows]);
     }
     return { feeds, quantised: quantisedSide(rows, b.mask), fp32Feeds };
@@ -248,6 +249,7 @@ export class MatchEngine implements EngineLike {
       const qs = new Float32Array(q.rows);
       for (let i = 0; i < q.rows; i++) qs[i] = this.scales[f] * r.scales[i];
       feeds[`q${f}`] = new ort.Tensor('uint8', r.codes as Uint8Array, [q.rows, this.opts.dims[f]]);
+      feeds[`qq${f}`] = new ort.Tensor('uint8', r.both as Uint8Array, [q.rows, 2 * this.opts.dims[f]]);
       feeds[`qs${f}`] = new ort.Tensor('float32', qs, [q.rows, 1]);
     }
     return { feeds, quantised: quantisedSide(rows, q.mask), fp32Feeds };

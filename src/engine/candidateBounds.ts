@@ -43,30 +43,40 @@ export interface QuantisedSide {
   maxNorm: Float64Array;
   maxQuantNorm: Float64Array;
   maxResidual: Float64Array;
+  maxLoNorm: Float64Array;
 }
 
 export function quantisedSide(rows: (QuantisedRows | null)[], mask: Uint8Array): QuantisedSide {
   const maxNorm = new Float64Array(F);
   const maxQuantNorm = new Float64Array(F);
   const maxResidual = new Float64Array(F);
+  const maxLoNorm = new Float64Array(F);
   rows.forEach((r, f) => {
     if (!r) return;
     for (let i = 0; i < r.norm.length; i++) {
       if (r.norm[i] > maxNorm[f]) maxNorm[f] = r.norm[i];
       if (r.quantNorm[i] > maxQuantNorm[f]) maxQuantNorm[f] = r.quantNorm[i];
       if (r.residual[i] > maxResidual[f]) maxResidual[f] = r.residual[i];
+      if (r.loNorm[i] > maxLoNorm[f]) maxLoNorm[f] = r.loNorm[i];
     }
   });
-  return { rows: rows as QuantisedRows[], mask, maxNorm, maxQuantNorm, maxResidual };
+  return { rows: rows as QuantisedRows[], mask, maxNorm, maxQuantNorm, maxResidual, maxLoNorm };
 }
 
 /**
- * Per-row scales: per facet |q·c − q̃·c̃| ≤ ‖δq‖·‖c̃‖ + ‖q‖·‖δc‖ (Cauchy–Schwarz on
- * q·c − q̃·c̃ = δq·c̃ + q·δc); the mean's error is the same weighted mean of those
- * over the shared weighted facets, which is at most their largest.
+ * Two 8-bit digits per value, one scale per row (quantiseRows.ts): the graph's
+ * facet value is q'·c' − q_lo·c_lo, so per facet
+ * |q·c − (q'·c' − q_lo·c_lo)| ≤ ‖δq‖·‖c'‖ + ‖q‖·‖δc‖ + ‖q_lo‖·‖c_lo‖
+ * (Cauchy–Schwarz on q·c − q'·c' = δq·c' + q·δc, δ = x − x'); the mean's error is
+ * the same weighted mean of those over the shared weighted facets, which is at
+ * most their largest (docs/match.md, "The int8 bound").
  */
 export function int8Bounds(q: QuantisedSide, c: QuantisedSide, weights: readonly number[], weighted: readonly number[]): CandidateBounds {
-  const facetErr = (f: number, i: number, j: number) => q.rows[f].residual[i] * c.rows[f].quantNorm[j] + q.rows[f].norm[i] * c.rows[f].residual[j];
+  const facetErr = (f: number, i: number, j: number) => {
+    const a = q.rows[f];
+    const b = c.rows[f];
+    return a.residual[i] * b.quantNorm[j] + a.norm[i] * b.residual[j] + a.loNorm[i] * b.loNorm[j];
+  };
   return {
     pair(i, j) {
       const shared = q.mask[i] & c.mask[j];
@@ -81,12 +91,12 @@ export function int8Bounds(q: QuantisedSide, c: QuantisedSide, weights: readonly
     },
     row(i) {
       let e = 0;
-      for (const f of weighted) if (q.mask[i] & (1 << f)) e = Math.max(e, q.rows[f].residual[i] * c.maxQuantNorm[f] + q.rows[f].norm[i] * c.maxResidual[f]);
+      for (const f of weighted) if (q.mask[i] & (1 << f)) e = Math.max(e, q.rows[f].residual[i] * c.maxQuantNorm[f] + q.rows[f].norm[i] * c.maxResidual[f] + q.rows[f].loNorm[i] * c.maxLoNorm[f]);
       return e + SLACK;
     },
     col(j) {
       let e = 0;
-      for (const f of weighted) if (c.mask[j] & (1 << f)) e = Math.max(e, q.maxResidual[f] * c.rows[f].quantNorm[j] + q.maxNorm[f] * c.rows[f].residual[j]);
+      for (const f of weighted) if (c.mask[j] & (1 << f)) e = Math.max(e, q.maxResidual[f] * c.rows[f].quantNorm[j] + q.maxNorm[f] * c.rows[f].residual[j] + q.maxLoNorm[f] * c.rows[f].loNorm[j]);
       return e + SLACK;
     },
   };

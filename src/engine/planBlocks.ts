@@ -50,14 +50,15 @@ export function planBlocks(input: BlockPlanInput): BlockPlan {
   const cap = topK + input.reserve;
   const row = rowBytes(dims);
   const cell = scratchBytesPerCell(dims);
-  // int8 candidates (--kernel auto may pick them): one byte per value for the quantised copy of each side.
-  const codes = dims.reduce((a, b) => a + b, 0);
+  // int8 candidates (--kernel auto may pick them): two 8-bit digits per value (quantiseRows.ts), the
+  // talents' hi digits once more on their own.
+  const values = dims.reduce((a, b) => a + b, 0);
   // Per talent row: the block (twice: the caller reads the next while the last is still referenced, and
   // once more where the exact re-score reads it), its t2j table, its ResultBatch, pq.
-  const perTalent = 3 * row + codes + CandidateTable.bytesFor(1, cap) + topK * (8 * 3 + 4 + 8 * FACET_COUNT) + 4 * FACET_COUNT;
+  const perTalent = 3 * row + 3 * values + CandidateTable.bytesFor(1, cap) + topK * (8 * 3 + 4 + 8 * FACET_COUNT) + 4 * FACET_COUNT;
   const fixed =
     BASE_OVERHEAD_BYTES +
-    jobCount * (row + codes + 4 * FACET_COUNT) +
+    jobCount * (row + 2 * values + 4 * FACET_COUNT) +
     CandidateTable.bytesFor(jobCount, cap) +
     jobCount * topK * (8 * 3 + 4 + 8 * FACET_COUNT);
   const avail = memoryBytes - fixed;

@@ -10,6 +10,9 @@ export type KernelKind = 'fp32' | 'int8';
 /** Zero point of the talents' u8 codes: q_u8 = q_s8 + 128 (u8 × s8 is the fast MatMulInteger path; s8 × s8 is not). */
 export const U8_ZERO_POINT = 128;
 
+/** The second 8-bit digit's weight (quantiseRows.ts): x ≈ s·(hi + lo / LO_RADIX). */
+export const LO_RADIX = 128;
+
 /**
  * Each facet's Gemm alpha (fp32) or row-scale factor (int8): the weight as a
  * float32, so the graph's numerator is Σ w_f·cos_f.
@@ -26,8 +29,11 @@ export function gemmScales(weights: readonly number[]): number[] {
  * (exactScore.ts); these values only choose candidates.
  *
  * fp32 inputs: q{f} [bq,d_f], c{f} [bc,d_f] (float32).
- * int8 inputs: q{f} [bq,d_f] (uint8, zero point 128), c{f} [d_f,bc] (int8, transposed),
- *   qs{f} [bq,1] = w_f × the talent row's scale, cs{f} [1,bc] = the job row's scale.
+ * int8 inputs (two 8-bit digits per value, quantiseRows.ts): q{f} [bq,d_f] (uint8 hi
+ *   digits, zero point 128), c{f} [d_f,bc] (int8 hi digits, transposed), qq{f}
+ *   [bq,2d_f] (hi | lo), cc{f} [2d_f,bc] (lo ; hi), qs{f} [bq,1] = w_f × the talent
+ *   row's scale, cs{f} [1,bc] = the job row's scale. Facet value:
+ *   qs·cs·(q·c + (qq·cc)/128) = q'·c' − q_lo·c_lo.
  * Both: pq [bq,6] = w_f*present; pcT [6,bc] = present; kt, kj int64 [1].
  * Outputs: t2jVal, t2jIdx [bq,kt]; j2tVal, j2tIdx [bc,kj] (per job, its best talents).
  *
@@ -57,13 +63,19 @@ export function buildMatchGraph(weights: readonly number[], dims: readonly numbe
       inputs.push(
         { name: `q${f}`, elemType: OnnxType.UINT8, shape: ['bq', dims[f]] },
         { name: `c${f}`, elemType: OnnxType.INT8, shape: [dims[f], 'bc'] },
+        { name: `qq${f}`, elemType: OnnxType.UINT8, shape: ['bq', 2 * dims[f]] },
+        { name: `cc${f}`, elemType: OnnxType.INT8, shape: [2 * dims[f], 'bc'] },
         fp(`qs${f}`, ['bq', 1]),
         fp(`cs${f}`, [1, 'bc']),
       );
       nodes.push(
         { op: 'MatMulInteger', inputs: [`q${f}`, `c${f}`, 'zp'], outputs: [`I${f}`] },
+        { op: 'MatMulInteger', inputs: [`qq${f}`, `cc${f}`, 'zp'], outputs: [`J${f}`] },
         { op: 'Cast', inputs: [`I${f}`], outputs: [`F${f}`], attrs: { to: { int: OnnxType.FLOAT } } },
-        { op: 'Mul', inputs: [`F${f}`, `qs${f}`], outputs: [`R${f}`] },
+        { op: 'Cast', inputs: [`J${f}`], outputs: [`G${f}`], attrs: { to: { int: OnnxType.FLOAT } } },
+        { op: 'Mul', inputs: [`G${f}`, 'loRadixInv'], outputs: [`H${f}`] },
+        { op: 'Add', inputs: [`F${f}`, `H${f}`], outputs: [`P${f}`] },
+        { op: 'Mul', inputs: [`P${f}`, `qs${f}`], outputs: [`R${f}`] },
         { op: 'Mul', inputs: [`R${f}`, `cs${f}`], outputs: [`S${f}`] },
       );
     }
@@ -93,6 +105,6 @@ export function buildMatchGraph(weights: readonly number[], dims: readonly numbe
 
   const scalar = (name: string, v: number) => ({ name, dims: [], data: new Float32Array([v]) });
   const initializers: OnnxGraph['initializers'] = allPresent ? [] : [scalar('zero', 0), scalar('noMatch', NO_MATCH_SCORE)];
-  if (kernel === 'int8') initializers.push({ name: 'zp', dims: [], data: Uint8Array.of(U8_ZERO_POINT) });
+  if (kernel === 'int8') initializers.push({ name: 'zp', dims: [], data: Uint8Array.of(U8_ZERO_POINT) }, scalar('loRadixInv', 1 / LO_RADIX));
   return { name: 'fitmatch_kernel', nodes, inputs, outputs, initializers };
 }

@@ -50,19 +50,22 @@ describe('encodeOnnxModel', () => {
     await session.release();
   });
 
-  it('the int8 graph takes u8 talents, transposed s8 jobs and per-row scales', async () => {
+  it('the int8 graph takes u8 talents, transposed s8 jobs, both digits and per-row scales', async () => {
     const session = await ort.InferenceSession.create(encodeOnnxModel(buildMatchGraph([1, 0, 0, 0, 0, 0], [4, 0, 0, 0, 0, 0], true, 'int8')));
-    expect(session.inputNames).toEqual(['q0', 'c0', 'qs0', 'cs0', 'kt', 'kj']);
-    // Talent codes [1, 0, 0, 0] (u8 = code + 128) at scale 0.5; jobs [2,0,0,0] and [0,1,0,0] at scale 0.25.
+    expect(session.inputNames).toEqual(['q0', 'c0', 'qq0', 'cc0', 'qs0', 'cs0', 'kt', 'kj']);
+    // Talent hi [1, 0, 0, 0], lo [64, 0, 0, 0] (u8 = digit + 128) at scale 0.5; jobs hi [2, 0, 0, 0] lo [32, 0, 0, 0]
+    // and hi [0, 1, 0, 0] at scale 0.25. Job 0: 0.5 · 0.25 · (1·2 + (1·32 + 64·2) / 128) = 0.40625 (lo·lo left out).
     const out = await session.run({
       q0: new ort.Tensor('uint8', Uint8Array.of(129, 128, 128, 128), [1, 4]),
       c0: new ort.Tensor('int8', Int8Array.of(2, 0, 0, 1, 0, 0, 0, 0), [4, 2]),
+      qq0: new ort.Tensor('uint8', Uint8Array.of(129, 128, 128, 128, 192, 128, 128, 128), [1, 8]),
+      cc0: new ort.Tensor('int8', Int8Array.of(32, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 1, 0, 0, 0, 0), [8, 2]),
       qs0: new ort.Tensor('float32', Float32Array.of(0.5), [1, 1]),
       cs0: new ort.Tensor('float32', Float32Array.of(0.25, 0.25), [1, 2]),
       kt: new ort.Tensor('int64', BigInt64Array.of(2n), [1]),
       kj: new ort.Tensor('int64', BigInt64Array.of(1n), [1]),
     });
-    expect([...(out.t2jVal.data as Float32Array)]).toEqual([0.25, 0]);
+    expect([...(out.t2jVal.data as Float32Array)]).toEqual([0.40625, 0]);
     expect([...(out.t2jIdx.data as BigInt64Array)]).toEqual([0n, 1n]);
     await session.release();
   });
