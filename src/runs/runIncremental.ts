@@ -183,6 +183,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     Object.assign(timings, applyTimings);
     timings.writeMs = now() - ts;
     timings.totalMs = now() - t0;
+    if (c.engine) Object.assign(timings, { engineGraphMs: c.engine.graphMs, engineRescoreMs: c.engine.rescoreMs });
     const counts = {
       incremental: true,
       talentsAdded: dt.added.length, talentsChanged: dt.changed.length, talentsRemoved: dt.removed.length,

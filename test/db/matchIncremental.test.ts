@@ -239,11 +239,11 @@ describe('match --incremental', () => {
       const warm = await cached();
       expect(warm.counts.vectorsFromCache).toBeGreaterThan(0);
 
-      // Damage every cached vector (headers intact, so each record still looks valid).
+      // Damage every cached vector (headers intact, so each record still looks valid: 30 bytes, src/vectors/VectorCache.ts).
       const file = readdirSync(dir).find((f) => f.endsWith('.talent.fmvc'))!;
       const bytes = readFileSync(join(dir, file));
-      for (let at = 0; at + 26 <= bytes.length; ) {
-        const next = at + 26 + bytes.readUInt16LE(at + 20) + bytes.readUInt32LE(at + 22);
+      for (let at = 0; at + 30 <= bytes.length; ) {
+        const next = at + 30 + bytes.readUInt16LE(at + 20) + bytes.readUInt32LE(at + 22);
         bytes[next - 1] ^= 0x5a;
         at = next;
       }
