@@ -18,10 +18,8 @@ export interface DirectionChange {
   removedRows: number;
   /** Rows of remaining subjects that leave their list or change score: deleted by key (talent, job). */
   deleteKeys: { talentIds: number[]; jobIds: number[] };
-  /** Rows that enter a list: inserted, credited to this run. */
+  /** Rows that enter a list or changed score: inserted, credited to this run. */
   insert: ResultBatch;
-  /** Rows that keep their candidate with other published scores: replaced in place (their old row is not in deleteKeys), credited to this run. */
-  replace: ResultBatch;
 }
 
 export interface Split {
@@ -58,15 +56,8 @@ export function splitByRows(direction: ListDirection, parts: SubjectLists[], old
   const oldRows = rowsFromLists(direction, pickSubjects(old, changedOld), topK);
   const { deleteAt, insertAt } = diffRows(oldRows, newRows);
   const t2j = direction === 'talent_to_job';
-  const key = (b: ResultBatch, r: number) => `${b.subjectIds[r]}:${b.candidateIds[r]}`;
-  const entering = new Set(insertAt.map((r) => key(newRows, r)));
-  const replaced = new Set<string>();
   const deleteKeys = { talentIds: [] as number[], jobIds: [] as number[] };
   for (const r of deleteAt) {
-    if (entering.has(key(oldRows, r))) {
-      replaced.add(key(oldRows, r));
-      continue;
-    }
     deleteKeys.talentIds.push(t2j ? oldRows.subjectIds[r] : oldRows.candidateIds[r]);
     deleteKeys.jobIds.push(t2j ? oldRows.candidateIds[r] : oldRows.subjectIds[r]);
   }
@@ -82,10 +73,8 @@ export function splitByRows(direction: ListDirection, parts: SubjectLists[], old
   // Inserted in primary-key order (talent, job): consecutive rows land on the same index pages (a posting's rows are talents all over the table).
   const pk = t2j ? [newRows.subjectIds, newRows.candidateIds] : [newRows.candidateIds, newRows.subjectIds];
   insertAt.sort((a, b) => pk[0][a] - pk[0][b] || pk[1][a] - pk[1][b]);
-  const replaceAt = insertAt.filter((r) => replaced.has(key(newRows, r)));
-  const newAt = insertAt.filter((r) => !replaced.has(key(newRows, r)));
   return {
-    change: { direction, lists, removed, removedRows, deleteKeys, insert: pickRows(newRows, newAt), replace: pickRows(newRows, replaceAt) },
+    change: { direction, lists, removed, removedRows, deleteKeys, insert: pickRows(newRows, insertAt) },
     touchedOld: touchedOldIdx.length ? pickSubjects(old, touchedOldIdx) : emptyLists(),
     touchedIds,
   };

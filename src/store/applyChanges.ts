@@ -5,7 +5,6 @@ import { ResultWriter, type WritePath } from './resultWriter.js';
 import { deleteRowsByKey, deleteRowsOfSubjects, readRowsByKey, readRowsOfSubjects, type StoredRow } from './resultKeys.js';
 import { writeParts } from './runStore.js';
 import type { DirectionChange } from '../runs/splitByRows.js';
-import type { ResultBatch } from '../engine/types.js';
 
 export interface ChangeSet {
   t2j: DirectionChange;
@@ -17,8 +16,6 @@ export interface ChangeSet {
 export interface ApplyCounts {
   rowsDeleted: number;
   rowsInserted: number;
-  /** Of those: rows replaced in place (same key, other published scores). */
-  rowsReplaced: number;
   listsWritten: number;
   listsDeleted: number;
 }
@@ -53,7 +50,7 @@ export async function applyChanges(
   runId: number,
   o: { signal?: AbortSignal; beforeCommit?: () => Promise<void> } = {},
 ): Promise<{ counts: ApplyCounts; timings: ApplyTimings }> {
-  const counts: ApplyCounts = { rowsDeleted: 0, rowsInserted: 0, rowsReplaced: 0, listsWritten: 0, listsDeleted: 0 };
+  const counts: ApplyCounts = { rowsDeleted: 0, rowsInserted: 0, listsWritten: 0, listsDeleted: 0 };
   const timings: ApplyTimings = { applyUndoReadMs: 0, applyDeleteMs: 0, applyInsertMs: 0, applyListsMs: 0, applyCommitMs: 0 };
   let t = performance.now();
   const lap = (k: keyof ApplyTimings) => {
@@ -68,27 +65,17 @@ export async function applyChanges(
     for (const d of [c.t2j, c.j2t]) {
       o.signal?.throwIfAborted();
       const { talentIds, jobIds } = d.deleteKeys;
-      const t2j = d.direction === 'talent_to_job';
-      const keysOf = (b: ResultBatch) => Array.from(b.subjectIds, (s, i): [number, number] => (t2j ? [s, b.candidateIds[i]] : [b.candidateIds[i], s]));
-      const replacedKeys = keysOf(d.replace);
-      const deleted = [
-        ...(await readRowsOfSubjects(conn, d.direction, d.removed)),
-        ...(await readRowsByKey(conn, d.direction, [...talentIds, ...replacedKeys.map((k) => k[0])], [...jobIds, ...replacedKeys.map((k) => k[1])])),
-      ];
+      const deleted = [...(await readRowsOfSubjects(conn, d.direction, d.removed)), ...(await readRowsByKey(conn, d.direction, talentIds, jobIds))];
       lap('applyUndoReadMs');
       counts.rowsDeleted += (await deleteRowsOfSubjects(conn, d.direction, d.removed)) + (await deleteRowsByKey(conn, d.direction, talentIds, jobIds));
       lap('applyDeleteMs');
       const writer = new ResultWriter(conn, LIVE, write.path, write.maxAllowedPacket, 1);
       await writer.write(d.insert);
       await writer.flush();
-      const replacer = new ResultWriter(conn, LIVE, write.path, write.maxAllowedPacket, 1, true);
-      await replacer.write(d.replace);
-      await replacer.flush();
-      // A replaced row is an old row gone and a new one in, for the counts and for rollback (which deletes what was inserted, then restores what was deleted).
-      counts.rowsDeleted += d.replace.length;
-      counts.rowsReplaced += d.replace.length;
-      counts.rowsInserted += d.insert.length + d.replace.length;
-      undo[d.direction] = { deleted, inserted: [...keysOf(d.insert), ...replacedKeys] };
+      counts.rowsInserted += d.insert.length;
+      const t2j = d.direction === 'talent_to_job';
+      const inserted = Array.from(d.insert.subjectIds, (s, i): [number, number] => (t2j ? [s, d.insert.candidateIds[i]] : [d.insert.candidateIds[i], s]));
+      undo[d.direction] = { deleted, inserted };
       lap('applyInsertMs');
       await deleteLists(conn, 'match_lists', d.direction, d.removed);
       await writeLists(conn, 'match_lists', d.direction, d.lists, statementBytes, true);

@@ -44,13 +44,6 @@ export class ResultWriter {
     private readonly path: WritePath,
     private readonly maxAllowedPacket: number,
     private readonly maxInFlight = 2,
-    /**
-     * Each row replaces the row at its key (REPLACE): an incremental run's rows whose
-     * candidate stays but whose published scores change. InnoDB updates such a row in
-     * place (match_results is no foreign key's parent), one index write instead of a
-     * delete and an insert in each of the three indexes.
-     */
-    private readonly replace = false,
   ) {}
 
   async write(batch: ResultBatch): Promise<void> {
@@ -80,15 +73,14 @@ export class ResultWriter {
     const t0 = performance.now();
     const [res] =
       typeof payload === 'string'
-        ? await this.pool.query(`${this.replace ? 'REPLACE' : 'INSERT'} INTO ${this.table} (${RESULT_COLUMNS}) VALUES ${payload}`)
+        ? await this.pool.query(`INSERT INTO ${this.table} (${RESULT_COLUMNS}) VALUES ${payload}`)
         : await this.pool.query({
-            sql: `LOAD DATA LOCAL INFILE 'match_results.tsv' ${this.replace ? 'REPLACE ' : ''}INTO TABLE ${this.table} CHARACTER SET latin1 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${RESULT_COLUMNS})`,
+            sql: `LOAD DATA LOCAL INFILE 'match_results.tsv' INTO TABLE ${this.table} CHARACTER SET latin1 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${RESULT_COLUMNS})`,
             infileStreamFactory: () => Readable.from([payload]),
           });
     // LOCAL turns errors (duplicates, bad values) into warnings: a short count is a failure, not a skip.
     const affected = (res as { affectedRows: number }).affectedRows;
-    // A replaced row counts twice (deleted and inserted), whichever way the server did it.
-    if (this.replace ? affected < rows || affected > 2 * rows : affected !== rows) {
+    if (affected !== rows) {
       throw new FitmatchError(`writing ${this.table}: sent ${rows} rows, the server stored ${affected}`, ExitCode.FAILED);
     }
     this.written[direction] += rows;
