@@ -57,7 +57,7 @@ export function formatIncrementalSummary(s: MatchSummary): string {
     `incremental run ${s.runId} published:`,
     `  changed: talents +${c.talentsAdded} ~${c.talentsChanged} -${c.talentsRemoved}, postings +${c.jobsAdded} ~${c.jobsChanged} -${c.jobsRemoved}`,
     `  lists: ${c.listsTouched} touched; ${c.talentListsRepaired + c.jobListsRepaired} repaired from their reserve, ${c.talentListsRecomputed + c.jobListsRecomputed} recomputed (${c.listsRecomputedForLostReserve} because they lost more than their reserve)`,
-    `  rows: ${c.rowsDeleted} deleted, ${c.rowsInserted} inserted, ${c.rowsReplaced ?? 0} of them replaced in place (same candidate, new scores); no other row rewritten`,
+    `  rows: ${c.rowsDeleted} deleted, ${c.rowsInserted} inserted (no other row rewritten)`,
     `  vectors read: ${c.vectorsFromDb} from the database, ${c.vectorsFromCache} from the local cache`,
     `  time: read ${sec(t.readMs)}, compute ${sec(t.computeMs)}, lists ${sec(t.listsMs)}, write ${sec(t.writeMs)}, total ${sec(t.totalMs)}${vsFull}`,
   ].join('\n');
