@@ -112,21 +112,23 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     caches: s.vectorCache ? await openCaches(db, s.vectorCache, log) : undefined,
   };
   const cap = s.topK + s.reserve;
-  let ts = now();
-  const oldT2j = await withPhaseBar(p.log, `incremental run ${runId}: reading the published lists`, () => readLists(db.pool, 'match_lists', 'talent_to_job'));
-  const oldJ2t = await readLists(db.pool, 'match_lists', 'job_to_talent');
-  timings.listsMs += now() - ts;
-
   const tPlus = [...dt.added, ...dt.changed].sort((a, b) => a - b);
   const jPlus = [...dj.added, ...dj.changed].sort((a, b) => a - b);
   const staleTalents = new Set([...dt.removed, ...dt.changed.map((i) => cur.talents.ids[i])]);
   const staleJobs = new Set([...dj.removed, ...dj.changed.map((i) => cur.jobs.ids[i])]);
+  let ts = now();
+  const readSide = (direction: 'talent_to_job' | 'job_to_talent', scope: ListScope) => readLists(db.pool, 'match_lists', direction, scope.all ? undefined : scope.subjects);
+  const t2jScope = listScope(staleJobs, jPlus.length, cur.talents.ids, tPlus, dt.removed);
+  const j2tScope = listScope(staleTalents, tPlus.length, cur.jobs.ids, jPlus, dj.removed);
+  const oldT2j = await withPhaseBar(p.log, `incremental run ${runId}: reading the published lists`, () => readSide('talent_to_job', t2jScope));
+  const oldJ2t = await readSide('job_to_talent', j2tScope);
+  timings.listsMs += now() - ts;
 
   let engineA: EngineLike | null = null;
   const engines: EngineLike[] = [];
   try {
     const allJobsEngine = async () => {
-      engineA ??= await engineFor(c, await readAll(c, 'job', cur.jobs));
+      engineA ??= await engineFor(c, await readAll(c, 'job', cur.jobs), Math.max(tPlus.length, 1));
       engines.push(engineA);
       return engineA;
     };
@@ -140,7 +142,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     const jobsB = [...jPlus, ...dj.unchanged.filter((i) => rj.has(cur.jobs.ids[i]))].sort((x, y) => x - y);
     let b = { t2j: none(), j2tParts: [] as SubjectLists[] };
     if (jobsB.length) {
-      const engineB = await engineFor(c, await readAll(c, 'job', subset(cur.jobs, jobsB)));
+      const engineB = await engineFor(c, await readAll(c, 'job', subset(cur.jobs, jobsB)), dt.unchanged.length);
       engines.push(engineB);
       b = await withPhaseBar(p.log, `incremental run ${runId}: ${dt.unchanged.length} talents × ${jobsB.length} changed postings`, () => scoreTalents(c, engineB, subset(cur.talents, dt.unchanged), plan.talentBlockRows));
     }
@@ -184,6 +186,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
     Object.assign(timings, applyTimings);
     timings.writeMs = now() - ts;
     timings.totalMs = now() - t0;
+    if (c.engine) Object.assign(timings, { engineGraphMs: c.engine.graphMs, engineRescoreMs: c.engine.rescoreMs });
     const counts: IncrementalRunCounts = {
       incremental: true,
       talentsAdded: dt.added.length, talentsChanged: dt.changed.length, talentsRemoved: dt.removed.length,
@@ -192,6 +195,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
       jobListsRepaired: jobRepair.repaired.subjectIds.length, jobListsRecomputed: jobsB.length, jobListsUnaffected: jobRepair.unchanged,
       listsRecomputedForLostReserve: rt.size + rj.size,
       listsTouched: applied.listsWritten + applied.listsDeleted,
+      listsRead: oldT2j.subjectIds.length + oldJ2t.subjectIds.length,
       ...applied,
       rowsWritten: applied.rowsInserted,
       vectorsFromDb: vectorsRead.db,
@@ -233,6 +237,24 @@ async function openCaches(db: Db, dir: string, log: Logger): Promise<{ talent: V
 }
 
 const none = (): SubjectLists => emptyLists();
+
+interface ListScope {
+  all: boolean;
+  subjects: number[];
+}
+
+/**
+ * Which stored lists of one direction an increment must read. A list of a
+ * subject whose own vectors did not change changes only when it holds a stale
+ * candidate (changed or gone) or a changed or new candidate can enter it; with
+ * neither on the other side, only the lists of this side's changed and removed
+ * subjects are needed (what their rows were). Otherwise all of them: which lists
+ * hold a given candidate in their reserve is known only from the lists.
+ */
+export function listScope(staleCandidates: Set<number>, newCandidates: number, subjectIds: Float64Array, changedIdx: number[], removed: number[]): ListScope {
+  if (staleCandidates.size || newCandidates) return { all: true, subjects: [] };
+  return { all: false, subjects: [...changedIdx.map((i) => subjectIds[i]), ...removed].sort((a, b) => a - b) };
+}
 
 /** The full run the published set descends from: its id and total time, to set an increment's cost beside. */
 async function lastFullRunCost(db: Db, baseRunId: number): Promise<{ runId: number; totalMs: number | null }> {

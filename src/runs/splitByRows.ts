@@ -70,6 +70,9 @@ export function splitByRows(direction: ListDirection, parts: SubjectLists[], old
   }
   const touchedIds = [...Array.from(lists.subjectIds), ...removed];
   const touchedOldIdx = touchedIds.map((id) => oldAt.get(id)).filter((x): x is number => x !== undefined);
+  // Inserted in primary-key order (talent, job): consecutive rows land on the same index pages (a posting's rows are talents all over the table).
+  const pk = t2j ? [newRows.subjectIds, newRows.candidateIds] : [newRows.candidateIds, newRows.subjectIds];
+  insertAt.sort((a, b) => pk[0][a] - pk[0][b] || pk[1][a] - pk[1][b]);
   return {
     change: { direction, lists, removed, removedRows, deleteKeys, insert: pickRows(newRows, insertAt) },
     touchedOld: touchedOldIdx.length ? pickSubjects(old, touchedOldIdx) : emptyLists(),

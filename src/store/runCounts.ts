@@ -56,6 +56,8 @@ export interface IncrementalRunCounts extends ApplyCounts {
   jobListsUnaffected: number;
   listsRecomputedForLostReserve: number;
   listsTouched: number;
+  /** Stored lists read to repair (only the changed subjects' own, unless the other side changed). */
+  listsRead: number;
   rowsWritten: number;
   vectorsFromDb: number;
   vectorsFromCache: number;

@@ -65,8 +65,9 @@ export class VectorReader {
     let ids = Array.from(snap.ids.subarray(from, to));
     if (this.cache) {
       const missing: number[] = [];
+      const hits = await this.cache.getMany(snap.ids.subarray(from, to), Array.from({ length: to - from }, (_, k) => hexOf(snap.hashes, from + k)));
       for (let i = from; i < to; i++) {
-        const hit = await this.cache.get(snap.ids[i], hexOf(snap.hashes, i));
+        const hit = hits[i - from];
         if (!hit) {
           missing.push(snap.ids[i]);
           continue;
@@ -84,12 +85,13 @@ export class VectorReader {
     }
     const [result] = await this.pool.query({ sql: `SELECT ${key}, facet_dims, vectors_hash, vectors FROM ${table} WHERE ${key} IN (?) ORDER BY ${key}`, values: [ids], rowsAsArray: true });
     let i = from;
+    const toCache: { id: number; hashHex: string; dims: string; blob: Buffer }[] = [];
     for (const r of result as unknown as Row[]) {
       const id = Number(r[0]);
       while (i < to && snap.ids[i] < id) i++; // deleted since the snapshot
       if (i >= to || snap.ids[i] !== id) continue;
       if (!sameHex(r[2], snap.hashes, i)) this.stats.changed++;
-      await this.cache?.put(id, r[2], r[1], r[3]);
+      if (this.cache) toCache.push({ id, hashHex: r[2], dims: r[1], blob: r[3] });
       const blobs = facetBlobs(r[1], r[3]);
       if (!blobs) {
         this.skips.corrupt++;
@@ -97,6 +99,7 @@ export class VectorReader {
       }
       keep[i - base] = fillRow(block, i - base, id, blobs, this.dims, this.skips) ? 1 : 0;
     }
+    await this.cache?.putMany(toCache);
   }
 }
 

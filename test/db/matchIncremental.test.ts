@@ -189,6 +189,29 @@ describe('match --incremental', () => {
     expect(await resultSet(t)).toEqual(await stagedFull());
   });
 
+  it("reads only the changed subjects' lists of a direction whose other side did not change, still exactly", async () => {
+    const [{ n: talentLists }] = (await t.exec("SELECT COUNT(*) AS n FROM match_lists WHERE direction = 'talent_to_job'")) as { n: number }[];
+    const [{ n: jobLists }] = (await t.exec("SELECT COUNT(*) AS n FROM match_lists WHERE direction = 'job_to_talent'")) as { n: number }[];
+    // One talent's profile: every posting list may hold it (all read), no posting changed (only its own talent list read).
+    const [{ id: talentRow }] = (await t.exec("SELECT mv.id FROM matching_vectors mv JOIN match_lists l ON l.subject_id = mv.user_id AND l.direction = 'talent_to_job' WHERE mv.role = 'talent' ORDER BY mv.id LIMIT 1")) as { id: number }[];
+    await t.exec('UPDATE matching_vectors SET vector_skills = ?, updated_at = updated_at + INTERVAL 1 SECOND WHERE id = ?', [vec(), talentRow]);
+    await backfill({ source: 'matching_vectors', allowShrink: true }, ctxFor(t));
+    const one = await incremental();
+    expect(one.params.incremental).toBe(true);
+    expect(one.counts).toMatchObject({ talentsChanged: 1, jobsChanged: 0, jobsAdded: 0, jobsRemoved: 0, listsRead: Number(jobLists) + 1 });
+    expect(await resultSet(t)).toEqual(await stagedFull());
+    await expectListsArePrefixes(100);
+    // One posting's facets: the mirror image.
+    const [{ id: postingRow }] = (await t.exec("SELECT mv.id FROM matching_vectors mv JOIN match_lists l ON l.subject_id = mv.job_posting_id AND l.direction = 'job_to_talent' WHERE mv.role = 'company' ORDER BY mv.id LIMIT 1")) as { id: number }[];
+    await t.exec('UPDATE matching_vectors SET vector_roles = ?, updated_at = updated_at + INTERVAL 1 SECOND WHERE id = ?', [vec(), postingRow]);
+    await backfill({ source: 'matching_vectors', allowShrink: true }, ctxFor(t));
+    const posting = await incremental();
+    expect(posting.params.incremental).toBe(true);
+    expect(posting.counts).toMatchObject({ jobsChanged: 1, talentsChanged: 0, talentsAdded: 0, talentsRemoved: 0, listsRead: Number(talentLists) + 1 });
+    expect(await resultSet(t)).toEqual(await stagedFull());
+    await expectListsArePrefixes(101);
+  });
+
   it('with nothing changed, records no run and publishes nothing', async () => {
     const before = await resultSet(t);
     const [{ n: runsBefore }] = (await t.exec('SELECT COUNT(*) AS n FROM match_runs')) as { n: number }[];
@@ -240,11 +263,11 @@ describe('match --incremental', () => {
       const warm = await cached();
       expect(warm.counts.vectorsFromCache).toBeGreaterThan(0);
 
-      // Damage every cached vector (headers intact, so each record still looks valid).
+      // Damage every cached vector (headers intact, so each record still looks valid: 30 bytes, src/vectors/VectorCache.ts).
       const file = readdirSync(dir).find((f) => f.endsWith('.talent.fmvc'))!;
       const bytes = readFileSync(join(dir, file));
-      for (let at = 0; at + 26 <= bytes.length; ) {
-        const next = at + 26 + bytes.readUInt16LE(at + 20) + bytes.readUInt32LE(at + 22);
+      for (let at = 0; at + 30 <= bytes.length; ) {
+        const next = at + 30 + bytes.readUInt16LE(at + 20) + bytes.readUInt32LE(at + 22);
         bytes[next - 1] ^= 0x5a;
         at = next;
       }

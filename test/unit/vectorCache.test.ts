@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,6 +43,37 @@ describe('VectorCache', () => {
     await c.put(9, a.hash, a.dims, Buffer.from(a.blob.map((b, i) => (i === 0 ? b ^ 1 : b))));
     expect(await c.get(9, a.hash)).toBeNull();
     expect(c.stats.rejected).toBe(1);
+    await c.close();
+  });
+
+  it('reads a page of rows in one go, and rejects only the damaged one among them', async () => {
+    const { dir, file } = fresh();
+    const c = await VectorCache.open(file, dir);
+    const rows = [10, 11, 12, 13].map((seed) => ({ id: seed, ...row(seed) }));
+    await c.putMany(rows.map((r) => ({ id: r.id, hashHex: r.hash, dims: r.dims, blob: r.blob })));
+    await c.close();
+    // Flip the last byte of the third record (records are 30 bytes of header, the dims text and the blob).
+    const bytes = readFileSync(file);
+    let at = 0;
+    for (let k = 0; k < 3; k++) at += 30 + bytes.readUInt16LE(at + 20) + bytes.readUInt32LE(at + 22);
+    bytes[at - 1] ^= 0x01;
+    writeFileSync(file, bytes);
+    const again = await VectorCache.open(file, dir);
+    const got = await again.getMany(
+      rows.map((r) => r.id),
+      rows.map((r) => r.hash),
+    );
+    expect(got.map((g) => (g ? g.blob : null))).toEqual([rows[0].blob, rows[1].blob, null, rows[3].blob]);
+    expect(again.stats).toMatchObject({ hits: 3, rejected: 1, misses: 0 });
+    await again.close();
+  });
+
+  it('starts cold, and says so, on a file of another format', async () => {
+    const { dir, file } = fresh();
+    writeFileSync(file, Buffer.alloc(100, 7));
+    const c = await VectorCache.open(file, dir);
+    expect(c.size).toBe(0);
+    expect(c.coldReason).toMatch(/no record of this format/);
     await c.close();
   });
 
