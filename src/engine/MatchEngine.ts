@@ -266,56 +266,70 @@ export class MatchEngine implements EngineLike {
   private collect(out: ort.InferenceSession.OnnxValueMapType, q: EmbeddingBlock, qOffset: number, slice: JobSlice, b: CandidateBounds, scale: number, t2j: CandidateTable, j2t: CandidateTable): void {
     const c = slice.block;
     this.memo.clear();
-    const tVal = out.t2jVal.data as Float32Array;
-    const tIdx = low32(out.t2jIdx.data as BigInt64Array);
-    const kt = out.t2jIdx.dims[1];
     const seen = new Uint8Array(Math.max(c.rows, q.rows));
-    for (let i = 0; i < q.rows; i++) {
-      if (!(q.mask[i] & this.requiredMask)) continue;
-      this.stats.subjects++;
-      const s = qOffset + i;
-      const rb = b.row(i);
-      for (let r = 0; r < kt; r++) {
-        const v = tVal[i * kt + r] * scale;
-        if (v < NO_MATCH_BELOW) break;
-        const floor = t2j.floor(s);
-        if (v + rb < floor) break;
-        const col = tIdx[2 * (i * kt + r)];
-        if (v + b.pair(i, col) < floor) continue;
-        this.offerExact(t2j, s, c.ids[col], q, i, slice, col);
-      }
-      const last = tVal[i * kt + kt - 1] * scale;
-      if (kt < c.rows && !(last < NO_MATCH_BELOW) && !(last + rb < t2j.floor(s))) {
-        this.stats.fallbacks++;
-        seen.fill(0);
-        for (let r = 0; r < kt; r++) seen[tIdx[2 * (i * kt + r)]] = 1;
-        for (let col = 0; col < c.rows; col++) if (!seen[col]) this.offerExact(t2j, s, c.ids[col], q, i, slice, col);
-      }
-    }
-    const jVal = out.j2tVal.data as Float32Array;
-    const jIdx = low32(out.j2tIdx.data as BigInt64Array);
-    const kj = out.j2tIdx.dims[1];
+    this.collectSide(out.t2jVal, out.t2jIdx, scale, seen, {
+      subjects: q.rows,
+      others: c.rows,
+      mask: q.mask,
+      table: t2j,
+      offset: qOffset,
+      bound: (i) => b.row(i),
+      pair: (i, col) => b.pair(i, col),
+      offer: (i, col) => this.offerExact(t2j, qOffset + i, c.ids[col], q, i, slice, col),
+    });
     // Padding jobs (col >= real) have no list.
-    for (let col = 0; col < slice.real; col++) {
-      if (!(c.mask[col] & this.requiredMask)) continue;
+    this.collectSide(out.j2tVal, out.j2tIdx, scale, seen, {
+      subjects: slice.real,
+      others: q.rows,
+      mask: c.mask,
+      table: j2t,
+      offset: slice.offset,
+      bound: (col) => b.col(col),
+      pair: (col, i) => b.pair(i, col),
+      offer: (col, i) => this.offerExact(j2t, slice.offset + col, q.ids[i], q, i, slice, col),
+    });
+  }
+
+  /** One direction of collect(): subject rows against the other side's rows, as TopK handed them out. */
+  private collectSide(
+    valT: ort.Tensor,
+    idxT: ort.Tensor,
+    scale: number,
+    seen: Uint8Array,
+    d: {
+      subjects: number;
+      others: number;
+      mask: Uint8Array;
+      table: CandidateTable;
+      offset: number;
+      bound: (subject: number) => number;
+      pair: (subject: number, other: number) => number;
+      offer: (subject: number, other: number) => void;
+    },
+  ): void {
+    const val = valT.data as Float32Array;
+    const idx = low32(idxT.data as BigInt64Array);
+    const k = idxT.dims[1];
+    for (let s = 0; s < d.subjects; s++) {
+      if (!(d.mask[s] & this.requiredMask)) continue;
       this.stats.subjects++;
-      const s = slice.offset + col;
-      const cb = b.col(col);
-      for (let r = 0; r < kj; r++) {
-        const v = jVal[col * kj + r] * scale;
+      const subject = d.offset + s;
+      const sb = d.bound(s);
+      for (let r = 0; r < k; r++) {
+        const v = val[s * k + r] * scale;
         if (v < NO_MATCH_BELOW) break;
-        const floor = j2t.floor(s);
-        if (v + cb < floor) break;
-        const i = jIdx[2 * (col * kj + r)];
-        if (v + b.pair(i, col) < floor) continue;
-        this.offerExact(j2t, s, q.ids[i], q, i, slice, col);
+        const floor = d.table.floor(subject);
+        if (v + sb < floor) break;
+        const o = idx[2 * (s * k + r)];
+        if (v + d.pair(s, o) < floor) continue;
+        d.offer(s, o);
       }
-      const last = jVal[col * kj + kj - 1] * scale;
-      if (kj < q.rows && !(last < NO_MATCH_BELOW) && !(last + cb < j2t.floor(s))) {
+      const last = val[s * k + k - 1] * scale;
+      if (k < d.others && !(last < NO_MATCH_BELOW) && !(last + sb < d.table.floor(subject))) {
         this.stats.fallbacks++;
         seen.fill(0);
-        for (let r = 0; r < kj; r++) seen[jIdx[2 * (col * kj + r)]] = 1;
-        for (let i = 0; i < q.rows; i++) if (!seen[i]) this.offerExact(j2t, s, q.ids[i], q, i, slice, col);
+        for (let r = 0; r < k; r++) seen[idx[2 * (s * k + r)]] = 1;
+        for (let o = 0; o < d.others; o++) if (!seen[o]) d.offer(s, o);
       }
     }
   }
