@@ -4,11 +4,10 @@ import { insertRun, transition } from '../store/runLifecycle.js';
 import { planRunBlocks } from '../engine/blockPlan.js';
 import { planRun } from '../engine/defaultEngine.js';
 import type { Eligibility } from '../engine/eligibility.js';
-import { readSnapshot } from '../store/readSnapshot.js';
+import { readRunStart } from '../store/readSnapshot.js';
 import { createStaging } from '../store/resultTables.js';
 import { insertBlocks, readParts, runById, writeParts, type FullRunParams, type RunRow } from '../store/runStore.js';
 import { decodeSnapshot, encodeSnapshot, type RunSnapshot } from '../engine/snapshotCodec.js';
-import { detectFacetDims } from '../store/vectorReader.js';
 
 export interface RunSettings {
   topK: number;
@@ -39,15 +38,7 @@ export async function createRun(db: Db, clock: Clock, s: RunSettings, o: { runKe
 }
 
 async function prepareRun(db: Db, clock: Clock, id: number, s: RunSettings, o: { shards: number; statementBytes: number }): Promise<RunRow> {
-  const conn = await db.pool.getConnection();
-  let snapshot: RunSnapshot & { readAt: Date };
-  let dims: number[];
-  try {
-    snapshot = await readSnapshot(conn, s.eligibility);
-    dims = await detectFacetDims(conn);
-  } finally {
-    conn.release();
-  }
+  const { snapshot, dims } = await readRunStart(db.pool, s.eligibility);
   const plan = planRun({ memoryBytes: s.memoryBytes, dims, talents: snapshot.talents.ids.length, jobs: snapshot.jobs.ids.length, topK: s.topK, reserve: s.reserve });
   const blockRows = s.blockRows ?? plan.talentBlockRows;
   const params: FullRunParams = {

@@ -16,13 +16,12 @@ import type { Eligibility } from '../engine/eligibility.js';
 import { readLists } from '../store/listStore.js';
 import type { IncrementalRunCounts } from '../store/runCounts.js';
 import { mergeLists } from '../engine/mergeLists.js';
-import { readSnapshot } from '../store/readSnapshot.js';
+import { readRunStart } from '../store/readSnapshot.js';
 import { readPublishedState, type PublishedState } from '../store/resultTables.js';
 import type { WritePath } from '../store/resultWriter.js';
 import { matchRunById, writeParts, type IncrementalRunParams } from '../store/runStore.js';
 import { encodeSnapshot, type RunSnapshot } from '../engine/snapshotCodec.js';
 import { emptyLists, encodeLists, type SubjectLists } from '../engine/SubjectLists.js';
-import { detectFacetDims } from '../store/vectorReader.js';
 import { applyChanges } from '../store/applyChanges.js';
 import { changeShare, diffSide } from '../engine/diffSnapshots.js';
 import { repairLists } from '../engine/repairLists.js';
@@ -75,15 +74,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
   } catch {
     return { fallback: `the snapshot of the published run ${state.runId} is gone` };
   }
-  const conn = await db.pool.getConnection();
-  let cur: RunSnapshot & { readAt: Date };
-  let dims: number[];
-  try {
-    cur = await readSnapshot(conn, s.eligibility);
-    dims = await detectFacetDims(conn);
-  } finally {
-    conn.release();
-  }
+  const { snapshot: cur, dims } = await readRunStart(db.pool, s.eligibility);
   if (dims.join() !== base.params.dims.join()) return { fallback: `facet dimensions changed (${base.params.dims.join('/')} -> ${dims.join('/')})` };
   const dt = diffSide(baseSnapshot.talents, cur.talents);
   const dj = diffSide(baseSnapshot.jobs, cur.jobs);

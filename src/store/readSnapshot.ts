@@ -1,6 +1,7 @@
-import type { PoolConnection } from 'mysql2/promise';
+import type { Pool, PoolConnection } from 'mysql2/promise';
 import { jobIdsQuery, talentIdsQuery, type Eligibility, type SqlQuery } from '../engine/eligibility.js';
 import { sideFromRows, type RunSnapshot } from '../engine/snapshotCodec.js';
+import { detectFacetDims } from './vectorReader.js';
 
 /**
  * Both eligible sets from one consistent snapshot, so eligibility cannot shift
@@ -25,4 +26,15 @@ export async function readSnapshot(conn: PoolConnection, e: Eligibility): Promis
 async function side(conn: PoolConnection, q: SqlQuery) {
   const [rows] = await conn.query({ sql: q.sql, values: q.params, rowsAsArray: true });
   return sideFromRows((rows as unknown as [number | string, string][]).map(([id, hash]) => ({ id: Number(id), hash })));
+}
+
+/** What a run starts from: the snapshot and the stored facet dims, read on one connection. */
+export async function readRunStart(pool: Pool, e: Eligibility): Promise<{ snapshot: RunSnapshot & { readAt: Date }; dims: number[] }> {
+  const conn = await pool.getConnection();
+  try {
+    const snapshot = await readSnapshot(conn, e);
+    return { snapshot, dims: await detectFacetDims(conn) };
+  } finally {
+    conn.release();
+  }
 }
