@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseSkipLimit, type SkipLimit } from '../run/runSkips.js';
 import { run } from '../commands/run.js';
-import { writeRunMetricsOrWarn } from '../metrics/runMetrics.js';
+import { writeMetricsOrWarn, writeRunMetrics } from '../metrics/runMetrics.js';
 import { runReport } from '../run/commandReports.js';
 import { SKIP_IF_LOCKED_HELP, skipIfLocked } from '../run/skipIfLocked.js';
 import type { RunSummary } from '../run/runSummary.js';
@@ -51,7 +51,7 @@ export function registerRun(program: Command): void {
         const go = async () => runReport(await run({ migrate: o.migrate, strict: o.strict || o.maxSkipped !== undefined, maxSkipped: o.maxSkipped, backfill: b, match: { allowShrink: !!o.allowShrink, allowEmpty: !!o.allowEmpty, incremental: !!o.incremental }, reportJson: o.reportJson, onSummary: (s) => (summary = s) }, ctx));
         return o.skipIfLocked ? skipIfLocked(go, ctx.log) : go();
       }, { json: o.json });
-      if (o.metricsFile) writeRunMetricsOrWarn(o.metricsFile, { exitCode: code, summary, finishedAt: new Date() });
+      if (o.metricsFile) writeMetricsOrWarn(o.metricsFile, () => writeRunMetrics(o.metricsFile!, { exitCode: code, summary, finishedAt: new Date() }));
       process.exitCode = code;
     });
 }
