@@ -48,7 +48,7 @@ export function registerRun(program: Command): void {
       const code = await runCommand({ ...matchFlags(o, c), ...backfillConfigFlags(o) }, async (ctx) => {
         // o.reportJson is run's own report, not the backfill's.
         const { dryRun: _dryRun, reportJson: _runReport, ...b } = backfillOptions(o);
-        const go = async () => runReport(await run({ migrate: o.migrate, strict: o.strict || o.maxSkipped !== undefined, maxSkipped: o.maxSkipped, backfill: b, match: { allowShrink: !!o.allowShrink, allowEmpty: !!o.allowEmpty, incremental: !!o.incremental }, reportJson: o.reportJson, onSummary: (s) => (summary = s) }, ctx));
+        const go = async () => runReport(await run({ migrate: o.migrate, strict: o.strict || o.maxSkipped !== undefined, maxSkipped: o.maxSkipped, backfill: b, match: { allowShrink: !!o.allowShrink, allowEmpty: !!o.allowEmpty, incremental: !!o.incremental }, reportJson: o.reportJson, skipIfLocked: o.skipIfLocked, onSummary: (s) => (summary = s) }, ctx));
         return o.skipIfLocked ? skipIfLocked(go, ctx.log) : go();
       }, { json: o.json });
       if (o.metricsFile) writeMetricsOrWarn(o.metricsFile, () => writeRunMetrics(o.metricsFile!, { exitCode: code, summary, finishedAt: new Date() }));

@@ -13,6 +13,14 @@ import { assertMigrated } from '../migrate/migrator.js';
 import { redact } from '../redact.js';
 import { failDeadRuns, insertRun, stopTransition, transition } from '../store/runLifecycle.js';
 import type { BackfillRunCounts } from '../store/runCounts.js';
+import { lastSucceededBackfill } from '../store/lastBackfill.js';
+import type { ReasonCount } from '../backfill/summary.js';
+
+/** Whether two backfills skipped the same number of rows for each reason. */
+function sameSkips(a: Record<string, ReasonCount>, b: Record<string, ReasonCount> | undefined): boolean {
+  const counts = (r: Record<string, ReasonCount> | undefined) => Object.entries(r ?? {}).filter(([, v]) => v.count > 0).map(([k, v]) => `${k}:${v.count}`).sort().join(',');
+  return b !== undefined && counts(a) === counts(b);
+}
 
 export interface BackfillOptions {
   source: 'matching_vectors' | 'text';
@@ -25,6 +33,12 @@ export interface BackfillOptions {
   reportJson?: string;
   /** Remove stored embeddings even when that empties most of a table. */
   allowShrink?: boolean;
+  /**
+   * false (`run --incremental`): a backfill that changed nothing and found the same
+   * bad rows as the last successful one leaves no run record, so a 10-minute cron
+   * leaves no trail of empty runs. Its record is then written when it ends.
+   */
+  recordIfUnchanged?: boolean;
 }
 
 const STOPPED = 'the batches already committed stay valid; run backfill again to continue where it stopped';
@@ -52,7 +66,10 @@ async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Prom
     const dead = await failDeadRuns(db.pool, clock, ['backfill']);
     if (dead.length) log.warn(`marked ${dead.length} backfill run(s) whose process died as failed: ${dead.join(', ')}`);
     const budget = statementBudget(await maxAllowedPacket(db));
-    if (!opts.dryRun) runId = await insertRun(db.pool, clock, { kind: 'backfill', params });
+    const lazy = opts.recordIfUnchanged === false;
+    const startedAt = clock.now();
+    const previous = lazy ? await lastSucceededBackfill(db.pool) : null;
+    if (!opts.dryRun && !lazy) runId = await insertRun(db.pool, clock, { kind: 'backfill', params });
     log.info(`backfill from ${opts.source}${opts.full ? ' (--full)' : ''}${opts.dryRun ? ' (--dry-run: nothing will be written)' : ''} into ${db.settings.display}`);
     let extra: Pick<BackfillRunCounts, 'fingerprint' | 'dimList' | 'dimOverride'> = {};
     if (opts.source === 'text') {
@@ -66,6 +83,9 @@ async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Prom
     // The full summary is the command's report (stdout); the log keeps one line and the event.
     log.event('backfill_summary', { summary: s }, `backfill done: ${formatSummary(s).slice(0, 2).join('; ')}${totalWrites(s) === 0 && !s.interrupted ? '; nothing to do' : ''}`);
     if (opts.reportJson) writeFileSync(opts.reportJson, redact(JSON.stringify(s, null, 2)) + '\n');
+    if (lazy && !opts.dryRun && (totalWrites(s) > 0 || s.interrupted || !sameSkips(s.rowSkips, previous?.counts.rowSkips))) {
+      runId = await insertRun(db.pool, clock, { kind: 'backfill', params, startedAt });
+    }
     if (runId !== null) {
       await transition(db.pool, clock, runId, s.interrupted ? 'interrupt' : 'succeed', { counts: { ...s.entity, rowSkips: s.rowSkips, facetSkips: s.facetSkips, writes: totalWrites(s), ...extra }, timings: s.timingsMs });
     }
@@ -73,6 +93,10 @@ async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Prom
     return s;
   } catch (e) {
     const stopped = isStop(e, ctx.signal);
+    // A lazily recorded backfill that stopped is recorded all the same: a stop is not an empty run.
+    if (runId === null && opts.recordIfUnchanged === false && !opts.dryRun) {
+      await quietly(log, 'record the run', async () => (runId = await insertRun(db.pool, clock, { kind: 'backfill', params })));
+    }
     if (runId !== null && !s.interrupted) {
       await quietly(log, 'record the run as stopped', () => transition(db.pool, clock, runId!, stopTransition(stopped), { counts: { ...s.entity }, timings: s.timingsMs, error: (e as Error)?.message ?? String(e) }));
     }

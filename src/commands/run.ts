@@ -10,6 +10,7 @@ import { lastSucceededBackfill } from '../store/lastBackfill.js';
 import type { IncrementalRunCounts, MergedFullRunCounts } from '../store/runCounts.js';
 import { formatRunSummary, type RunSummary } from '../run/runSummary.js';
 import { holdPoint } from '../holdPoint.js';
+import { assertLockFree } from '../db/advisoryLock.js';
 import { backfill, type BackfillOptions } from './backfill.js';
 import { match, type MatchOptions } from './match.js';
 import { migrate } from './migrate.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
   onSummary?: (s: RunSummary) => void;
   /** Write the run summary as JSON to this file. */
   reportJson?: string;
+  /** --skip-if-locked: a match lock held by another process skips the run before its backfill. */
+  skipIfLocked?: boolean;
   migrationsDir?: string;
 }
 
@@ -57,8 +60,11 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<RunSum
   const previous = await lastSucceededBackfill(db.pool);
 
   await betweenPhases('backfill', opts, ctx);
+  // The match phase would skip: skip now, before backfilling next to the process at work.
+  if (opts.skipIfLocked) await assertLockFree(db, 'match', 'another fitmatch match, incremental run or rollback on this database');
   t = performance.now();
-  const b = await backfill({ ...opts.backfill, dryRun: false }, ctx);
+  // An incremental run that changes nothing leaves no trail: its backfill is recorded only if it changed something.
+  const b = await backfill({ ...opts.backfill, dryRun: false, recordIfUnchanged: !opts.match.incremental }, ctx);
   summary.phases.backfill = { ms: since(t), source: b.source, talents: b.entity.talents, jobs: b.entity.jobs };
 
   await betweenPhases('match', opts, ctx);
