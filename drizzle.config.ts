@@ -5,7 +5,7 @@ import { OWNED_TABLES } from './src/schema/owned.js';
 // report false drift, so drift detection is fitmatch's own (src/migrate/).
 export default defineConfig({
   dialect: 'mysql',
-  schema: ['./src/schema/embeddings.ts', './src/schema/matchResults.ts', './src/schema/matchRuns.ts', './src/schema/runModel.ts'],
+  schema: ['./src/schema/embeddings.ts', './src/schema/matchResults.ts', './src/schema/matchRuns.ts', './src/schema/runModel.ts', './src/schema/matchingVectorLengths.ts'],
   out: './drizzle',
   tablesFilter: [...OWNED_TABLES],
   dbCredentials: { url: process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/fitconnect' },

@@ -3,13 +3,13 @@ import type { CommandContext } from '../context.js';
 import { FACETS, FACET_COUNT } from '../facets.js';
 import { createProgress } from '../progress.js';
 import { packVectors } from '../vectors/packedVectors.js';
-import { TABLES, type StoredMeta } from './embeddingTables.js';
+import { TABLES, type EntityKind, type StoredMeta } from '../store/embeddingTables.js';
 import { parseFacet } from './parsePayload.js';
-import type { EntityKind, Winner } from './planRows.js';
-import { readPayloads, type SourcePayloadRow } from './readMatchingVectors.js';
+import type { Winner } from './planRows.js';
+import { readPayloads, type SourcePayloadRow } from '../store/matchingVectors.js';
 import { countReason, type BackfillSummary } from './summary.js';
 import { timed } from './timed.js';
-import { writeBatch, type BatchWrite } from './writeEmbeddings.js';
+import { writeBatch, type BatchWrite } from '../store/writeEmbeddings.js';
 
 export interface WorkItem extends Winner {
   stored?: StoredMeta;

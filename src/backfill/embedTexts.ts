@@ -1,18 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { RowDataPacket } from 'mysql2/promise';
 import type { CommandContext } from '../context.js';
 import type { Embedder } from '../embed/embedder.js';
 import { FACETS, FACET_COUNT } from '../facets.js';
 import { createProgress } from '../progress.js';
 import { decodeFloat32 } from '../vectors/float32.js';
 import { packVectors } from '../vectors/packedVectors.js';
-import { TABLES, readStoredMeta, readStoredVectors, type StoredMeta } from './embeddingTables.js';
+import { TABLES, readStoredMeta, readStoredVectors, type EntityKind, type StoredMeta } from '../store/embeddingTables.js';
 import { jobFacetTexts, talentFacetTexts, type FacetTexts } from './facetTexts.js';
-import type { EntityKind } from './planRows.js';
-import { readJobPage, readTalentPage } from './readTexts.js';
+import { countLiveEntities, readJobPage, readTalentPage } from '../store/appTexts.js';
 import { plannedRemoval, removeUnkept } from './removeUnkept.js';
 import { countReason, type BackfillSummary } from './summary.js';
-import { writeBatch, type EmbeddingRow } from './writeEmbeddings.js';
+import { writeBatch, type EmbeddingRow } from '../store/writeEmbeddings.js';
 
 export interface EmbedTextOptions {
   full: boolean;
@@ -55,11 +53,7 @@ async function embedKind(kind: EntityKind, opts: EmbedTextOptions, ctx: CommandC
   const counts = s.entity[kind === 'talent' ? 'talents' : 'jobs'];
   const stored = await readStoredMeta(db, t);
   const keep = new Set<number>();
-  const [[{ n }]] = await db.pool.query<RowDataPacket[]>(
-    kind === 'talent'
-      ? 'SELECT COUNT(*) AS n FROM talent_profiles tp JOIN users u ON u.id = tp.user_id WHERE tp.deleted_at IS NULL AND u.deleted_at IS NULL'
-      : 'SELECT COUNT(*) AS n FROM job_postings WHERE deleted_at IS NULL',
-  );
+  const n = await countLiveEntities(db, kind);
   const progress = createProgress(log, { task: `embed ${kind}s`, total: Number(n), unit: kind === 'talent' ? 'talents' : 'postings' });
   const tm = s.timingsMs;
   for (let after = -1; ; ) {

@@ -1,24 +1,10 @@
+import type { JobSource, TalentSource } from '../store/appTexts.js';
 import { FACET_COUNT } from '../facets.js';
 
 /** Six texts in FACETS order (roles, skills, growth, career, vision, culture); '' = missing facet. */
 export type FacetTexts = string[];
 
 type Row = Record<string, unknown>;
-
-export interface TalentSource {
-  profile: Row;
-  experiences: Row[];
-  educations: Row[];
-  activities: Row[];
-  certifications: Row[];
-  card: Row | null;
-}
-
-export interface JobSource {
-  posting: Row;
-  company: Row;
-  card: Row | null;
-}
 
 /** Leaf strings/numbers of a JSON column value (text from MariaDB/CAST, or already decoded). */
 export function flattenJson(value: unknown): string[] {

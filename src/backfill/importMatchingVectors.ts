@@ -1,11 +1,11 @@
 import type { CommandContext } from '../context.js';
 import { FACETS } from '../facets.js';
-import { TABLES, readStoredMeta } from './embeddingTables.js';
+import { TABLES, readStoredMeta, type EntityKind } from '../store/embeddingTables.js';
 import { applyWork, type WorkItem } from './applyWork.js';
 import { inferDims } from './inferDims.js';
-import { classifyRow, offerWinner, type EntityKind, type Winner } from './planRows.js';
-import { readLengthHistograms, readMetaPage, sourceFingerprint } from './readMatchingVectors.js';
-import { cachedDims } from './cachedDims.js';
+import { classifyRow, offerWinner, type Winner } from './planRows.js';
+import { readLengthHistograms, readMetaPage, sourceFingerprint } from '../store/matchingVectors.js';
+import { cachedDims } from '../store/cachedDims.js';
 import { plannedRemoval, removeUnkept } from './removeUnkept.js';
 import { countReason, type BackfillSummary } from './summary.js';
 import { timed } from './timed.js';

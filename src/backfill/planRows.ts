@@ -1,6 +1,5 @@
-import type { SourceRowMeta } from './readMatchingVectors.js';
-
-export type EntityKind = 'talent' | 'job';
+import type { EntityKind } from '../store/embeddingTables.js';
+import type { SourceRowMeta } from '../store/matchingVectors.js';
 
 /** The row that represents an entity: the newest (updated_at, id) eligible row. */
 export interface Winner {

@@ -1,9 +1,9 @@
 import type { Db } from '../db/connect.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { shrinkRefusal } from '../shrinkGuard.js';
-import type { EmbeddingTable, StoredMeta } from './embeddingTables.js';
+import type { EmbeddingTable, StoredMeta } from '../store/embeddingTables.js';
 import type { BackfillSummary } from './summary.js';
-import { writeBatch } from './writeEmbeddings.js';
+import { writeBatch } from '../store/writeEmbeddings.js';
 
 /** Stored embeddings a complete pass found no longer backed by the source. */
 export interface Removal {

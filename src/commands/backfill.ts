@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { embedTexts } from '../backfill/embedTexts.js';
 import { importMatchingVectors } from '../backfill/importMatchingVectors.js';
 import { formatSummary, newSummary, totalWrites, type BackfillSummary } from '../backfill/summary.js';
-import { maxAllowedPacket, statementBudget } from '../backfill/writeEmbeddings.js';
+import { maxAllowedPacket, statementBudget } from '../store/writeEmbeddings.js';
 import { quietly } from '../cleanup.js';
 import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
-import { statementBudget } from '../backfill/writeEmbeddings.js';
+import { statementBudget } from '../store/writeEmbeddings.js';
 import { pruneBookkeeping } from '../runs/cleanupRuns.js';
 import { loadSnapshot } from '../runs/createRun.js';
 import { assertPublishesForward } from '../runs/publishOrder.js';

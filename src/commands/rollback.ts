@@ -1,4 +1,4 @@
-import { statementBudget } from '../backfill/writeEmbeddings.js';
+import { statementBudget } from '../store/writeEmbeddings.js';
 import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
 import { ExitCode, FitmatchError } from '../errors.js';

@@ -8,7 +8,7 @@ import { resolveEligibility } from '../engine/eligibility.js';
 import type { EngineFactory } from '../engine/enginePort.js';
 import { holdPoint } from '../holdPoint.js';
 import { assertMigrated } from '../migrate/migrator.js';
-import { statementBudget } from '../backfill/writeEmbeddings.js';
+import { statementBudget } from '../store/writeEmbeddings.js';
 import { chooseWritePath, ResultWriter } from '../store/resultWriter.js';
 import { hasSucceeded, stopTransition, transition } from '../store/runLifecycle.js';
 import { runBlocks, type FullRun } from '../store/runStore.js';

@@ -2,4 +2,5 @@
 export { talentEmbeddings, jobEmbeddings } from './embeddings.js';
 export { matchResults } from './matchResults.js';
 export { matchRuns } from './matchRuns.js';
+export { matchingVectorLengths } from './matchingVectorLengths.js';
 export { matchLists, matchPublished, matchRunBlocks, matchRunParts } from './runModel.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exactLengthExpr, mariadbLengthExpr } from '../../src/backfill/readMatchingVectors.js';
+import { exactLengthExpr, mariadbLengthExpr } from '../../src/store/matchingVectors.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
 
 // Each payload with the length the app would see (null: no list); a third value is the

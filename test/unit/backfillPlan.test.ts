@@ -2,8 +2,8 @@ import { packVectors } from '../../src/vectors/packedVectors.js';
 import { describe, expect, it } from 'vitest';
 import { addLength, emptyHistograms, inferDims } from '../../src/backfill/inferDims.js';
 import { classifyRow, offerWinner, type Winner } from '../../src/backfill/planRows.js';
-import type { SourceRowMeta } from '../../src/backfill/readMatchingVectors.js';
-import { chunkRows, statementBudget, type EmbeddingRow } from '../../src/backfill/writeEmbeddings.js';
+import type { SourceRowMeta } from '../../src/store/matchingVectors.js';
+import { chunkRows, statementBudget, type EmbeddingRow } from '../../src/store/writeEmbeddings.js';
 
 const meta = (o: Partial<SourceRowMeta>): SourceRowMeta => ({
   id: 1, userId: 1, role: 'talent', userRole: 'talent', jobPostingId: null, updatedAt: new Date('2024-01-01'),

@@ -188,14 +188,14 @@ def test_subjects_without_an_embedding_are_404_on_api_match(tx, tx_client):
                 f"/api/match/score?talent_id={talent_id}&job_id={job_id}"):
         resp = client.get(url)
         assert resp.status_code == 404
-        assert resp.json() == {"detail": {"code": "EMBEDDING_NOT_FOUND",
-                                          "message": f"Embedding data not found for talent {talent_id}"}}
+        assert resp.json() == {"ok": False, "error": {"code": "EMBEDDING_NOT_FOUND",
+                                                      "message": f"Embedding data not found for talent {talent_id}"}}
     for url in ("/api/match/job/999999", "/api/match/job/999999/all", "/api/match/job/22"):
         resp = client.get(url)
-        assert resp.status_code == 404 and resp.json()["detail"]["code"] == "EMBEDDING_NOT_FOUND"
+        assert resp.status_code == 404 and resp.json()["error"]["code"] == "EMBEDDING_NOT_FOUND"
     resp = client.get("/api/match/score", params={"talent_id": subjects(tx, "talent_to_job")[0], "job_id": 999999})
-    assert resp.json() == {"detail": {"code": "EMBEDDING_NOT_FOUND",
-                                      "message": "Embedding data not found for job 999999"}}
+    assert resp.json() == {"ok": False, "error": {"code": "EMBEDDING_NOT_FOUND",
+                                                  "message": "Embedding data not found for job 999999"}}
     resp = client.get(f"/api/matching-results/talents/{talent_id}/job-postings")
     assert resp.status_code == 200  # the app never answered 404 here
     assert resp.json()["data"]["matches"] == [] and codes(resp.json()) == ["EMBEDDING_NOT_FOUND"]

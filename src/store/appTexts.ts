@@ -1,6 +1,24 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Db } from '../db/connect.js';
-import type { JobSource, TalentSource } from './facetTexts.js';
+
+type Row = Record<string, unknown>;
+
+/** What a talent's facet texts are made of (src/backfill/facetTexts.ts). */
+export interface TalentSource {
+  profile: Row;
+  experiences: Row[];
+  educations: Row[];
+  activities: Row[];
+  certifications: Row[];
+  card: Row | null;
+}
+
+/** What a posting's facet texts are made of. */
+export interface JobSource {
+  posting: Row;
+  company: Row;
+  card: Row | null;
+}
 
 const CARD_JSON_TALENT = ['experiences', 'strengths', 'general_capabilities', 'job_skills'];
 const CARD_JSON_JOB = ['posting_info', 'responsibilities', 'requirements', 'required_competencies'];
@@ -73,4 +91,14 @@ export async function readJobPage(db: Db, afterId: number, limit: number): Promi
     [ids],
   ).then(group);
   return postings.map((p, i) => ({ key: ids[i], source: { posting: p, company: p, card: cards.get(ids[i])?.[0] ?? null } }));
+}
+
+/** Live talents (profile and user not soft-deleted) or live postings: the text source's progress total. */
+export async function countLiveEntities(db: Db, kind: 'talent' | 'job'): Promise<number> {
+  const [[{ n }]] = await db.pool.query<RowDataPacket[]>(
+    kind === 'talent'
+      ? 'SELECT COUNT(*) AS n FROM talent_profiles tp JOIN users u ON u.id = tp.user_id WHERE tp.deleted_at IS NULL AND u.deleted_at IS NULL'
+      : 'SELECT COUNT(*) AS n FROM job_postings WHERE deleted_at IS NULL',
+  );
+  return Number(n);
 }

@@ -2,7 +2,8 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { Db } from '../db/connect.js';
 import { FACETS } from '../facets.js';
 import { parseDims, unpackVectors } from '../vectors/packedVectors.js';
-import type { EntityKind } from './planRows.js';
+
+export type EntityKind = 'talent' | 'job';
 
 export interface EmbeddingTable {
   kind: EntityKind;

@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Db } from '../db/connect.js';
 import { FACETS } from '../facets.js';
-import { addLength, emptyHistograms, type LengthHistogram } from './inferDims.js';
+import { addLength, emptyHistograms, type LengthHistogram } from '../backfill/inferDims.js';
 
 const COLS = FACETS.map((f) => `vector_${f}`);
 
