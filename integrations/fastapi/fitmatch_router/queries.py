@@ -162,8 +162,10 @@ def read_published(db: Any) -> Optional[Published]:
 def read_list(db: Any, sql: str, subject_id: int, min_score: float, limit: int, offset: int
               ) -> List[Any]:
     """A subject's stored rows (one of the three list statements), with the published state."""
+    # No list holds ALL_ROWS rows, so capping changes no answer; an offset past the server's
+    # integer range would fail the statement instead of reading nothing.
     return db.execute(text(sql), {"subject_id": subject_id, "min_score": min_score,
-                                  "limit": limit, "offset": offset}).mappings().all()
+                                  "limit": min(limit, ALL_ROWS), "offset": min(offset, ALL_ROWS)}).mappings().all()
 
 
 def read_embedding(db: Any, side: Side, subject_id: int) -> Optional[Any]:
