@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import sessionmaker
 
 import fitmatch_router
 from conftest import FACETS, make_client, session_dependency, stub_current_user
@@ -100,13 +100,6 @@ def cases(route: Route, clients: Dict[str, TestClient]):
 def clients(session_factory):
     dead = create_engine(f"mysql+pymysql://root@127.0.0.1:{DEAD_PORT}/fitconnect?connect_timeout=2", future=True)
 
-    def dead_db():
-        db = Session(bind=dead)
-        try:
-            yield db
-        finally:
-            db.close()
-
     def broken_user():
         raise RuntimeError("the user service is down")
 
@@ -118,7 +111,7 @@ def clients(session_factory):
         "ok": ok_client,
         "disabled": make_client(live_db, is_enabled=lambda: False),
         "anonymous": TestClient(ok_client.app),
-        "db_down": make_client(dead_db),
+        "db_down": make_client(session_dependency(sessionmaker(bind=dead, future=True))),
         "broken_user": TestClient(app),
     }
     dead.dispose()
