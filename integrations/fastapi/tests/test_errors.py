@@ -13,7 +13,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 import fitmatch_router
-from conftest import FACETS, make_client, session_dependency, stub_current_user
+from conftest import FACETS, make_client, session_dependency
 
 T, J = 33, 1                 # a talent and a posting in the published run
 NO_EMBEDDING = {"talent": 27, "job": 999999}
