@@ -9,7 +9,7 @@ import { kthScore, pairPlacement, publishedList } from '../explain/readPlacement
 import { loadSnapshot } from '../runs/createRun.js';
 import { resolveEligibility, type Eligibility } from '../engine/eligibility.js';
 import { readPublishedState } from '../store/resultTables.js';
-import { runById } from '../store/runStore.js';
+import { matchRunById } from '../store/runStore.js';
 import { scorePair } from '../engine/scorePair.js';
 import { listBefore } from '../engine/listRows.js';
 import type { RunSnapshot } from '../engine/snapshotCodec.js';
@@ -37,7 +37,8 @@ interface Published {
 async function readPublished(ctx: Pick<CommandContext, 'db' | 'clock' | 'config' | 'log'>): Promise<Published> {
   const { db, config, clock, log } = ctx;
   const state = await readPublishedState(db.pool);
-  const row = state ? await runById(db.pool, state.runId) : null;
+  // Full or incremental: both record the rules, dims and snapshot of the set they published.
+  const row = state ? await matchRunById(db.pool, state.runId) : null;
   let snapshot: RunSnapshot | null = null;
   if (row) {
     try {
