@@ -86,7 +86,7 @@ export async function runPass(input: PassInput, o: PassOptions, ctx: CommandCont
   const lengths = new Map<number, RowLengths>();
   let dims = o.dims;
   let model = dims ? modelFor(dims) : '';
-  const ids = input.rows;
+  const ids = dims ? input.rows : sampleFirst(input.rows, input.measure, o.batchSize);
   const progress = createProgress(log, { task: 'backfill', total: ids.length, unit: 'rows' });
   const seen = new Set<number>();
   let written = 0;
@@ -152,6 +152,18 @@ export async function runPass(input: PassInput, o: PassOptions, ctx: CommandCont
   }
   const vanished = s.interrupted ? [] : ids.filter((id) => !seen.has(id));
   return { dims: dims ?? inferDims(histogram), histogram, lengths, vanished };
+}
+
+/**
+ * The rows in reading order, the first page an even sample of the measured rows:
+ * the dims decided from it hold for the whole pass unless the source is close to
+ * a tie (old rows first, as after a model switch, would fool a first page in id order).
+ */
+export function sampleFirst(rows: number[], measure: Set<number>, pageSize: number): number[] {
+  const measured = rows.filter((id) => measure.has(id));
+  const step = Math.max(1, measured.length / pageSize);
+  const sample = new Set(Array.from({ length: Math.min(pageSize, measured.length) }, (_, i) => measured[Math.floor(i * step)]));
+  return [...sample, ...rows.filter((id) => !sample.has(id))];
 }
 
 function planEntity(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAnyLength } from '../../src/backfill/parsePayload.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
+import { exactLengthExpr } from './backfillHelpers.js';
 
 // Each payload with the length the app would see (null: no list).
 const CASES: [string | null, number | null][] = [
@@ -22,17 +23,6 @@ const CASES: [string | null, number | null][] = [
   ['"[1,2]"', null],
   [null, null],
 ];
-
-/**
- * The server-side length expression the backfill used to scan every payload with (MySQL 8's
- * path; MariaDB used a faster approximation that counted a non-list under the key as its
- * JSON_LENGTH): the lengths the backfill now records while parsing must be exactly these.
- */
-const exactLengthExpr = (col: string): string => {
-  const key = (k: string) =>
-    `WHEN JSON_CONTAINS_PATH(${col}, 'one', '$.${k}') THEN IF(JSON_TYPE(JSON_EXTRACT(${col}, '$.${k}')) = 'ARRAY', JSON_LENGTH(${col}, '$.${k}'), NULL)`;
-  return `CASE JSON_TYPE(${col}) WHEN 'ARRAY' THEN JSON_LENGTH(${col}) WHEN 'OBJECT' THEN CASE ${key('vector')} ${key('values')} ${key('embedding')} END END`;
-};
 
 describe('facet list lengths', () => {
   let t: TestDatabase;
