@@ -14,6 +14,7 @@ import { registerPublish } from './cli/publish.js';
 import { registerRun } from './cli/run.js';
 import { registerStatus } from './cli/status.js';
 import { registerExplain } from './cli/explain.js';
+import { registerWatch } from './cli/watch.js';
 
 /**
  * argv -> typed options only. Each subcommand's flags live in src/cli/<name>.ts;
@@ -49,6 +50,7 @@ export function buildProgram(opts: { onUsageError?: (message: string) => void } 
   registerRun(program);
   registerStatus(program);
   registerExplain(program);
+  registerWatch(program);
   return program;
 }
 

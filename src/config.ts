@@ -167,6 +167,8 @@ export const SETTINGS = {
   maxChange: { env: 'FITMATCH_MAX_CHANGE', default: 0.25, parse: fraction } as Defaulted<number>,
   // How long match and backfill wait for their lock before exit 4 (GET_LOCK's timeout, whole seconds).
   waitLock: { env: 'FITMATCH_WAIT_LOCK', default: 0, parse: duration(0, 86_400_000) } as Defaulted<number>,
+  /** `watch`: the wait between the end of one pass and the start of the next. */
+  interval: { env: 'FITMATCH_WATCH_INTERVAL', default: 5000, parse: duration(100, 3_600_000) } as Defaulted<number>,
   /** Directory of the local vector cache incremental runs read unchanged vectors from; unset: none. */
   vectorCache: { env: 'FITMATCH_VECTOR_CACHE', parse: str } as Setting<string>,
   // backfill / embedding providers

@@ -1,7 +1,7 @@
 import type { Logger } from './log.js';
 
 /** Where a test can hold a process (FITMATCH_TEST_HOLD). */
-export type HoldPoint = 'after_block' | 'before_publish' | 'before_apply' | 'in_apply' | 'before_match';
+export type HoldPoint = 'after_block' | 'before_publish' | 'before_apply' | 'in_apply' | 'before_match' | 'watch_wait';
 
 const reached = new Map<HoldPoint, number>();
 

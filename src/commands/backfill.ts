@@ -3,7 +3,6 @@ import { embedTexts } from '../backfill/embedTexts.js';
 import { importMatchingVectors } from '../backfill/importMatchingVectors.js';
 import { formatSummary, newSummary, totalWrites, type BackfillSummary } from '../backfill/summary.js';
 import { maxAllowedPacket, statementBudget } from '../store/writeEmbeddings.js';
-import { quietly } from '../cleanup.js';
 import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
 import { DEFAULT_RETRY, withRetry } from '../db/retry.js';
@@ -11,7 +10,7 @@ import { createEmbedder } from '../embed/createEmbedder.js';
 import { InterruptedError, isStop } from '../errors.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { redact } from '../redact.js';
-import { failDeadRuns, insertRun, stopTransition, transition } from '../store/runLifecycle.js';
+import { markDeadRuns, recordedRun, type RunEnd } from '../runs/recordedRun.js';
 import type { BackfillRunCounts } from '../store/runCounts.js';
 
 export interface BackfillOptions {
@@ -45,14 +44,11 @@ async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Prom
   const lock = await acquireLock(db, 'backfill', { waitSeconds: Math.ceil(config.waitLock / 1000), log, holder: 'another fitmatch backfill' });
   const s = newSummary(opts.source, { dryRun: !!opts.dryRun, full: !!opts.full });
   const t0 = performance.now();
-  let runId: number | null = null;
   const params = { source: opts.source, full: !!opts.full, dim: opts.dim ?? null, batchSize: opts.batchSize ?? null, provider: opts.source === 'text' ? config.provider : undefined };
   const guard = { maxShrink: config.maxShrink, allowShrink: !!opts.allowShrink };
-  try {
-    const dead = await failDeadRuns(db.pool, clock, ['backfill']);
-    if (dead.length) log.warn(`marked ${dead.length} backfill run(s) whose process died as failed: ${dead.join(', ')}`);
+  const recorder = { pool: db.pool, clock, log, signal: ctx.signal };
+  const work = async (): Promise<RunEnd<BackfillSummary>> => {
     const budget = statementBudget(await maxAllowedPacket(db));
-    if (!opts.dryRun) runId = await insertRun(db.pool, clock, { kind: 'backfill', params });
     log.info(`backfill from ${opts.source}${opts.full ? ' (--full)' : ''}${opts.dryRun ? ' (--dry-run: nothing will be written)' : ''} into ${db.settings.display}`);
     let extra: Pick<BackfillRunCounts, 'dimList' | 'dimOverride'> = {};
     if (opts.source === 'text') {
@@ -66,17 +62,16 @@ async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Prom
     // The full summary is the command's report (stdout); the log keeps one line and the event.
     log.event('backfill_summary', { summary: s }, `backfill done: ${formatSummary(s).slice(0, 2).join('; ')}${totalWrites(s) === 0 && !s.interrupted ? '; nothing to do' : ''}`);
     if (opts.reportJson) writeFileSync(opts.reportJson, redact(JSON.stringify(s, null, 2)) + '\n');
-    if (runId !== null) {
-      await transition(db.pool, clock, runId, s.interrupted ? 'interrupt' : 'succeed', { counts: { ...s.entity, rowSkips: s.rowSkips, facetSkips: s.facetSkips, writes: totalWrites(s), ...extra }, timings: s.timingsMs });
-    }
+    const counts: BackfillRunCounts = { ...s.entity, rowSkips: s.rowSkips, facetSkips: s.facetSkips, writes: totalWrites(s), ...extra };
+    return { value: s, end: { transition: s.interrupted ? 'interrupt' : 'succeed', counts, timings: s.timingsMs } };
+  };
+  try {
+    if (opts.dryRun) await markDeadRuns(recorder, 'backfill');
+    const done = opts.dryRun ? (await work()).value : await recordedRun(recorder, { kind: 'backfill', params }, work, () => ({ counts: { ...s.entity }, timings: s.timingsMs }));
     if (s.interrupted) throw new InterruptedError('backfill', STOPPED);
-    return s;
+    return done;
   } catch (e) {
-    const stopped = isStop(e, ctx.signal);
-    if (runId !== null && !s.interrupted) {
-      await quietly(log, 'record the run as stopped', () => transition(db.pool, clock, runId!, stopTransition(stopped), { counts: { ...s.entity }, timings: s.timingsMs, error: (e as Error)?.message ?? String(e) }));
-    }
-    if (stopped && !s.interrupted) throw new InterruptedError('backfill', STOPPED);
+    if (isStop(e, ctx.signal) && !s.interrupted) throw new InterruptedError('backfill', STOPPED);
     throw e;
   } finally {
     await lock.release();

@@ -9,8 +9,9 @@ import { kthScore, pairPlacement, publishedList } from '../explain/readPlacement
 import { loadSnapshot } from '../runs/createRun.js';
 import { resolveEligibility, type Eligibility } from '../engine/eligibility.js';
 import { readPublishedState } from '../store/resultTables.js';
-import { runById } from '../store/runStore.js';
+import { matchRunById } from '../store/runStore.js';
 import { scorePair } from '../engine/scorePair.js';
+import { listBefore } from '../engine/listRows.js';
 import type { RunSnapshot } from '../engine/snapshotCodec.js';
 import { detectFacetDims } from '../store/vectorReader.js';
 import { assertMigrated } from '../migrate/migrator.js';
@@ -36,7 +37,8 @@ interface Published {
 async function readPublished(ctx: Pick<CommandContext, 'db' | 'clock' | 'config' | 'log'>): Promise<Published> {
   const { db, config, clock, log } = ctx;
   const state = await readPublishedState(db.pool);
-  const row = state ? await runById(db.pool, state.runId) : null;
+  // Full or incremental: both record the rules, dims and snapshot of the set they published.
+  const row = state ? await matchRunById(db.pool, state.runId) : null;
   let snapshot: RunSnapshot | null = null;
   if (row) {
     try {
@@ -92,7 +94,8 @@ async function pairReport(pool: Pool, pub: Published, talentId: number, jobId: n
     ? { talent: await kthScore(pool, 'talent_to_job', talentId, pub.run.topK), job: await kthScore(pool, 'job_to_talent', jobId, pub.run.topK) }
     : { talent: null, job: null };
   const total = score ? round2(score.total) : null;
-  const verdict = pairVerdict({ run: pub.run, eligibility: pub.eligibility, weights: pub.weights, talent: t, job: j, score: total, placement, kth });
+  const exact = score && pub.run ? { mean: score.mean, lastAtScore: await lastAtScore(pool, pub, talentId, jobId, total!, kth, placement) } : undefined;
+  const verdict = pairVerdict({ run: pub.run, eligibility: pub.eligibility, weights: pub.weights, talent: t, job: j, score: total, placement, kth, exact });
   return {
     talent_id: talentId,
     job_id: jobId,
@@ -103,6 +106,39 @@ async function pairReport(pool: Pool, pub: Published, talentId: number, jobId: n
     published: placement,
     absent_because: verdict.talent_to_job || verdict.job_to_talent ? verdict : null,
   };
+}
+
+/**
+ * For each direction the pair is absent from and whose k-th score equals the
+ * pair's at 2 decimals: the listed candidate showing that score that comes last
+ * in list order, by its exact score recomputed from the stored embeddings.
+ */
+async function lastAtScore(
+  pool: Pool,
+  pub: Published,
+  talentId: number,
+  jobId: number,
+  total: number,
+  kth: { talent: number | null; job: number | null },
+  placement: Record<'talent_to_job' | 'job_to_talent', unknown>,
+): Promise<Partial<Record<'talent_to_job' | 'job_to_talent', { id: number; mean: number }>>> {
+  const out: Partial<Record<'talent_to_job' | 'job_to_talent', { id: number; mean: number }>> = {};
+  const facts = async (talent: number, job: number) => {
+    const [a, b] = [await readTalentFacts(pool, talent, pub.dims, pub.snapshot), await readJobFacts(pool, job, pub.dims, pub.snapshot)];
+    if (!a.vectors || !b.vectors) return null;
+    return scorePair({ facets: a.vectors.facets, mask: a.embedding!.usableMask }, { facets: b.vectors.facets, mask: b.embedding!.usableMask }, pub.weights, pub.dims)?.mean ?? null;
+  };
+  for (const d of ['talent_to_job', 'job_to_talent'] as const) {
+    if (placement[d] || (d === 'talent_to_job' ? kth.talent : kth.job) !== total) continue;
+    const subject = d === 'talent_to_job' ? talentId : jobId;
+    for (const row of await publishedList(pool, d, subject)) {
+      if (row.total !== total) continue;
+      const mean = d === 'talent_to_job' ? await facts(talentId, row.candidateId) : await facts(row.candidateId, jobId);
+      const last = out[d];
+      if (mean !== null && (!last || listBefore(last.mean, last.id, mean, row.candidateId))) out[d] = { id: row.candidateId, mean };
+    }
+  }
+  return out;
 }
 
 async function entityReport(pool: Pool, pub: Published, kind: 'talent' | 'job', id: number): Promise<EntityReport> {

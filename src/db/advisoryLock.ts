@@ -141,3 +141,10 @@ export async function acquireLock(db: Db, purpose: string, opts: AcquireOptions 
     },
   };
 }
+
+/** Whether some session holds the lock right now (a hint only: it may be taken a moment later). */
+export async function lockHolder(db: Db, purpose: string): Promise<number | null> {
+  const [rows] = await db.pool.query('SELECT IS_USED_LOCK(?) AS holder', [lockName(db.settings.database, purpose)]);
+  const h = (rows as { holder: number | string | null }[])[0]?.holder;
+  return h === null || h === undefined ? null : Number(h);
+}

@@ -39,6 +39,25 @@ export class CandidateTable {
   }
 
   /**
+   * A lower bound on the list's floor once candidates whose exact scores are at
+   * least lower[0..m) (descending) have been offered: the capacity-th largest of
+   * its scores and those; -Infinity when fewer.
+   */
+  floorWith(s: number, lower: ArrayLike<number>, m: number): number {
+    const cap = this.capacity;
+    const n = this.counts[s];
+    let a = 0;
+    let b = 0;
+    let last = -Infinity;
+    for (let k = 0; k < cap; k++) {
+      if (a < n && (b >= m || this.scores[s * cap + a] >= lower[b])) last = this.scores[s * cap + a++];
+      else if (b < m) last = lower[b++];
+      else return -Infinity;
+    }
+    return last;
+  }
+
+  /**
    * Offers a candidate; returns its entry (write its facet cents at cents[entry * F + f])
    * or -1 when rejected, without touching anything (the common case once full).
    */

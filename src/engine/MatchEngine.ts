@@ -17,6 +17,8 @@ import type { EmbeddingBlock } from './types.js';
 const F = FACET_COUNT;
 /** Approximate values below this are the graph's NO_MATCH_SCORE (-4): no shared weighted facet. */
 const NO_MATCH_BELOW = -2;
+/** Talent rows of one facet the exact re-score keeps in a core's cache while job rows stream past (a share of a 2 MB L2). */
+const TILE_BYTES = 1 << 20;
 
 /**
  * Candidates the graph's TopK hands out per subject, as a multiple of the list
@@ -57,9 +59,15 @@ export class MatchEngine implements EngineLike {
   private readonly scales: number[];
   private pqBuf = new Float32Array(0);
   private readonly cos = new Float64Array(F);
-  private memo = new Map<number, number>();
-  private memoMeans = new Float64Array(1024);
-  private memoCents = new Int16Array(1024 * F);
+  /** One graph run's pairs to score exactly, and the buffers of choosing and scoring them. */
+  private readonly pairs = new PairSet();
+  private readonly offers: number[] = [];
+  private lower = new Float64Array(0);
+  private keyStart = new Int32Array(0);
+  private order = new Int32Array(0);
+  private offs = new Float64Array(0);
+  private dotOut = new Float64Array(0);
+  private runPairs = new Int32Array(0);
   private stats!: EngineStats;
   private redoneInARow = 0;
   /** Job rows (all of them) and the current talent rows, where the exact re-score reads them. */
@@ -257,107 +265,171 @@ export class MatchEngine implements EngineLike {
 
   /**
    * Both directions' candidates of one graph run, re-scored exactly where they
-   * can still enter a list. TopK hands them out best first, so once one cannot
-   * (its approximate mean plus the subject's largest bound is below the list's
-   * last exact score), none after it can. The candidates TopK left out are then
-   * proven out the same way, from its last value; if they cannot be, the subject
-   * is scored exactly against all of the other side.
+   * can still enter a list, in three steps: choose the pairs, score them (each
+   * once, for both directions, row tile by row tile: scorePairs), offer them.
+   * A subject's candidates are chosen against a floor no exact score can leave
+   * below: the capacity-th best of its list's scores and its candidates' lower
+   * bounds (approximate mean − the subject's largest bound). A candidate whose
+   * approximate mean plus its bound is below it cannot enter the list, and TopK
+   * hands candidates out best first, so once one cannot, none after it can. The
+   * candidates TopK left out are then proven out the same way from its last
+   * value and the list's floor; if they cannot be, the subject is scored exactly
+   * against all of the other side (a fallback).
    */
   private collect(out: ort.InferenceSession.OnnxValueMapType, q: EmbeddingBlock, qOffset: number, slice: JobSlice, b: CandidateBounds, scale: number, t2j: CandidateTable, j2t: CandidateTable): void {
     const c = slice.block;
-    this.memo.clear();
-    const seen = new Uint8Array(Math.max(c.rows, q.rows));
-    this.collectSide(out.t2jVal, out.t2jIdx, scale, seen, {
-      subjects: q.rows,
-      others: c.rows,
-      mask: q.mask,
-      table: t2j,
-      offset: qOffset,
-      bound: (i) => b.row(i),
-      pair: (i, col) => b.pair(i, col),
-      offer: (i, col) => this.offerExact(t2j, qOffset + i, c.ids[col], q, i, slice, col),
-    });
+    const pairs = this.pairs;
+    pairs.reset(c.rows);
+    const t2jSide: Side = {
+      val: out.t2jVal.data as Float32Array, idx: low32(out.t2jIdx.data as BigInt64Array), k: out.t2jIdx.dims[1], scale,
+      subjects: q.rows, others: c.rows, mask: q.mask, table: t2j, offset: qOffset,
+      bound: (i) => b.row(i), pair: (i, col) => b.pair(i, col), pairOf: (i, col) => pairs.add(i, col), otherId: (col) => c.ids[col],
+    };
     // Padding jobs (col >= real) have no list.
-    this.collectSide(out.j2tVal, out.j2tIdx, scale, seen, {
-      subjects: slice.real,
-      others: q.rows,
-      mask: c.mask,
-      table: j2t,
-      offset: slice.offset,
-      bound: (col) => b.col(col),
-      pair: (col, i) => b.pair(i, col),
-      offer: (col, i) => this.offerExact(j2t, slice.offset + col, q.ids[i], q, i, slice, col),
-    });
+    const j2tSide: Side = {
+      val: out.j2tVal.data as Float32Array, idx: low32(out.j2tIdx.data as BigInt64Array), k: out.j2tIdx.dims[1], scale,
+      subjects: slice.real, others: q.rows, mask: c.mask, table: j2t, offset: slice.offset,
+      bound: (col) => b.col(col), pair: (col, i) => b.pair(i, col), pairOf: (col, i) => pairs.add(i, col), otherId: (i) => q.ids[i],
+    };
+    const offers = this.offers;
+    offers.length = 0;
+    const t2jEnd = this.choose(t2jSide, offers);
+    this.choose(j2tSide, offers);
+    this.scoreAndOffer(offers, 0, t2jEnd, offers.length, q, slice, t2j, j2t);
+    const fallbacks = offers;
+    fallbacks.length = 0;
+    const t2jFallbackEnd = this.fallbacks(t2jSide, fallbacks);
+    this.fallbacks(j2tSide, fallbacks);
+    this.scoreAndOffer(fallbacks, 0, t2jFallbackEnd, fallbacks.length, q, slice, t2j, j2t);
   }
 
-  /** One direction of collect(): subject rows against the other side's rows, as TopK handed them out. */
-  private collectSide(
-    valT: ort.Tensor,
-    idxT: ort.Tensor,
-    scale: number,
-    seen: Uint8Array,
-    d: {
-      subjects: number;
-      others: number;
-      mask: Uint8Array;
-      table: CandidateTable;
-      offset: number;
-      bound: (subject: number) => number;
-      pair: (subject: number, other: number) => number;
-      offer: (subject: number, other: number) => void;
-    },
-  ): void {
-    const val = valT.data as Float32Array;
-    const idx = low32(idxT.data as BigInt64Array);
-    const k = idxT.dims[1];
+  /** Appends (subject, pair, candidate id) triples for the candidates of one direction that can still enter a list; returns offers.length. */
+  private choose(d: Side, offers: number[]): number {
+    const { val, idx, k } = d;
+    if (this.lower.length < k) this.lower = new Float64Array(k);
+    const lower = this.lower;
     for (let s = 0; s < d.subjects; s++) {
       if (!(d.mask[s] & this.requiredMask)) continue;
       this.stats.subjects++;
       const subject = d.offset + s;
       const sb = d.bound(s);
-      for (let r = 0; r < k; r++) {
-        const v = val[s * k + r] * scale;
-        if (v < NO_MATCH_BELOW) break;
-        const floor = d.table.floor(subject);
+      let m = 0;
+      while (m < k && !(val[s * k + m] * d.scale < NO_MATCH_BELOW)) {
+        lower[m] = val[s * k + m] * d.scale - sb;
+        m++;
+      }
+      const floor = d.table.floorWith(subject, lower, m);
+      for (let r = 0; r < m; r++) {
+        const v = val[s * k + r] * d.scale;
         if (v + sb < floor) break;
         const o = idx[2 * (s * k + r)];
         if (v + d.pair(s, o) < floor) continue;
-        d.offer(s, o);
+        offers.push(subject, d.pairOf(s, o), d.otherId(o));
       }
-      const last = val[s * k + k - 1] * scale;
-      if (k < d.others && !(last < NO_MATCH_BELOW) && !(last + sb < d.table.floor(subject))) {
-        this.stats.fallbacks++;
-        seen.fill(0);
-        for (let r = 0; r < k; r++) seen[idx[2 * (s * k + r)]] = 1;
-        for (let o = 0; o < d.others; o++) if (!seen[o]) d.offer(s, o);
-      }
+    }
+    return offers.length;
+  }
+
+  /** Appends the offers of the subjects whose left-out candidates the bound cannot rule out: every candidate TopK did not hand out. */
+  private fallbacks(d: Side, offers: number[]): number {
+    const { val, idx, k } = d;
+    if (k >= d.others) return offers.length;
+    const seen = new Uint8Array(d.others);
+    for (let s = 0; s < d.subjects; s++) {
+      if (!(d.mask[s] & this.requiredMask)) continue;
+      const last = val[s * k + k - 1] * d.scale;
+      if (last < NO_MATCH_BELOW || last + d.bound(s) < d.table.floor(d.offset + s)) continue;
+      this.stats.fallbacks++;
+      seen.fill(0);
+      for (let r = 0; r < k; r++) seen[idx[2 * (s * k + r)]] = 1;
+      for (let o = 0; o < d.others; o++) if (!seen[o]) offers.push(d.offset + s, d.pairOf(s, o), d.otherId(o));
+    }
+    return offers.length;
+  }
+
+  /** Scores the pairs not scored yet, then offers triples [from, to): those before `split` to t2j, the rest to j2t. */
+  private scoreAndOffer(offers: number[], from: number, split: number, to: number, q: EmbeddingBlock, slice: JobSlice, t2j: CandidateTable, j2t: CandidateTable): void {
+    const pairs = this.pairs;
+    const scoredBefore = pairs.scored;
+    this.scorePairs(q, slice);
+    this.stats.rescored += pairs.scored - scoredBefore;
+    this.stats.reused += (to - from) / 3 - (pairs.scored - scoredBefore);
+    for (let e = from; e < to; e += 3) {
+      const p = offers[e + 1];
+      const mean = pairs.mean[p];
+      if (Number.isNaN(mean)) continue;
+      const table = e < split ? t2j : j2t;
+      const at = table.offer(offers[e], mean, offers[e + 2]);
+      if (at >= 0) table.cents.set(pairs.cents.subarray(p * F, (p + 1) * F), at * F);
     }
   }
 
-  /** Offers pair (talent row i, job row col) to subject s of `table` with its exact score; a pair scored for one direction is reused for the other. */
-  private offerExact(table: CandidateTable, s: number, candidateId: number, q: EmbeddingBlock, i: number, slice: JobSlice, col: number): void {
+  /**
+   * The exact scores of the pairs added since the last call. Facet by facet,
+   * talents in tiles that stay in the core's cache (TILE_BYTES) and, inside a
+   * tile, one job row at a time against all of its pairs' talent rows: each job
+   * row is read once per tile instead of once per pair. Every dot product is
+   * exactDot's, whatever the grouping.
+   */
+  private scorePairs(q: EmbeddingBlock, slice: JobSlice): void {
+    const pairs = this.pairs;
+    const from = pairs.scored;
+    const to = pairs.size;
+    if (to === from) return;
     const c = slice.block;
-    const key = i * c.rows + col;
-    let m = this.memo.get(key);
-    if (m === undefined) {
-      const shared = q.mask[i] & c.mask[col];
-      const row = slice.offset + col;
-      for (let f = 0; f < F; f++) {
-        const d = this.opts.dims[f];
-        this.cos[f] = shared & (1 << f) ? this.arena!.dot(this.talentAt[f] + i * d, this.jobAt[f] + row * d, d) : 0;
+    const dims = this.opts.dims;
+    const maxDim = Math.max(...dims);
+    const tile = Math.max(16, Math.floor(TILE_BYTES / (4 * maxDim)));
+    const groups = Math.ceil(q.rows / tile);
+    // Counting sort of the new pairs by (talent tile, job column).
+    const keys = groups * c.rows;
+    if (this.keyStart.length < keys + 1) this.keyStart = new Int32Array(keys + 1);
+    const start = this.keyStart.subarray(0, keys + 1);
+    start.fill(0);
+    const keyOf = (p: number) => Math.floor(pairs.i[p] / tile) * c.rows + pairs.col[p];
+    for (let p = from; p < to; p++) start[keyOf(p) + 1]++;
+    for (let x = 0; x < keys; x++) start[x + 1] += start[x];
+    if (this.order.length < to - from) this.order = new Int32Array(pairs.i.length);
+    const order = this.order;
+    const fill = start.slice(0, keys);
+    for (let p = from; p < to; p++) order[fill[keyOf(p)]++] = p;
+    if (this.offs.length < tile) [this.offs, this.dotOut, this.runPairs] = [new Float64Array(tile), new Float64Array(tile), new Int32Array(tile)];
+    const { offs, dotOut, runPairs } = this;
+    const arena = this.arena!;
+    const cos = pairs.cos;
+    for (let f = 0; f < F; f++) {
+      const d = dims[f];
+      if (d === 0) continue;
+      const bit = 1 << f;
+      for (let x = 0; x < keys; x++) {
+        const [a, z] = [start[x], start[x + 1]];
+        if (a === z) continue;
+        const col = pairs.col[order[a]];
+        if (!(c.mask[col] & bit)) {
+          for (let y = a; y < z; y++) cos[order[y] * F + f] = 0;
+          continue;
+        }
+        let m = 0;
+        for (let y = a; y < z; y++) {
+          const p = order[y];
+          const i = pairs.i[p];
+          if (q.mask[i] & bit) {
+            offs[m] = this.talentAt[f] + i * d;
+            runPairs[m++] = p;
+          } else cos[p * F + f] = 0;
+        }
+        arena.dots(this.jobAt[f] + (slice.offset + col) * d, offs, m, d, dotOut);
+        for (let y = 0; y < m; y++) cos[runPairs[y] * F + f] = dotOut[y];
       }
-      const mean = exactMean(this.cos, shared, this.opts.weights);
-      m = this.memo.size;
-      if (m === this.memoMeans.length) this.growMemo();
-      this.memoMeans[m] = mean;
-      for (let f = 0; f < F; f++) this.memoCents[m * F + f] = shared & (1 << f) ? facetCents(this.cos[f]) : -1;
-      this.memo.set(key, m);
-      this.stats.rescored++;
-    } else this.stats.reused++;
-    const mean = this.memoMeans[m];
-    if (Number.isNaN(mean)) return;
-    const e = table.offer(s, mean, candidateId);
-    if (e >= 0) table.cents.set(this.memoCents.subarray(m * F, (m + 1) * F), e * F);
+    }
+    const one = this.cos;
+    for (let p = from; p < to; p++) {
+      const shared = q.mask[pairs.i[p]] & c.mask[pairs.col[p]];
+      for (let f = 0; f < F; f++) one[f] = cos[p * F + f];
+      pairs.mean[p] = exactMean(one, shared, this.opts.weights);
+      for (let f = 0; f < F; f++) pairs.cents[p * F + f] = shared & (1 << f) ? facetCents(one[f]) : -1;
+    }
+    pairs.scored = to;
   }
 
   /** Copies the talent rows into the arena, where the exact re-score reads them. */
@@ -365,14 +437,69 @@ export class MatchEngine implements EngineLike {
     const { arena } = this;
     this.opts.dims.forEach((d, f) => arena!.f32.set(q.facets[f].subarray(0, q.rows * d), this.talentAt[f]));
   }
+}
 
-  private growMemo(): void {
-    const means = new Float64Array(this.memoMeans.length * 2);
-    means.set(this.memoMeans);
-    const cents = new Int16Array(means.length * F);
-    cents.set(this.memoCents);
-    this.memoMeans = means;
-    this.memoCents = cents;
+/** One direction of a graph run's candidates, as TopK handed them out. */
+interface Side {
+  val: Float32Array;
+  idx: Int32Array;
+  k: number;
+  /** Turns the graph's values into means (the constant denominator of the full graph). */
+  scale: number;
+  subjects: number;
+  others: number;
+  mask: Uint8Array;
+  table: CandidateTable;
+  offset: number;
+  bound: (subject: number) => number;
+  pair: (subject: number, other: number) => number;
+  /** The pair (talent row, job column) of subject and other, added to the run's pairs. */
+  pairOf: (subject: number, other: number) => number;
+  otherId: (other: number) => number;
+}
+
+/** Unique (talent row, job column) pairs of one graph run with their exact scores: pairs [0, scored) are scored. */
+class PairSet {
+  private readonly index = new Map<number, number>();
+  private cols = 0;
+  size = 0;
+  scored = 0;
+  i = new Int32Array(1024);
+  col = new Int32Array(1024);
+  cos = new Float64Array(1024 * F);
+  mean = new Float64Array(1024);
+  cents = new Int16Array(1024 * F);
+
+  reset(cols: number): void {
+    this.index.clear();
+    this.cols = cols;
+    this.size = 0;
+    this.scored = 0;
+  }
+
+  add(i: number, col: number): number {
+    const key = i * this.cols + col;
+    const p = this.index.get(key);
+    if (p !== undefined) return p;
+    if (this.size === this.i.length) this.grow();
+    this.i[this.size] = i;
+    this.col[this.size] = col;
+    this.index.set(key, this.size);
+    return this.size++;
+  }
+
+  private grow(): void {
+    const n = this.i.length * 2;
+    const more = <T extends Int32Array | Float64Array | Int16Array>(a: T, len: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(len);
+      b.set(a);
+      return b;
+    };
+    this.i = more(this.i, n);
+    this.col = more(this.col, n);
+    this.cos = more(this.cos, n * F);
+    this.mean = more(this.mean, n);
+    this.cents = more(this.cents, n * F);
   }
 }
 

@@ -1,5 +1,5 @@
 import { FACET_COUNT } from '../facets.js';
-import { TIE_EPSILON } from './listRows.js';
+import { listBefore as before } from './listRows.js';
 import { allocLists, type SubjectLists } from './SubjectLists.js';
 
 const F = FACET_COUNT;
@@ -105,17 +105,11 @@ export function repairLists(r: RepairInput): RepairResult {
   return { repaired, invalid, unchanged };
 }
 
-/** Strict list order: a before b. */
-const before = (am: number, aid: number, bm: number, bid: number): boolean => am > bm || (am === bm && aid < bid);
-
 /**
  * Whether a list that is not every candidate still fixes the published top-k:
- * the tie group holding rank k (scores within TIE_EPSILON, chained) must end
- * before the list does, or an unknown candidate could join it.
+ * it must hold more than topK entries. Every candidate it does not hold comes
+ * after its last entry in the strict list order, so the first topK are final.
  */
 export function decidesTopK(means: readonly number[], topK: number): boolean {
-  if (means.length <= topK) return false;
-  let e = topK - 1;
-  while (e + 1 < means.length && means[e] - means[e + 1] <= TIE_EPSILON) e++;
-  return e + 1 < means.length;
+  return means.length > topK;
 }

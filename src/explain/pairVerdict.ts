@@ -1,3 +1,4 @@
+import { listBefore } from '../engine/listRows.js';
 import { FACETS, facetBit } from '../facets.js';
 import type { Eligibility } from '../engine/eligibility.js';
 import { formatScore } from '../engine/resultRows.js';
@@ -140,6 +141,14 @@ export interface PairFacts {
   placement: { talent_to_job: { rank: number; score: number } | null; job_to_talent: { rank: number; score: number } | null };
   /** The published score at rank k of the talent's and the posting's list; null when the list is shorter than k. */
   kth: { talent: number | null; job: number | null };
+  /**
+   * Where the pair's 2-decimal score equals the k-th's: its exact score (the
+   * weighted mean cosine) and, per direction, the listed candidate that comes
+   * last in list order among those showing the same 2-decimal score, with its
+   * exact score recomputed. Membership is decided by exact scores (ties only
+   * when bit-equal, then the smaller id), so 2 decimals alone cannot tell.
+   */
+  exact?: { mean: number; lastAtScore: Partial<Record<Direction, { id: number; mean: number }>> };
 }
 
 export type Direction = 'talent_to_job' | 'job_to_talent';
@@ -195,15 +204,32 @@ function cutoff(p: PairFacts, d: Direction): Reason {
   const job = `job posting ${p.job.id}`;
   const [subject, other, kth, otherKth] = d === 'talent_to_job' ? [talent, job, p.kth.talent, p.kth.job] : [job, talent, p.kth.job, p.kth.talent];
   const facts = { score: p.score, k, talent_kth_score: p.kth.talent, job_kth_score: p.kth.job };
-  if (kth !== null && p.score !== null && p.score <= kth) {
-    const tie = p.score === kth ? ' (a tie at 2 decimals: ties go to the smaller id)' : '';
+  const otherSide = `(${other}'s ${ordinal(k)}: ${otherKth === null ? 'its list is shorter than k' : score(otherKth)})`;
+  if (kth !== null && p.score !== null && p.score < kth) {
+    return { rule: 'below_cutoff', message: `below the cut-off: the pair scores ${score(p.score)}, the ${ordinal(k)} score of ${subject}'s list is ${score(kth)} ${otherSide}`, ...facts };
+  }
+  const last = p.exact?.lastAtScore[d];
+  if (kth !== null && p.score === kth && p.exact && last) {
+    const pairId = d === 'talent_to_job' ? p.job.id : p.talent.id;
+    const lastName = `${d === 'talent_to_job' ? 'job posting' : 'talent'} ${last.id}`;
+    const exact = (m: number) => ((m + 1) * 50).toFixed(8);
+    if (listBefore(last.mean, last.id, p.exact.mean, pairId)) {
+      const how = last.mean === p.exact.mean ? `the same exact score ${exact(last.mean)}, and ties go to the smaller id` : `its exact score ${exact(last.mean)} is above the pair's ${exact(p.exact.mean)}`;
+      return {
+        rule: 'below_cutoff',
+        message: `below the cut-off: the pair scores ${score(p.score)}, the same as the ${ordinal(k)} score of ${subject}'s list at 2 decimals; lists are decided by exact scores, and ${lastName}, listed, comes first: ${how} ${otherSide}`,
+        ...facts,
+        exact_score: exact(p.exact.mean),
+        listed_exact_score: exact(last.mean),
+      };
+    }
     return {
-      rule: 'below_cutoff',
-      message: `below the cut-off: the pair scores ${score(p.score)}, the ${ordinal(k)} score of ${subject}'s list is ${score(kth)}${tie} (${other}'s ${ordinal(k)}: ${otherKth === null ? 'its list is shorter than k' : score(otherKth)})`,
+      rule: 'unexplained',
+      message: `no rule explains the absence: the pair's exact score ${exact(p.exact.mean)} comes before listed ${lastName}'s ${exact(last.mean)}; if the next run does not list it either, report it`,
       ...facts,
     };
   }
-  const why = kth === null ? `${subject}'s list is shorter than ${k}, so every scoreable candidate should be in it` : `the pair scores ${score(p.score)}, above the ${ordinal(k)} score ${score(kth)} of ${subject}'s list`;
+  const why = kth === null ? `${subject}'s list is shorter than ${k}, so every scoreable candidate should be in it` : `the pair scores ${score(p.score)}, not below the ${ordinal(k)} score ${score(kth)} of ${subject}'s list`;
   return { rule: 'unexplained', message: `no rule explains the absence: ${why}; if the next run does not list it either, report it`, ...facts };
 }
 

@@ -10,7 +10,8 @@ import { holdPoint } from '../holdPoint.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { statementBudget } from '../store/writeEmbeddings.js';
 import { chooseWritePath, ResultWriter } from '../store/resultWriter.js';
-import { hasSucceeded, stopTransition, transition } from '../store/runLifecycle.js';
+import { hasSucceeded } from '../store/runLifecycle.js';
+import { recordStop } from './recordedRun.js';
 import { runBlocks, type FullRun } from '../store/runStore.js';
 import { pruneBookkeeping, shardLockPurpose } from './cleanupRuns.js';
 import { loadSnapshot, type RunSettings } from './createRun.js';
@@ -149,7 +150,7 @@ async function matchAttempt(opts: MatchRunOptions, ctx: CommandContext, mine: { 
   } catch (e) {
     const stopped = isStop(e, ctx.signal);
     if (run && !shared) {
-      await quietly(log, 'record the run as stopped', () => transition(db.pool, clock, run!.id, stopTransition(stopped), { error: (e as Error).message }));
+      await recordStop({ pool: db.pool, clock, log, signal: ctx.signal }, run.id, e);
     }
     if (stopped) {
       throw new InterruptedError(

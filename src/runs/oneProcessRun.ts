@@ -1,5 +1,6 @@
 import type { CommandContext } from '../context.js';
-import { failDeadRuns, hasSucceeded, isResumable, MATCH_KINDS, transition } from '../store/runLifecycle.js';
+import { hasSucceeded, isResumable, transition } from '../store/runLifecycle.js';
+import { markDeadRuns } from './recordedRun.js';
 import { latestResumable, runById, type FullRun } from '../store/runStore.js';
 import { assertSameSettings } from './assertSameSettings.js';
 import { abandonRun, findStaleRuns, orphanStaging } from './cleanupRuns.js';
@@ -13,8 +14,7 @@ import { STALE_SHARED_RUN_MS } from './staleSharedRunMs.js';
  */
 export async function oneProcessRun(ctx: CommandContext, s: RunSettings, resume: 'latest' | number | null, statementBytes: number): Promise<FullRun> {
   const { db, clock, log } = ctx;
-  const dead = await failDeadRuns(db.pool, clock, MATCH_KINDS);
-  if (dead.length) log.warn(`marked ${dead.length} run(s) whose process died as failed: ${dead.join(', ')}`);
+  await markDeadRuns({ pool: db.pool, clock, log, signal: ctx.signal }, 'full');
   let run = resume === 'latest' ? await latestResumable(db.pool) : resume === null ? null : await runById(db.pool, resume);
   if (run && !isResumable(run.status) && !hasSucceeded(run.status)) run = null;
   if (run) {

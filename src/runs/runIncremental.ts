@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { HeldLock } from '../db/advisoryLock.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
-import { insertRun, stopTransition, transition } from '../store/runLifecycle.js';
+import { recordedRun } from './recordedRun.js';
 import { assertPublishesForward } from './publishOrder.js';
 import { emptyRefusal } from './publishRun.js';
 import { hasRows } from '../store/resultTables.js';
@@ -23,7 +23,7 @@ import { matchRunById, writeParts, type IncrementalRunParams } from '../store/ru
 import { encodeSnapshot, type RunSnapshot } from '../engine/snapshotCodec.js';
 import { emptyLists, encodeLists, type SubjectLists } from '../engine/SubjectLists.js';
 import { applyChanges } from '../store/applyChanges.js';
-import { changeShare, diffSide } from '../engine/diffSnapshots.js';
+import { changeShare, diffSide, type SideDiff } from '../engine/diffSnapshots.js';
 import { repairLists } from '../engine/repairLists.js';
 import { engineFor, readAll, scoreTalents, subset, type PassContext } from './scorePasses.js';
 import { splitByRows } from './splitByRows.js';
@@ -83,7 +83,21 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
   if (![dt, dj].some((d) => d.added.length || d.changed.length || d.removed.length)) return { unchangedSince: state.runId };
 
   const params: IncrementalRunParams = { topK: s.topK, reserve: s.reserve, weights: s.weights, dims, eligibility: s.eligibility, fullRunId: state.baseRunId };
-  const runId = await insertRun(db.pool, p.clock, { kind: 'incremental', params: { ...params }, baseRunId: state.runId, snapshotAt: cur.readAt });
+  const recorder = { pool: db.pool, clock: p.clock, log, signal: p.signal };
+  return recordedRun(recorder, { kind: 'incremental', params: { ...params }, baseRunId: state.runId, snapshotAt: cur.readAt }, async (runId) => {
+    const r = await increment(p, runId, { t0, state, cur, dims, dt, dj });
+    return { value: r, end: { transition: 'succeed', counts: r.counts, timings: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, Math.round(v)])) } };
+  });
+}
+
+/** The increment's work, recorded as run `runId`: the passes, the repaired lists, the undo data and the apply. */
+async function increment(
+  p: IncrementalInput,
+  runId: number,
+  x: { t0: number; state: PublishedState; cur: RunSnapshot; dims: number[]; dt: SideDiff; dj: SideDiff },
+): Promise<{ runId: number; counts: IncrementalRunCounts; timings: Record<string, number> }> {
+  const { db, log, settings: s } = p;
+  const { t0, state, cur, dims, dt, dj } = x;
   const startedAt = p.clock.now().getTime();
   log.info(
     `incremental run ${runId} on top of run ${state.runId}: talents +${dt.added.length} ~${dt.changed.length} -${dt.removed.length}, ` +
@@ -195,11 +209,7 @@ export async function runIncremental(p: IncrementalInput): Promise<IncrementalRe
       lastFullRun: await lastFullRunCost(db, state.baseRunId),
       ...(c.engine ? { kernel: c.engine.kernel, pairsRescored: c.engine.rescored, exactFallbacks: c.engine.fallbacks } : {}),
     };
-    await transition(db.pool, p.clock, runId, 'succeed', { counts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) });
     return { runId, counts, timings };
-  } catch (e) {
-    await transition(db.pool, p.clock, runId, stopTransition(p.signal.aborted), { error: (e as Error).message }).catch(() => undefined);
-    throw e;
   } finally {
     for (const e of new Set(engines)) await e.close();
     for (const cache of [c.caches?.talent, c.caches?.job]) {

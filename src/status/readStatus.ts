@@ -5,7 +5,7 @@ import { FACETS } from '../facets.js';
 import { shardLockPurpose } from '../runs/cleanupRuns.js';
 import type { Eligibility } from '../engine/eligibility.js';
 import { readPublishedState } from '../store/resultTables.js';
-import { runBlocks, runById } from '../store/runStore.js';
+import { matchRunById, runBlocks } from '../store/runStore.js';
 import { readMigrationState } from '../migrate/migrator.js';
 import { runSkips, type RunSkips } from '../run/runSkips.js';
 import { lastSucceededBackfill } from '../store/lastBackfill.js';
@@ -124,7 +124,8 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
       weights: Object.fromEntries(FACETS.map((f, i) => [f, state.weights[i]])),
       rows: { talentToJob: n('talent_to_job'), jobToTalent: n('job_to_talent') },
     };
-    runRules = (await runById(pool, state.runId))?.params.eligibility ?? null;
+    // Full or incremental: an increment keeps the rules of the set it changes.
+    runRules = (await matchRunById(pool, state.runId))?.params.eligibility ?? null;
   }
 
   const lastRuns: StatusReport['lastRuns'] = { match: [], backfill: [] };

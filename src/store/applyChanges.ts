@@ -1,4 +1,4 @@
-import type { PoolConnection } from 'mysql2/promise';
+import { inTransaction, type PoolConnection } from './sql.js';
 import { deleteLists, writeLists } from './listStore.js';
 import { writePublishedState, LIVE, type PublishedState } from './resultTables.js';
 import { ResultWriter, type WritePath } from './resultWriter.js';
@@ -59,8 +59,7 @@ export async function applyChanges(
     t = now;
   };
   const undo: Record<string, RowUndo> = {};
-  await conn.beginTransaction();
-  try {
+  await inTransaction(conn, async () => {
     // A stop requested during the apply rolls it back whole (checked between statements and before the commit).
     for (const d of [c.t2j, c.j2t]) {
       o.signal?.throwIfAborted();
@@ -88,11 +87,7 @@ export async function applyChanges(
     await writePublishedState(conn, 'match_published', c.published);
     await o.beforeCommit?.();
     o.signal?.throwIfAborted();
-    await conn.commit();
-    lap('applyCommitMs');
-  } catch (e) {
-    await conn.rollback().catch(() => undefined);
-    throw e;
-  }
+  });
+  lap('applyCommitMs');
   return { counts, timings };
 }

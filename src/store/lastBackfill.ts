@@ -1,4 +1,4 @@
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import { row, type Queryable } from './sql.js';
 import type { Clock } from '../clock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { formatDuration } from '../formatDuration.js';
@@ -12,9 +12,8 @@ export interface FinishedBackfill {
 }
 
 /** The newest backfill run that succeeded: what the next run's skips are compared with. */
-export async function lastSucceededBackfill(q: Pool | PoolConnection): Promise<FinishedBackfill | null> {
-  const [rows] = await q.query("SELECT id, counts FROM match_runs WHERE kind = 'backfill' AND status IN (?) ORDER BY id DESC LIMIT 1", [SUCCEEDED]);
-  const r = (rows as { id: number; counts: unknown }[])[0];
+export async function lastSucceededBackfill(q: Queryable): Promise<FinishedBackfill | null> {
+  const r = await row<{ id: number; counts: unknown }>(q, "SELECT id, counts FROM match_runs WHERE kind = 'backfill' AND status IN (?) ORDER BY id DESC LIMIT 1", [SUCCEEDED]);
   return r ? { id: Number(r.id), counts: parseJson<BackfillRunCounts | null>(r.counts) ?? {} } : null;
 }
 
@@ -23,9 +22,8 @@ export async function lastSucceededBackfill(q: Pool | PoolConnection): Promise<F
  * finished within maxAgeMs, so a match never runs on vectors a failed (or
  * skipped) backfill left behind. Exit 31 otherwise, before anything is computed.
  */
-export async function assertFreshBackfill(q: Pool | PoolConnection, clock: Clock, maxAgeMs: number): Promise<void> {
-  const [rows] = await q.query("SELECT id, status, finished_at FROM match_runs WHERE kind = 'backfill' ORDER BY id DESC LIMIT 1");
-  const r = (rows as { id: number; status: RunStatus; finished_at: Date | null }[])[0];
+export async function assertFreshBackfill(q: Queryable, clock: Clock, maxAgeMs: number): Promise<void> {
+  const r = await row<{ id: number; status: RunStatus; finished_at: Date | null }>(q, "SELECT id, status, finished_at FROM match_runs WHERE kind = 'backfill' ORDER BY id DESC LIMIT 1");
   const stale = (why: string) =>
     new FitmatchError(`the embeddings are not fresh: ${why}; nothing was matched (run \`fitmatch backfill\` until it exits 0, then match again)`, ExitCode.STALE_VECTORS);
   if (!r) throw stale('no backfill has run on this database');

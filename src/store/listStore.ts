@@ -1,8 +1,8 @@
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import { exec, execPrepared, rows, type Queryable } from './sql.js';
 import { concatLists, decodeLists, emptyLists, encodeLists, pickSubjects, type SubjectLists } from '../engine/SubjectLists.js';
 
 export type ListDirection = 'talent_to_job' | 'job_to_talent';
-type Q = Pool | PoolConnection;
+type Q = Queryable;
 
 /**
  * Writes one row per subject (its exact list, encodeLists of that one subject)
@@ -14,7 +14,8 @@ export async function writeLists(q: Q, table: string, direction: ListDirection, 
   let bytes = 0;
   const flush = async () => {
     if (!rows.length) return;
-    await q.execute(
+    await execPrepared(
+      q,
       `INSERT INTO ${table} (direction, subject_id, entries) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}${replace ? ' ON DUPLICATE KEY UPDATE entries = VALUES(entries)' : ''}`,
       rows.flat(),
     );
@@ -34,8 +35,8 @@ export async function writeLists(q: Q, table: string, direction: ListDirection, 
 export async function readLists(q: Q, table: string, direction: ListDirection, subjects?: ArrayLike<number>): Promise<SubjectLists> {
   const parts: SubjectLists[] = [];
   const read = async (where: string, params: unknown[], limit = '') => {
-    const [rows] = await q.query({ sql: `SELECT entries FROM ${table} WHERE direction = ?${where} ORDER BY subject_id${limit}`, values: [direction, ...params], rowsAsArray: true });
-    for (const [blob] of rows as unknown as [Buffer][]) parts.push(decodeLists(blob));
+    const found = await rows<[Buffer]>(q, { sql: `SELECT entries FROM ${table} WHERE direction = ?${where} ORDER BY subject_id${limit}`, values: [direction, ...params], rowsAsArray: true });
+    for (const [blob] of found) parts.push(decodeLists(blob));
   };
   if (subjects === undefined) {
     // Keyset pages: a table of 100k lists is ~200 MB.
@@ -54,5 +55,5 @@ export async function readLists(q: Q, table: string, direction: ListDirection, s
 
 export async function deleteLists(q: Q, table: string, direction: ListDirection, subjects: ArrayLike<number>): Promise<void> {
   const ids = Array.from(subjects);
-  for (let i = 0; i < ids.length; i += 5000) await q.query(`DELETE FROM ${table} WHERE direction = ? AND subject_id IN (?)`, [direction, ids.slice(i, i + 5000)]);
+  for (let i = 0; i < ids.length; i += 5000) await exec(q, `DELETE FROM ${table} WHERE direction = ? AND subject_id IN (?)`, [direction, ids.slice(i, i + 5000)]);
 }

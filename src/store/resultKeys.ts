@@ -1,4 +1,4 @@
-import type { PoolConnection } from 'mysql2/promise';
+import { exec, rows, type PoolConnection } from './sql.js';
 import { FACET_COUNT } from '../facets.js';
 import { allocBatch, type ResultBatch } from '../engine/types.js';
 import type { ListDirection } from './listStore.js';
@@ -49,8 +49,7 @@ export async function readRowsByKey(conn: PoolConnection, direction: ListDirecti
   const out: StoredRow[] = [];
   for (let i = 0; i < talentIds.length; i += KEYS_PER_STATEMENT) {
     const to = Math.min(talentIds.length, i + KEYS_PER_STATEMENT);
-    const [rows] = await conn.query({ sql: `SELECT ${COLUMNS} FROM ${LIVE} r FORCE INDEX (PRIMARY) WHERE ${keyWhere(to - i)}`, values: keyParams(direction, talentIds, jobIds, i, to), rowsAsArray: true });
-    out.push(...toStored(rows as unknown[][]));
+    out.push(...toStored(await rows<unknown[]>(conn, { sql: `SELECT ${COLUMNS} FROM ${LIVE} r FORCE INDEX (PRIMARY) WHERE ${keyWhere(to - i)}`, values: keyParams(direction, talentIds, jobIds, i, to), rowsAsArray: true })));
   }
   return out;
 }
@@ -59,8 +58,7 @@ export async function readRowsByKey(conn: PoolConnection, direction: ListDirecti
 export async function readRowsOfSubjects(conn: PoolConnection, direction: ListDirection, subjects: number[]): Promise<StoredRow[]> {
   const out: StoredRow[] = [];
   for (let i = 0; i < subjects.length; i += 5000) {
-    const [rows] = await conn.query({ sql: `SELECT ${COLUMNS} FROM ${LIVE} r WHERE r.direction = ? AND r.${SUBJECT[direction]} IN (?)`, values: [direction, subjects.slice(i, i + 5000)], rowsAsArray: true });
-    out.push(...toStored(rows as unknown[][]));
+    out.push(...toStored(await rows<unknown[]>(conn, { sql: `SELECT ${COLUMNS} FROM ${LIVE} r WHERE r.direction = ? AND r.${SUBJECT[direction]} IN (?)`, values: [direction, subjects.slice(i, i + 5000)], rowsAsArray: true })));
   }
   return out;
 }
@@ -71,8 +69,7 @@ export async function deleteRowsByKey(conn: PoolConnection, direction: ListDirec
   let n = 0;
   for (let i = 0; i < talentIds.length; i += KEYS_PER_STATEMENT) {
     const to = Math.min(talentIds.length, i + KEYS_PER_STATEMENT);
-    const [res] = await conn.query(`DELETE r FROM ${LIVE} r FORCE INDEX (PRIMARY) WHERE ${keyWhere(to - i)}`, keyParams(direction, talentIds, jobIds, i, to));
-    n += (res as { affectedRows: number }).affectedRows;
+    n += (await exec(conn, `DELETE r FROM ${LIVE} r FORCE INDEX (PRIMARY) WHERE ${keyWhere(to - i)}`, keyParams(direction, talentIds, jobIds, i, to))).affectedRows;
   }
   return n;
 }
@@ -81,8 +78,7 @@ export async function deleteRowsByKey(conn: PoolConnection, direction: ListDirec
 export async function deleteRowsOfSubjects(conn: PoolConnection, direction: ListDirection, subjects: number[]): Promise<number> {
   let n = 0;
   for (let i = 0; i < subjects.length; i += 5000) {
-    const [res] = await conn.query(`DELETE FROM ${LIVE} WHERE direction = ? AND ${SUBJECT[direction]} IN (?)`, [direction, subjects.slice(i, i + 5000)]);
-    n += (res as { affectedRows: number }).affectedRows;
+    n += (await exec(conn, `DELETE FROM ${LIVE} WHERE direction = ? AND ${SUBJECT[direction]} IN (?)`, [direction, subjects.slice(i, i + 5000)])).affectedRows;
   }
   return n;
 }

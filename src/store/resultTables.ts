@@ -1,4 +1,4 @@
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import { exec, rows, row, tableExists, type Pool, type PoolConnection, type Queryable } from './sql.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { abortableSleep } from '../shutdown.js';
@@ -21,25 +21,22 @@ export const staging = (table: SetTable, runId: number): string => `${table}_r${
 export const PUBLISHER_TABLE = /^match_(results|lists|published)_(previous|retired|swap|r\d+)$/;
 
 /** Whether match_results (or `table`) holds any row, as the caller's transaction sees it. */
-export async function hasRows(q: Pool | PoolConnection, table: string = LIVE): Promise<boolean> {
-  const [rows] = await q.query(`SELECT 1 FROM ${table} LIMIT 1`);
-  return (rows as unknown[]).length > 0;
+export async function hasRows(q: Queryable, table: string = LIVE): Promise<boolean> {
+  return (await rows(q, `SELECT 1 FROM ${table} LIMIT 1`)).length > 0;
 }
 
-export async function tableExists(q: Pool | PoolConnection, name: string): Promise<boolean> {
-  const [rows] = await q.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [name]);
-  return (rows as unknown[]).length > 0;
-}
+export { tableExists };
 
 /** Secondary indexes of a table as "ADD [UNIQUE] INDEX name (cols)" clauses, from information_schema. */
-async function secondaryIndexes(q: Pool | PoolConnection, table: string): Promise<{ name: string; add: string }[]> {
-  const [rows] = await q.query(
+async function secondaryIndexes(q: Queryable, table: string): Promise<{ name: string; add: string }[]> {
+  const found = await rows<{ name: string; nu: number | string; col: string; dir: string | null }>(
+    q,
     `SELECT index_name AS name, non_unique AS nu, column_name AS col, collation AS dir FROM information_schema.statistics
       WHERE table_schema = DATABASE() AND table_name = ? AND index_name <> 'PRIMARY' ORDER BY index_name, seq_in_index`,
     [table],
   );
   const byName = new Map<string, { unique: boolean; cols: string[] }>();
-  for (const r of rows as { name: string; nu: number | string; col: string; dir: string | null }[]) {
+  for (const r of found) {
     const e = byName.get(r.name) ?? { unique: Number(r.nu) === 0, cols: [] };
     // 'D': a descending key part (contract v2's order index; MySQL 8, MariaDB >= 10.8).
     e.cols.push(`\`${r.col}\`${r.dir === 'D' ? ' DESC' : ''}`);
@@ -55,19 +52,19 @@ async function secondaryIndexes(q: Pool | PoolConnection, table: string): Promis
  * Idempotent: a retried or resumed run keeps what is already staged.
  */
 export async function createStaging(pool: Pool, runId: number): Promise<void> {
-  for (const t of SET_TABLES) await pool.query(`CREATE TABLE IF NOT EXISTS ${staging(t, runId)} LIKE ${t}`);
+  for (const t of SET_TABLES) await exec(pool, `CREATE TABLE IF NOT EXISTS ${staging(t, runId)} LIKE ${t}`);
   const indexes = await secondaryIndexes(pool, staging(LIVE, runId));
-  if (indexes.length) await pool.query(`ALTER TABLE ${staging(LIVE, runId)} ${indexes.map((i) => `DROP INDEX \`${i.name}\``).join(', ')}`);
+  if (indexes.length) await exec(pool, `ALTER TABLE ${staging(LIVE, runId)} ${indexes.map((i) => `DROP INDEX \`${i.name}\``).join(', ')}`);
 }
 
-export async function dropStaging(q: Pool | PoolConnection, runId: number): Promise<void> {
-  await q.query(`DROP TABLE IF EXISTS ${SET_TABLES.map((t) => staging(t, runId)).join(', ')}`);
+export async function dropStaging(q: Queryable, runId: number): Promise<void> {
+  await exec(q, `DROP TABLE IF EXISTS ${SET_TABLES.map((t) => staging(t, runId)).join(', ')}`);
 }
 
 /** Deletes a block's rows from staging: what a crashed attempt at that block may have left. */
 export async function clearStagedTalents(pool: Pool, runId: number, firstId: number, lastId: number): Promise<void> {
-  await pool.query(`DELETE FROM ${staging(LIVE, runId)} WHERE direction = 'talent_to_job' AND talent_user_id BETWEEN ? AND ?`, [firstId, lastId]);
-  await pool.query(`DELETE FROM ${staging('match_lists', runId)} WHERE direction = 'talent_to_job' AND subject_id BETWEEN ? AND ?`, [firstId, lastId]);
+  await exec(pool, `DELETE FROM ${staging(LIVE, runId)} WHERE direction = 'talent_to_job' AND talent_user_id BETWEEN ? AND ?`, [firstId, lastId]);
+  await exec(pool, `DELETE FROM ${staging('match_lists', runId)} WHERE direction = 'talent_to_job' AND subject_id BETWEEN ? AND ?`, [firstId, lastId]);
 }
 
 /**
@@ -90,9 +87,9 @@ export async function finishStaging(conn: PoolConnection, runId: number, talentI
 }
 
 async function addIndexesAndKeys(conn: PoolConnection, table: string, runId: number, indexes: { add: string }[]): Promise<void> {
-  await conn.query('SET SESSION foreign_key_checks = 0');
+  await exec(conn, 'SET SESSION foreign_key_checks = 0');
   try {
-    await conn.query(
+    await exec(conn, 
       `ALTER TABLE ${table} ${[
         ...indexes.map((i) => i.add),
         `ADD CONSTRAINT fk_mr_talent_r${runId} FOREIGN KEY (talent_user_id) REFERENCES users (id) ON DELETE CASCADE`,
@@ -100,7 +97,7 @@ async function addIndexesAndKeys(conn: PoolConnection, table: string, runId: num
       ].join(', ')}`,
     );
   } finally {
-    await conn.query('SET SESSION foreign_key_checks = 1');
+    await exec(conn, 'SET SESSION foreign_key_checks = 1');
   }
 }
 
@@ -108,13 +105,12 @@ async function deleteVanished(conn: PoolConnection, table: string, runId: number
   let deleted = 0;
   for (let i = 0; i < ids.length; i += 10_000) {
     const chunk = Array.from(ids.subarray(i, i + 10_000));
-    const [rows] = await conn.query(`SELECT id FROM ${parent} WHERE id IN (?)`, [chunk]);
-    if ((rows as unknown[]).length === chunk.length) continue;
-    const present = new Set((rows as { id: number }[]).map((r) => Number(r.id)));
+    const found = await rows<{ id: number }>(conn, `SELECT id FROM ${parent} WHERE id IN (?)`, [chunk]);
+    if (found.length === chunk.length) continue;
+    const present = new Set(found.map((r) => Number(r.id)));
     const gone = chunk.filter((id) => !present.has(id));
-    const [res] = await conn.query(`DELETE FROM ${table} WHERE ${column} IN (?)`, [gone]);
-    deleted += (res as { affectedRows: number }).affectedRows;
-    await conn.query(`DELETE FROM ${staging('match_lists', runId)} WHERE direction = ? AND subject_id IN (?)`, [direction, gone]);
+    deleted += (await exec(conn, `DELETE FROM ${table} WHERE ${column} IN (?)`, [gone])).affectedRows;
+    await exec(conn, `DELETE FROM ${staging('match_lists', runId)} WHERE direction = ? AND subject_id IN (?)`, [direction, gone]);
   }
   return deleted;
 }
@@ -132,9 +128,9 @@ export interface PublishedState {
 const WEIGHT_COLUMNS = 'weight_roles, weight_skills, weight_growth, weight_career, weight_vision, weight_culture';
 
 /** Replaces the one row of `table` (match_published or a staged copy of it); published_at is now unless given (a rollback restores it). */
-export async function writePublishedState(q: Pool | PoolConnection, table: string, s: PublishedState & { publishedAt?: Date }): Promise<void> {
-  await q.query(`DELETE FROM ${table}`);
-  await q.query(`INSERT INTO ${table} (id, run_id, base_run_id, published_at, top_k, reserve, ${WEIGHT_COLUMNS}) VALUES (1, ?, ?, COALESCE(?, CURRENT_TIMESTAMP(3)), ?, ?, ?, ?, ?, ?, ?, ?)`, [
+export async function writePublishedState(q: Queryable, table: string, s: PublishedState & { publishedAt?: Date }): Promise<void> {
+  await exec(q, `DELETE FROM ${table}`);
+  await exec(q, `INSERT INTO ${table} (id, run_id, base_run_id, published_at, top_k, reserve, ${WEIGHT_COLUMNS}) VALUES (1, ?, ?, COALESCE(?, CURRENT_TIMESTAMP(3)), ?, ?, ?, ?, ?, ?, ?, ?)`, [
     s.runId,
     s.baseRunId,
     s.publishedAt ?? null,
@@ -144,14 +140,13 @@ export async function writePublishedState(q: Pool | PoolConnection, table: strin
   ]);
 }
 
-export async function readPublishedState(q: Pool | PoolConnection, table = 'match_published'): Promise<(PublishedState & { publishedAt: Date }) | null> {
-  const [rows] = await q.query(`SELECT run_id, base_run_id, published_at, top_k, reserve, ${WEIGHT_COLUMNS} FROM ${table} WHERE id = 1`);
-  const r = (rows as Record<string, unknown>[])[0];
+export async function readPublishedState(q: Queryable, table = 'match_published'): Promise<(PublishedState & { publishedAt: Date }) | null> {
+  const r = await row<Record<string, unknown> & { published_at: Date }>(q, `SELECT run_id, base_run_id, published_at, top_k, reserve, ${WEIGHT_COLUMNS} FROM ${table} WHERE id = 1`);
   if (!r) return null;
   return {
     runId: Number(r.run_id),
     baseRunId: Number(r.base_run_id),
-    publishedAt: r.published_at as Date,
+    publishedAt: r.published_at,
     topK: Number(r.top_k),
     reserve: Number(r.reserve),
     weights: WEIGHT_COLUMNS.split(', ').map((c) => Number(r[c])),
@@ -173,12 +168,12 @@ export interface RenameOptions {
  * waiting behind it would stall every new reader. Retries with backoff.
  */
 async function renameAtomically(conn: PoolConnection, renames: [string, string][], what: string, o: RenameOptions): Promise<void> {
-  await conn.query('SET SESSION lock_wait_timeout = ?', [o.lockWaitSeconds]);
+  await exec(conn, 'SET SESSION lock_wait_timeout = ?', [o.lockWaitSeconds]);
   const sql = `RENAME TABLE ${renames.map(([a, b]) => `${a} TO ${b}`).join(', ')}`;
   for (let attempt = 1; ; attempt++) {
     o.signal.throwIfAborted();
     try {
-      await conn.query(sql);
+      await exec(conn, sql);
       return;
     } catch (e) {
       if ((e as { code?: string }).code !== 'ER_LOCK_WAIT_TIMEOUT') throw e;
@@ -211,11 +206,11 @@ export async function publishStaging(conn: PoolConnection, runId: number, o: Ren
     }
     renames.push([t, `${t}_previous`], [staging(t, runId), t]);
   }
-  await conn.query(`DROP TABLE IF EXISTS ${SET_TABLES.map((t) => `${t}_retired`).join(', ')}`);
+  await exec(conn, `DROP TABLE IF EXISTS ${SET_TABLES.map((t) => `${t}_retired`).join(', ')}`);
   await renameAtomically(conn, renames, 'publish', o);
   if (!retired.length) return;
   try {
-    await conn.query(`DROP TABLE IF EXISTS ${retired.join(', ')}`);
+    await exec(conn, `DROP TABLE IF EXISTS ${retired.join(', ')}`);
   } catch (e) {
     // Published already; a reader still holding a retired table only delays its cleanup to the next run.
     o.log.warn(`published, but could not drop ${retired.join(', ')} yet (${(e as Error).message}); the next run drops them`);
@@ -228,10 +223,10 @@ export async function publishStaging(conn: PoolConnection, runId: number, o: Ren
  * restored set says "unknown" rather than describing the other run.
  */
 export async function swapWithPrevious(conn: PoolConnection, o: RenameOptions): Promise<void> {
-  await conn.query(`DROP TABLE IF EXISTS ${SET_TABLES.map((t) => `${t}_swap`).join(', ')}`);
+  await exec(conn, `DROP TABLE IF EXISTS ${SET_TABLES.map((t) => `${t}_swap`).join(', ')}`);
   const renames: [string, string][] = [];
   for (const t of SET_TABLES) {
-    if (!(await tableExists(conn, `${t}_previous`))) await conn.query(`CREATE TABLE ${t}_previous LIKE ${t}`);
+    if (!(await tableExists(conn, `${t}_previous`))) await exec(conn, `CREATE TABLE ${t}_previous LIKE ${t}`);
     renames.push([t, `${t}_swap`], [`${t}_previous`, t], [`${t}_swap`, `${t}_previous`]);
   }
   await renameAtomically(conn, renames, 'rollback', o);

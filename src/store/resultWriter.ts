@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import { exec, row, type Pool, type PoolConnection } from './sql.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { RESULT_COLUMNS, toInsertValues, toTsv } from '../engine/resultRows.js';
 import type { ResultBatch } from '../engine/types.js';
@@ -17,8 +17,7 @@ const INSERT_ROW_BYTES = 160;
  * with local_infile OFF; MariaDB ON) and multi-row INSERT otherwise.
  */
 export async function chooseWritePath(pool: Pool, mode: WriteMode): Promise<{ path: WritePath; maxAllowedPacket: number; localInfile: boolean }> {
-  const [rows] = await pool.query('SELECT @@local_infile AS li, @@max_allowed_packet AS map');
-  const { li, map } = (rows as { li: number | string; map: number | string }[])[0];
+  const { li, map } = (await row<{ li: number | string; map: number | string }>(pool, 'SELECT @@local_infile AS li, @@max_allowed_packet AS map'))!;
   const localInfile = Number(li) === 1;
   if (mode === 'load-data' && !localInfile) {
     throw new FitmatchError('--write-mode load-data: the server has local_infile=OFF (SET GLOBAL local_infile=1, or use --write-mode auto)', ExitCode.USAGE);
@@ -71,15 +70,14 @@ export class ResultWriter {
 
   private async send(payload: Buffer | string, rows: number, direction: ResultBatch['direction']): Promise<void> {
     const t0 = performance.now();
-    const [res] =
+    const { affectedRows: affected } =
       typeof payload === 'string'
-        ? await this.pool.query(`INSERT INTO ${this.table} (${RESULT_COLUMNS}) VALUES ${payload}`)
-        : await this.pool.query({
+        ? await exec(this.pool, `INSERT INTO ${this.table} (${RESULT_COLUMNS}) VALUES ${payload}`)
+        : await exec(this.pool, {
             sql: `LOAD DATA LOCAL INFILE 'match_results.tsv' INTO TABLE ${this.table} CHARACTER SET latin1 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${RESULT_COLUMNS})`,
             infileStreamFactory: () => Readable.from([payload]),
           });
     // LOCAL turns errors (duplicates, bad values) into warnings: a short count is a failure, not a skip.
-    const affected = (res as { affectedRows: number }).affectedRows;
     if (affected !== rows) {
       throw new FitmatchError(`writing ${this.table}: sent ${rows} rows, the server stored ${affected}`, ExitCode.FAILED);
     }

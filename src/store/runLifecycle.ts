@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
-import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { Clock } from '../clock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { redact } from '../redact.js';
 import { matchRuns } from '../schema/matchRuns.js';
 import type { RunCounts } from './runCounts.js';
+import { exec, row, rows, type Queryable as Q } from './sql.js';
 
 /**
  * The one writer of match_runs.status (docs/operations.md "Run lifecycle").
@@ -81,8 +81,6 @@ export const isRolledBack = (s: RunStatus): boolean => s === S.rolled_back;
 /** The status a stopped run records: interrupted by a signal, failed otherwise. */
 export const stopTransition = (bySignal: boolean): Transition => (bySignal ? 'interrupt' : 'fail');
 
-type Q = Pool | PoolConnection;
-
 export interface NewRun {
   kind: RunKind;
   params: Record<string, unknown>;
@@ -98,11 +96,12 @@ export interface NewRun {
  * Everything stored passes through redact(): an error message can quote anything.
  */
 export async function insertRun(q: Q, clock: Clock, r: NewRun): Promise<number> {
-  const [res] = await q.query(
+  const res = await exec(
+    q,
     'INSERT INTO match_runs (kind, status, params, host, pid, started_at, run_key, shards, base_run_id, snapshot_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     [r.kind, INITIAL[r.kind], redact(JSON.stringify(r.params)), hostname().slice(0, 255), process.pid, clock.now(), r.runKey ?? null, r.shards ?? null, r.baseRunId ?? null, r.snapshotAt ?? null],
   );
-  return (res as { insertId: number }).insertId;
+  return res.insertId;
 }
 
 export interface TransitionData {
@@ -127,10 +126,9 @@ export async function transition(q: Q, clock: Clock, id: number, t: Transition, 
   // An abandoned run keeps the time it stopped, if it had one.
   if (spec.finishes) set.push(spec.to === S.abandoned ? 'finished_at = COALESCE(finished_at, ?)' : 'finished_at = ?'), values.push(clock.now());
   if (t === 'resume') set.push('finished_at = NULL');
-  const [res] = await q.query(`UPDATE match_runs SET ${set.join(', ')} WHERE id = ? AND status IN (?)`, [...values, id, spec.from]);
-  if ((res as { affectedRows: number }).affectedRows === 1) return;
-  const [rows] = await q.query('SELECT status FROM match_runs WHERE id = ?', [id]);
-  const actual = ((rows as { status: RunStatus }[])[0]?.status as RunStatus | undefined) ?? null;
+  const res = await exec(q, `UPDATE match_runs SET ${set.join(', ')} WHERE id = ? AND status IN (?)`, [...values, id, spec.from]);
+  if (res.affectedRows === 1) return;
+  const actual = (await row<{ status: RunStatus }>(q, 'SELECT status FROM match_runs WHERE id = ?', [id]))?.status ?? null;
   // Without CLIENT_FOUND_ROWS an UPDATE that changes nothing reports 0 rows: already there is fine.
   if (actual === spec.to && (spec.from as readonly RunStatus[]).includes(actual)) return;
   throw new RunStateError(id, t, actual);
@@ -143,8 +141,7 @@ export async function transition(q: Q, clock: Clock, id: number, t: Transition, 
  * process's: they stay resumable and are left to `fitmatch cleanup`.
  */
 export async function failDeadRuns(q: Q, clock: Clock, kinds: readonly RunKind[]): Promise<number[]> {
-  const [rows] = await q.query('SELECT id FROM match_runs WHERE kind IN (?) AND status IN (?) AND run_key IS NULL', [kinds, ACTIVE]);
-  const ids = (rows as { id: number }[]).map((r) => Number(r.id));
+  const ids = (await rows<{ id: number }>(q, 'SELECT id FROM match_runs WHERE kind IN (?) AND status IN (?) AND run_key IS NULL', [kinds, ACTIVE])).map((r) => Number(r.id));
   const failed: number[] = [];
   for (const id of ids) {
     try {

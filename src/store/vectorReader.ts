@@ -1,4 +1,4 @@
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import { rows, type Pool, type Queryable } from './sql.js';
 import { FACETS, FACET_COUNT } from '../facets.js';
 import { parseDims, unpackVectors } from '../vectors/packedVectors.js';
 import { chooseFacetDims, fillRow, type BlobSkips } from '../engine/embeddingBlock.js';
@@ -83,10 +83,10 @@ export class VectorReader {
       ids = missing;
       if (!ids.length) return;
     }
-    const [result] = await this.pool.query({ sql: `SELECT ${key}, facet_dims, vectors_hash, vectors FROM ${table} WHERE ${key} IN (?) ORDER BY ${key}`, values: [ids], rowsAsArray: true });
+    const result = await rows<Row>(this.pool, { sql: `SELECT ${key}, facet_dims, vectors_hash, vectors FROM ${table} WHERE ${key} IN (?) ORDER BY ${key}`, values: [ids], rowsAsArray: true });
     let i = from;
     const toCache: { id: number; hashHex: string; dims: string; blob: Buffer }[] = [];
-    for (const r of result as unknown as Row[]) {
+    for (const r of result) {
       const id = Number(r[0]);
       while (i < to && snap.ids[i] < id) i++; // deleted since the snapshot
       if (i >= to || snap.ids[i] !== id) continue;
@@ -141,11 +141,10 @@ export function facetBlobs(dimsText: string, blob: Buffer): (Uint8Array | null)[
  * whose facet has another length are skipped for that facet (and counted) while
  * reading. facet_dims lives in the row itself, so this never touches a blob.
  */
-export async function detectFacetDims(q: Pool | PoolConnection): Promise<number[]> {
+export async function detectFacetDims(q: Queryable): Promise<number[]> {
   const lengths = FACETS.map(() => new Map<number, number>());
   for (const table of ['talent_embeddings', 'job_embeddings']) {
-    const [rows] = await q.query(`SELECT facet_dims AS dims, COUNT(*) AS n FROM ${table} GROUP BY facet_dims`);
-    for (const { dims, n } of rows as { dims: string; n: number }[]) {
+    for (const { dims, n } of await rows<{ dims: string; n: number }>(q, `SELECT facet_dims AS dims, COUNT(*) AS n FROM ${table} GROUP BY facet_dims`)) {
       const parsed = parseDims(dims);
       parsed?.forEach((d, f) => d > 0 && lengths[f].set(d * 4, (lengths[f].get(d * 4) ?? 0) + Number(n)));
     }

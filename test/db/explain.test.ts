@@ -184,3 +184,38 @@ describe('fitmatch explain before anything is published', () => {
     expect(JSON.parse(out)).toMatchObject({ weights: { roles: 0, skills: 1 }, overall: { score_100: null }, facets: { roles: { score_100: 100 } } });
   });
 });
+
+describe('fitmatch explain on a ladder of near-ties (issue 22)', () => {
+  // 240 postings 0.9e-6 apart in cosine (4.5e-5 in score_100), the higher scores
+  // on the larger ids: 80.00 … 80.01. Chained into one tie group ordered by id,
+  // the 32 lowest (all 80.00) were listed; by exact score the 32 highest are.
+  let t: TestDatabase;
+  const rungs = 240;
+  const topK = 32;
+  beforeAll(async () => {
+    t = await createTestDatabase('explain_ladder');
+    const c = await seedCompany(t, 900);
+    await seedTalent(t, { id: 1, vecs: [[1, 0, 0, 0]] });
+    for (let i = 0; i < rungs; i++) {
+      const cos = 0.6 + 0.9e-6 * i;
+      await seedJob(t, { id: 101 + i, companyId: c, vecs: [[cos, Math.sqrt(1 - cos * cos), 0, 0]] });
+    }
+    await match({}, matchCtx(t, { topK: String(topK) }, CRON_AT));
+  });
+  afterAll(async () => t?.drop());
+
+  it('lists the 32 highest rungs, all 80.01, none of the 80.00 ones', async () => {
+    const listed = (await publishedRows(t)).filter((r) => r.direction === 'talent_to_job' && r.talent === 1);
+    expect(listed.map((r) => r.job).sort((a, b) => a - b)).toEqual(Array.from({ length: topK }, (_, i) => 101 + rungs - topK + i));
+    expect(new Set(listed.map((r) => r.total))).toEqual(new Set([80.01]));
+  });
+
+  it('explains a left-out 80.01 by exact scores, and a left-out 80.00 by the cut-off', async () => {
+    const sameCent = await explainJson(t, { talentId: 1, jobId: 101 + 150 });
+    expect(sameCent.published.talent_to_job).toBeNull();
+    expect(sameCent.absent_because!.talent_to_job).toMatchObject({ rule: 'below_cutoff', score: 80.01, talent_kth_score: 80.01 });
+    expect(sameCent.absent_because!.talent_to_job!.message).toContain('lists are decided by exact scores');
+    const lower = await explainJson(t, { talentId: 1, jobId: 101 });
+    expect(lower.absent_because!.talent_to_job).toMatchObject({ rule: 'below_cutoff', score: 80, talent_kth_score: 80.01 });
+  });
+});

@@ -43,15 +43,17 @@ export async function publishedRows(t: TestDatabase, table = 'match_results'): P
 export const TOLERANCE = 0.005 + 1e-4;
 
 /**
- * Scores this close are the same score stored twice in float32 (e.g. [0,3,0,4] and
- * [1,2,2,4] against [0,0,0,1] both give 0.8, apart from float32 rounding of the
- * normalised vectors): a tie, broken by the smaller id.
+ * This reference scores the raw seeded vectors, the product the stored float32
+ * unit vectors, so the two can order candidates whose scores differ by float32
+ * rounding alone (e.g. [0,3,0,4] and [1,2,2,4] against [0,0,0,1] both give 0.8)
+ * differently at the cut: the reference's blind spot, not a product tie rule
+ * (the product orders by its exact score: test/unit/engine/nearTies.test.ts).
  */
-export const TIE_EPSILON = 1e-6;
+export const REFERENCE_NOISE = 1e-6;
 
 /**
  * Every published row of one direction against the reference: same subjects,
- * the same candidates (or a candidate tied within TIE_EPSILON with the expected
+ * the same candidates (or a candidate within REFERENCE_NOISE of the expected
  * one, at the top-k cut), scores within TOLERANCE, NULL facets equal. Contract v2
  * stores no rank: which rows are published is what is compared.
  * `all` is the reference without the top-k cut, to look up tied candidates.
@@ -71,7 +73,7 @@ export function diffDirection(published: PublishedRow[], ref: RefRow[], directio
     const where = `${direction} subject ${e.subject} candidate ${e.candidate} (reference rank ${e.rank})`;
     const p = pub.get(`${e.subject}>${e.candidate}`);
     if (!p) {
-      const tied = extra.some((x) => subjectOf(x) === e.subject && Math.abs((scoreOf.get(`${e.subject}>${candidateOf(x)}`) ?? Infinity) - e.total) <= TIE_EPSILON);
+      const tied = extra.some((x) => subjectOf(x) === e.subject && Math.abs((scoreOf.get(`${e.subject}>${candidateOf(x)}`) ?? Infinity) - e.total) <= REFERENCE_NOISE);
       if (!tied) problems.push(`${where}: missing`);
       continue;
     }

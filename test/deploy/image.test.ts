@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { ICronJob, IJob } from 'kubernetes-models/batch/v1';
+import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IPodSpec } from 'kubernetes-models/v1';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
 
@@ -41,8 +42,13 @@ function podSpecs(): { file: string; spec: IPodSpec; image: string }[] {
     .filter((f) => f.endsWith('.yaml'))
     .flatMap((file) =>
       parseAllDocuments(readFileSync(join(dir, file), 'utf8'), { version: '1.1' }).flatMap((d) => {
-        const o = d.toJS() as { kind: string } & (ICronJob | IJob);
-        const spec = o.kind === 'CronJob' ? (o as ICronJob).spec!.jobTemplate.spec!.template.spec : o.kind === 'Job' ? (o as IJob).spec!.template.spec : undefined;
+        const o = d.toJS() as { kind: string } & (ICronJob | IJob | IDeployment);
+        const spec =
+          o.kind === 'CronJob'
+            ? (o as ICronJob).spec!.jobTemplate.spec!.template.spec
+            : o.kind === 'Job' || o.kind === 'Deployment'
+              ? (o as IJob | IDeployment).spec!.template.spec
+              : undefined;
         return spec ? spec.containers.map((c) => ({ file, spec, image: c.image! })) : [];
       }),
     );

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { CronJob, Job, type ICronJob, type IJob } from 'kubernetes-models/batch/v1';
 import { Secret, type IContainer, type ISecret } from 'kubernetes-models/v1';
+import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
 import { parseBytes } from '../../src/config.js';
 import { ExitCode } from '../../src/errors.js';
 
@@ -32,6 +33,7 @@ const DOCS = FILES.flatMap(loadFile);
 const MODELS: Record<string, { prototype: { validate(): void } }> = {
   'batch/v1 CronJob': CronJob,
   'batch/v1 Job': Job,
+  'apps/v1 Deployment': Deployment,
   'v1 Secret': Secret,
 };
 
@@ -100,7 +102,7 @@ const dailyAt = (schedule: string): number => {
 
 describe('deploy/kubernetes manifests validate against the Kubernetes schema', () => {
   it('finds the manifest files', () => {
-    expect(FILES).toEqual(['incremental.yaml', 'migrate-job.yaml', 'secret.example.yaml', 'sharded.yaml', 'single.yaml', 'status.yaml']);
+    expect(FILES).toEqual(['incremental.yaml', 'migrate-job.yaml', 'secret.example.yaml', 'sharded.yaml', 'single.yaml', 'status.yaml', 'watch.yaml']);
   });
 
   it.each(DOCS.map((d) => [`${d.file}[${d.index}] ${d.obj.kind} ${d.obj.metadata?.name ?? d.obj.metadata?.generateName}`, d]))(
@@ -120,6 +122,7 @@ describe('deploy/kubernetes manifests validate against the Kubernetes schema', (
       'sharded.yaml: CronJob fitmatch-match',
       'single.yaml: CronJob fitmatch-run',
       'status.yaml: CronJob fitmatch-status',
+      'watch.yaml: Deployment fitmatch-watch',
     ]);
   });
 });
@@ -254,10 +257,12 @@ describe('all manifests', () => {
       const pod =
         d.obj.kind === 'CronJob'
           ? (d.obj as ICronJob).spec!.jobTemplate.spec!.template.spec
-          : (d.obj as IJob).spec?.template.spec;
+          : d.obj.kind === 'Deployment'
+            ? (d.obj as IDeployment).spec?.template.spec
+            : (d.obj as IJob).spec?.template.spec;
       return pod?.containers.map((c) => c.image) ?? [];
     });
-    expect(images.length).toBe(6);
+    expect(images.length).toBe(7);
     expect(new Set(images)).toEqual(new Set([`registry.example.com/fitmatch:${VERSION}`]));
   });
 
@@ -319,5 +324,35 @@ describe('chaining, retries and the other jobs', () => {
     const broken = clone(cronJob('fitmatch-match'));
     (broken.spec!.jobTemplate.spec!.podFailurePolicy!.rules[1] as unknown as Record<string, unknown>).action = 'FailIndexes';
     expect(() => validateStrict(broken)).toThrow(/action must be equal to one of the allowed values/);
+  });
+});
+
+describe('the watch Deployment', () => {
+  const d = byName('fitmatch-watch') as IDeployment;
+  const pod = d.spec!.template.spec!;
+  const c = pod.containers[0];
+
+  it('is one replica of `fitmatch watch`, replaced by stopping the old pod first', () => {
+    expect(pod.containers).toHaveLength(1);
+    expect(d.spec!.replicas).toBe(1);
+    expect(d.spec!.strategy?.type).toBe('Recreate');
+    expect(c.args?.[0]).toBe('watch');
+    expect(d.spec!.selector.matchLabels).toEqual(d.spec!.template.metadata!.labels);
+  });
+
+  it('reads the same secret, fits --memory and --threads, and gives SIGTERM time to end a pass', () => {
+    expect(envVar(c, 'DATABASE_URL').valueFrom?.secretKeyRef).toEqual({ name: 'fitmatch-db', key: 'DATABASE_URL' });
+    const budget = parseBytes(envVar(c, 'FITMATCH_MEMORY').value!);
+    expect(quantity(c.resources!.limits!.memory!)).toBeGreaterThanOrEqual(budget * 1.2);
+    expect(Number(envVar(c, 'FITMATCH_THREADS').value)).toBeLessThanOrEqual(quantity(c.resources!.limits!.cpu!));
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(60);
+  });
+
+  it('writes its metrics file and vector cache to mounted volumes (the root filesystem is read-only)', () => {
+    expect(c.securityContext?.readOnlyRootFilesystem).toBe(true);
+    const mounts = (c.volumeMounts ?? []).map((m) => m.mountPath);
+    const metrics = c.args![c.args!.indexOf('--metrics-file') + 1];
+    expect(mounts.some((m) => metrics.startsWith(m + '/'))).toBe(true);
+    expect(mounts).toContain(envVar(c, 'FITMATCH_VECTOR_CACHE').value);
   });
 });

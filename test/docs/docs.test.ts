@@ -33,7 +33,7 @@ const files = docFiles(ROOT);
 
 describe('the help tree the docs are checked against', () => {
   it('has every command and their flags', () => {
-    expect([...program.commands.keys()].sort()).toEqual(['backfill', 'cleanup', 'explain', 'help', 'match', 'migrate', 'publish', 'rollback', 'run', 'seed', 'status']);
+    expect([...program.commands.keys()].sort()).toEqual(['backfill', 'cleanup', 'explain', 'help', 'match', 'migrate', 'publish', 'rollback', 'run', 'seed', 'status', 'watch']);
     expect([...program.commands.get('migrate')!.commands.keys()]).toEqual(['status']);
     expect(program.commands.get('match')!.flags.get('--top-k')).toBe(true);
     expect(program.commands.get('match')!.flags.get('--no-publish')).toBe(false);

@@ -20,7 +20,8 @@ export interface FitmatchProcess {
   /** Resolves with the exit code, or the name of the signal that killed it ('SIGKILL'). */
   exit: Promise<number | string>;
   /** Resolves once stderr matches; rejects if the process exits first or after timeoutMs. */
-  waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
+  /** A RegExp, or any { test(stderr) } (a predicate over the log so far). */
+  waitFor(pattern: string | { test(stderr: string): boolean }, timeoutMs?: number): Promise<void>;
 }
 
 const live = new Set<ChildProcess>();
@@ -55,7 +56,7 @@ export function spawnFitmatch(args: string[], opts: FitmatchOptions = {}): Fitma
       resolve(code ?? signal ?? 'unknown');
     }),
   );
-  const matches = (p: string | RegExp) => (typeof p === 'string' ? err.includes(p) : p.test(err));
+  const matches = (p: string | { test(stderr: string): boolean }) => (typeof p === 'string' ? err.includes(p) : p.test(err));
   return {
     child,
     stdout: () => out,

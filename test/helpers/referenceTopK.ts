@@ -1,5 +1,5 @@
 import { FACET_COUNT } from '../../src/facets.js';
-import { facetCents, TIE_EPSILON } from '../../src/engine/listRows.js';
+import { facetCents } from '../../src/engine/listRows.js';
 import { scorePair } from '../../src/engine/scorePair.js';
 import type { EmbeddingBlock, ResultBatch } from '../../src/engine/types.js';
 
@@ -21,8 +21,8 @@ function blockRows(blocks: readonly EmbeddingBlock[]) {
 
 /**
  * Brute-force float64 top-k in both directions, for tests: every pair scored by
- * scorePair, sorted by (mean desc, id asc) with means within TIE_EPSILON chained
- * into one tie group ordered by id.
+ * scorePair (the exact score), sorted by (mean desc, id asc): ties only where the
+ * exact scores are bit-equal, never within a tolerance.
  */
 export function referenceTopK(
   talents: readonly EmbeddingBlock[],
@@ -46,21 +46,13 @@ export function referenceTopK(
   return { t2j: toBatch('talent_to_job', byTalent, topK), j2t: toBatch('job_to_talent', byJob, topK) };
 }
 
-export function orderWithTies<T extends { mean: number; candidate: number }>(rows: T[], eps = TIE_EPSILON): T[] {
-  rows.sort((a, b) => b.mean - a.mean || a.candidate - b.candidate);
-  const out: T[] = [];
-  let start = 0;
-  for (let i = 1; i <= rows.length; i++) {
-    if (i < rows.length && rows[i - 1].mean - rows[i].mean <= eps) continue;
-    out.push(...rows.slice(start, i).sort((a, b) => a.candidate - b.candidate));
-    start = i;
-  }
-  return out;
+export function inListOrder<T extends { mean: number; candidate: number }>(rows: T[]): T[] {
+  return rows.sort((a, b) => b.mean - a.mean || a.candidate - b.candidate);
 }
 
 function toBatch(direction: ResultBatch['direction'], groups: Map<number, Row[]>, topK: number): RefBatch {
   const rows: Row[] = [];
-  for (const [, list] of [...groups].sort((a, b) => a[0] - b[0])) rows.push(...orderWithTies(list).slice(0, topK));
+  for (const [, list] of [...groups].sort((a, b) => a[0] - b[0])) rows.push(...inListOrder(list).slice(0, topK));
   const F = FACET_COUNT;
   const out: RefBatch = {
     direction,

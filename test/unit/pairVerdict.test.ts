@@ -108,8 +108,20 @@ describe('pair verdict', () => {
     expect(v.job_to_talent?.message).toBe("below the cut-off: the pair scores 64.00, the 2nd score of job posting 11's list is 65.00 (talent 1's 2nd: 62.00)");
   });
 
-  it('a tie at the k-th score is below the cut-off; a full list with a better score or a short list is unexplained', () => {
-    expect(pairVerdict(pair({ score: 70 })).talent_to_job?.message).toContain('a tie at 2 decimals');
+  it('the same 2-decimal score as the k-th is decided by exact scores (ties only when bit-equal, then the smaller id)', () => {
+    const at70 = (listed: { id: number; mean: number }, mean: number) => pairVerdict(pair({ score: 70, exact: { mean, lastAtScore: { talent_to_job: listed } } })).talent_to_job;
+    const below = at70({ id: 12, mean: 0.40003 }, 0.40001);
+    expect(below).toMatchObject({ rule: 'below_cutoff', exact_score: '70.00050000', listed_exact_score: '70.00150000' });
+    expect(below?.message).toContain('lists are decided by exact scores, and job posting 12, listed, comes first');
+    // The pair is job posting 11.
+    expect(at70({ id: 10, mean: 0.4 }, 0.4)?.message).toContain('ties go to the smaller id');
+    expect(at70({ id: 12, mean: 0.4 }, 0.4)?.rule).toBe('unexplained');
+    expect(at70({ id: 12, mean: 0.40001 }, 0.40003)?.rule).toBe('unexplained');
+    // Without exact scores (the pair has no listed peer at its 2-decimal score) 2 decimals cannot tell.
+    expect(pairVerdict(pair({ score: 70 })).talent_to_job?.rule).toBe('unexplained');
+  });
+
+  it('a lower k-th score is below the cut-off; a full list with a better score or a short list is unexplained', () => {
     expect(pairVerdict(pair({ score: 71 })).talent_to_job?.rule).toBe('unexplained');
     expect(pairVerdict(pair({ kth: { talent: null, job: null } })).job_to_talent?.message).toContain("job posting 11's list is shorter than 2");
   });

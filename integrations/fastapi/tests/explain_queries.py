@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import fitmatch_router as fr  # noqa: E402
+from fitmatch_router import queries as fr  # noqa: E402
 
 
 def sample_ids(conn):

@@ -88,4 +88,5 @@ def test_live_is_capped_and_then_says_so(tx, tx_client):
 def test_live_without_an_embedding_is_404(live):
     resp = live.get("/api/match/talent/27", params={"weights.roles": 2})
     assert resp.status_code == 404
-    assert resp.json() == {"detail": {"code": "EMBEDDING_NOT_FOUND", "message": "Embedding data not found for talent 27"}}
+    assert resp.json() == {"ok": False,
+                           "error": {"code": "EMBEDDING_NOT_FOUND", "message": "Embedding data not found for talent 27"}}

@@ -1,4 +1,5 @@
-"""Parameter validation (422), INVALID_FILTERS, the MATCHING_DISABLED switch (503) and auth."""
+"""Parameter validation (422), INVALID_FILTERS, INVALID_WEIGHTS, the MATCHING_DISABLED switch (503)
+and auth, each answered in the app's envelope (test_errors.py walks every route with each kind)."""
 
 import pytest
 from fastapi.testclient import TestClient
@@ -8,11 +9,12 @@ from conftest import make_client, session_dependency
 T, J = 33, 1  # talent 33 and posting 1 are both in the published run
 
 
-def loc_names(resp):
-    assert resp.status_code == 422
-    detail = resp.json()["detail"]
-    assert isinstance(detail, list) and detail  # FastAPI's own validation error list
-    return {e["loc"][-1] for e in detail}
+def error_of(resp, status):
+    assert resp.status_code == status
+    body = resp.json()
+    assert body.keys() == {"ok", "error"} and body["ok"] is False
+    assert body["error"].keys() == {"code", "message"}
+    return body["error"]
 
 
 @pytest.mark.parametrize("url, param", [
@@ -36,7 +38,11 @@ def loc_names(resp):
     (f"/api/matching-results/companies/5/talents?limit=0", "limit"),
 ])
 def test_out_of_range_parameters_are_422(client, url, param):
-    assert param in loc_names(client.get(url))
+    error = error_of(client.get(url), 422)
+    assert error["code"] == ("INVALID_WEIGHTS" if param.startswith("weights.") else "INVALID_PARAMETER")
+    # FastAPI's own wording (it differs between Pydantic 1 and 2) after the parameter's place and name.
+    where = "path" if param == "talent_id" else "query"
+    assert error["message"].startswith(f"{where} parameter {param}: "), error
 
 
 @pytest.mark.parametrize("url", [
@@ -58,7 +64,7 @@ def test_bad_filters_are_invalid_filters(client, raw, message):
     for url in (f"/api/match/talent/{T}", f"/api/match/talent/{T}/all", f"/api/match/job/{J}", f"/api/match/job/{J}/all"):
         resp = client.get(url, params={"filters": raw})
         assert resp.status_code == 422
-        assert resp.json() == {"detail": {"code": "INVALID_FILTERS", "message": message}}
+        assert resp.json() == {"ok": False, "error": {"code": "INVALID_FILTERS", "message": message}}
 
 
 def test_a_filters_object_and_debug_are_accepted_and_ignored(client):
@@ -74,7 +80,8 @@ def test_non_finite_weights_are_invalid(client):
                 resp = client.get(url, params={param: value})
                 assert resp.status_code == 422, (url, param, value)
                 facet = param.split(".")[-1]
-                assert resp.json() == {"detail": {"code": "INVALID_WEIGHTS", "message": f"weights.{facet} must be finite"}}
+                assert resp.json() == {"ok": False, "error": {"code": "INVALID_WEIGHTS",
+                                                              "message": f"weights.{facet} must be finite"}}
 
 
 def test_disabled_matching_is_503_on_api_match_only(session_factory):
@@ -87,7 +94,8 @@ def test_disabled_matching_is_503_on_api_match_only(session_factory):
     for url in urls:
         resp = client.get(url)
         assert resp.status_code == 503
-        assert resp.json() == {"detail": {"code": "MATCHING_DISABLED", "message": "Matching service is disabled"}}
+        assert resp.json() == {"ok": False, "error": {"code": "MATCHING_DISABLED",
+                                                      "message": "Matching service is disabled"}}
     # The app's /api/matching-results routes never had the switch.
     assert client.get(f"/api/matching-results/talents/{T}/job-postings").status_code == 200
 
@@ -101,7 +109,8 @@ def test_every_endpoint_requires_the_current_user(client):
     for url in urls:
         resp = anonymous.get(url)
         assert resp.status_code == 401
-        assert resp.json() == {"detail": {"code": "UNAUTHORIZED", "message": "Not authenticated"}}
+        # The app's get_current_user raised HTTPException(401, {"code", "message"}): same code, same message.
+        assert resp.json() == {"ok": False, "error": {"code": "UNAUTHORIZED", "message": "Not authenticated"}}
         assert client.get(url).status_code == 200
 
 
@@ -117,3 +126,27 @@ def test_openapi_lists_the_apps_paths_and_parameters(client):
     params = {p["name"] for p in spec["paths"]["/api/match/talent/{talent_id}"]["get"]["parameters"]}
     assert params == {"talent_id", "top_k", "filters", "_debug", "authorization"} | {
         f"weights.{f}" for f in ("roles", "skills", "growth", "career", "vision", "culture")}
+
+
+WEIGHT_PARAMS = [f"weights.{f}" for f in ("roles", "skills", "growth", "career", "vision", "culture")]
+
+
+@pytest.mark.parametrize("path, operation, params", [
+    ("/api/match/talent/{talent_id}", "match_talent_topk", ["talent_id", "top_k", "filters", "_debug", *WEIGHT_PARAMS]),
+    ("/api/match/talent/{talent_id}/all", "match_talent_all",
+     ["talent_id", "limit", "offset", "filters", "_debug", *WEIGHT_PARAMS]),
+    ("/api/match/job/{job_id}", "match_job_topk", ["job_id", "top_k", "filters", "_debug", *WEIGHT_PARAMS]),
+    ("/api/match/job/{job_id}/all", "match_job_all", ["job_id", "limit", "offset", "filters", "_debug", *WEIGHT_PARAMS]),
+    ("/api/match/score", "score_pair", ["talent_id", "job_id", *WEIGHT_PARAMS]),
+    ("/api/matching-results/talents/{user_id}/job-postings", "get_talent_matches",
+     ["user_id", "min_score", "limit", "offset"]),
+    ("/api/matching-results/job-postings/{job_posting_id}/talents", "get_job_posting_matches",
+     ["job_posting_id", "min_score", "limit", "offset"]),
+    ("/api/matching-results/companies/{company_user_id}/talents", "get_company_matches",
+     ["company_user_id", "min_score", "limit", "offset"]),
+])
+def test_openapi_operations_and_parameter_order_are_the_apps(client, path, operation, params):
+    # Generated clients name their functions after operationId and take parameters in this order.
+    get = client.get("/openapi.json").json()["paths"][path]["get"]
+    assert get["operationId"].startswith(operation + "_api_")
+    assert [p["name"] for p in get["parameters"] if p["name"] != "authorization"] == params

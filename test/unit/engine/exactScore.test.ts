@@ -63,6 +63,24 @@ describe('the WebAssembly twin of exactDot (the engine re-scores with it)', () =
       }
     }
   });
+
+  it('dots (one row against many, two at a time) returns dot\'s bits for every count, length and offset', () => {
+    const rand = rng(11);
+    const arena = new ExactArena(20_000);
+    const a = arena.alloc(10_000);
+    const b = arena.alloc(10_000);
+    for (let i = 0; i < a.length; i++) [a[i], b[i]] = [(rand() * 2 - 1) * 10 ** (rand() * 6 - 3), rand() * 2 - 1];
+    for (const n of [0, 1, 7, 8, 9, 17, 1536]) {
+      for (const count of [0, 1, 2, 3, 8, 9]) {
+        const ao = Math.floor(rand() * 5000);
+        const others = Array.from({ length: count }, () => b.byteOffset / 4 + Math.floor(rand() * 5000));
+        const out = new Float64Array(count + 1).fill(-7);
+        arena.dots(a.byteOffset / 4 + ao, others, count, n, out, 1);
+        expect(out[0]).toBe(-7);
+        others.forEach((o, c) => expect(out[c + 1], `n=${n} count=${count} c=${c}`).toBe(exactDot(a, ao, arena.f32, o, n)));
+      }
+    }
+  });
 });
 
 describe('exactMean: weighted mean over the shared facets with weight > 0', () => {
