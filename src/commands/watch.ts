@@ -5,7 +5,7 @@ import { resolveEligibility } from '../engine/eligibility.js';
 import type { EngineFactory } from '../engine/enginePort.js';
 import { WarmEngines } from '../engine/WarmEngines.js';
 import { MemoryVectors } from '../vectors/MemoryVectors.js';
-import { InterruptedError, isStop, LockedError } from '../errors.js';
+import { ExitCode, InterruptedError, isStop, LockedError, toFitmatchError } from '../errors.js';
 import { holdPoint } from '../holdPoint.js';
 import type { Logger } from '../log.js';
 import { writeWatchMetrics, type WatchTotals } from '../metrics/watchMetrics.js';
@@ -26,6 +26,8 @@ export interface WatchOptions {
   /** Options of each pass's backfill; false: no backfill (another process writes the embeddings). */
   backfill: Omit<BackfillOptions, 'dryRun' | 'reportJson' | 'source' | 'full'> | false;
   match: Pick<MatchOptions, 'allowShrink' | 'allowEmpty'>;
+  /** Passes failing in a row before the process exits with the last one's error (default 3). */
+  maxFailures?: number;
   /** The compute engine (tests); kept warm between passes either way. */
   engine?: EngineFactory;
 }
@@ -58,6 +60,7 @@ export async function watch(opts: WatchOptions, ctx: CommandContext): Promise<Re
   const seen: Seen = { key: null, maxUpdatedAt: null, runId: null };
   log.info(`watching ${ctx.db.settings.display} every ${opts.intervalMs / 1000} s (SIGTERM stops it)`);
   let passes = 0;
+  let failures = 0;
   let stoppedIn: string | null = null;
   try {
     for (;;) {
@@ -65,10 +68,15 @@ export async function watch(opts: WatchOptions, ctx: CommandContext): Promise<Re
       try {
         p = await onePass(++passes, opts, ctx, seen, { engines, jobVectors });
       } catch (e) {
-        if (!isStop(e, signal)) throw e;
-        stoppedIn = `during pass ${passes} (stopped at a batch boundary: nothing of it was published)`;
-        break;
+        if (isStop(e, signal)) {
+          stoppedIn = `during pass ${passes} (stopped at a batch boundary: nothing of it was published)`;
+          break;
+        }
+        // A problem that stays (configuration, privileges, the shrink guard) ends the process with its exit code after a few tries.
+        if (++failures >= (opts.maxFailures ?? 3) || !retryable(e)) throw e;
+        p = idlePass(passes, 'failed', null, 0, (toFitmatchError(e)?.message ?? (e as Error).message).split('\n')[0]);
       }
+      if (p.outcome !== 'failed') failures = 0;
       const at = ctx.clock.now();
       totals.lastPass = { at, report: p };
       if (p.outcome === 'published' || p.outcome === 'full') totals.lastPublish = { at, report: p };
@@ -142,4 +150,10 @@ function writeMetricsOrWarn(path: string, totals: WatchTotals, log: Logger): voi
   } catch (e) {
     log.warn(`could not write --metrics-file ${path}: ${(e as Error).message}`);
   }
+}
+
+/** Errors worth another pass: the data moved under this one (a row deleted mid-backfill), not a setting or a grant that stays wrong. */
+function retryable(e: unknown): boolean {
+  const code = toFitmatchError(e)?.exitCode ?? ExitCode.INTERNAL;
+  return code === ExitCode.FAILED || code === ExitCode.DB_UNAVAILABLE || code === ExitCode.INTERNAL;
 }
