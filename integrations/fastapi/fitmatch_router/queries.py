@@ -85,7 +85,7 @@ JOB_EMBEDDING_SQL = """
 SELECT facet_dims, vectors, created_at FROM job_embeddings WHERE job_posting_id = :id"""
 
 # Live fallback only: fitmatch's default eligibility. Twin of talentIdsQuery / jobIdsQuery in
-# src/engine/eligibility.ts (includeExpired and includeDeleted off); tests/test_eligibility_twin.py
+# src/store/eligibilityQueries.ts (includeExpired and includeDeleted off); tests/test_eligibility_twin.py
 # runs both on the same rows and fails when they disagree.
 ELIGIBLE_JOBS_FROM = """
 FROM job_embeddings je JOIN job_postings jp ON jp.id = je.job_posting_id
