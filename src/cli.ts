@@ -5,6 +5,8 @@ import { createLogger } from './log.js';
 import { passwordForms } from './config/dbUrl.js';
 import { redact, registerSecret } from './redact.js';
 import { earlyLogFormat } from './runCommand.js';
+import { failureDocument, wantsJson } from './commandOutput.js';
+import { writeMetricsOrWarn, writeRunMetrics, writeStatusMetrics } from './metrics/runMetrics.js';
 import { registerMigrate } from './cli/migrate.js';
 import { registerBackfill } from './cli/backfill.js';
 import { registerMatch } from './cli/match.js';
@@ -72,16 +74,37 @@ export async function main(argv: string[]): Promise<number> {
   const flagAt = argv.indexOf('--log-format');
   const asked = flagAt >= 0 ? argv[flagAt + 1] : argv.find((a) => a.startsWith('--log-format='))?.slice('--log-format='.length);
   const log = createLogger({ format: earlyLogFormat({ logFormat: asked }) });
+  let usageError = '';
   const program = buildProgram({
     // One line whatever the format: commander puts its "(Did you mean …?)" on a line of its own.
-    onUsageError: (message) => log.error(redact(`${message.replace(/\s*\n\s*/g, ' ')} (see fitmatch --help)`), { exitCode: ExitCode.USAGE }),
+    onUsageError: (message) => {
+      usageError = redact(`${message.replace(/\s*\n\s*/g, ' ')} (see fitmatch --help)`);
+      log.error(usageError, { exitCode: ExitCode.USAGE });
+    },
   });
   try {
     await program.parseAsync(argv);
   } catch (e) {
     const err = e as { exitCode?: number };
     // commander already printed help or the version, or reported the usage error above.
-    return err.exitCode === 0 ? 0 : ExitCode.USAGE;
+    if (err.exitCode === 0) return 0;
+    usageFailureOutputs(argv, usageError || String((e as Error)?.message ?? e));
+    return ExitCode.USAGE;
   }
   return Number(process.exitCode ?? 0);
+}
+
+/**
+ * A usage error still gives what every other exit gives: one JSON document
+ * under --json, and the metrics file of `run`/`status --metrics-file`, so a
+ * mistyped flag in a cron line shows up in monitoring.
+ */
+function usageFailureOutputs(argv: string[], message: string): void {
+  if (wantsJson(argv)) process.stdout.write(JSON.stringify(failureDocument(ExitCode.USAGE, message), null, 2) + '\n');
+  const command = argv.slice(2).find((a) => a === 'run' || a === 'status');
+  const at = argv.findIndex((a) => a === '--metrics-file' || a.startsWith('--metrics-file='));
+  const file = at < 0 ? undefined : argv[at].includes('=') ? argv[at].slice(argv[at].indexOf('=') + 1) : argv[at + 1];
+  if (!command || !file || file.startsWith('-')) return;
+  const finishedAt = new Date();
+  writeMetricsOrWarn(file, () => (command === 'run' ? writeRunMetrics(file, { exitCode: ExitCode.USAGE, summary: null, finishedAt }) : writeStatusMetrics(file, null, ExitCode.USAGE, finishedAt)));
 }

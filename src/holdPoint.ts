@@ -24,7 +24,7 @@ export async function holdPoint(point: HoldPoint, log: Logger, signal: AbortSign
   });
   if (!wanted) return;
   signal.throwIfAborted();
-  log.event('held', { point, n }, `held at ${point} (#${n}) for a test: SIGUSR2 lets it go on`);
+  log.event('held', { point, n, pid: process.pid }, `held at ${point} (#${n}) for a test: SIGUSR2 lets it go on`);
   await new Promise<void>((resolve, reject) => {
     const go = () => {
       done();

@@ -6,6 +6,7 @@ import { connect } from './db/connect.js';
 import { ExitCode, InterruptedError, toFitmatchError } from './errors.js';
 import { createLogger, type Logger, type LogFormat } from './log.js';
 import { redact } from './redact.js';
+import { failureDocument } from './commandOutput.js';
 import { printReport, reportOf, type Report } from './report.js';
 import { installShutdown } from './shutdown.js';
 
@@ -16,19 +17,42 @@ export function earlyLogFormat(flags: Flags, env: NodeJS.ProcessEnv = process.en
   return process.stderr.isTTY ? 'human' : 'json';
 }
 
+export interface CommandOutput {
+  /** --json: exactly one JSON document on stdout, on every exit. */
+  json?: boolean;
+  /** The --json document of a failure that has no report of its own (default: failureDocument). */
+  failure?: (exitCode: number, message: string) => unknown;
+}
+
+/** Writes a command's own output on stdout, remembering that it did (so a failure adds no second document). */
+export type StdoutWriter = (text: string) => void;
+
 /**
  * The one place that turns a command into a process exit code: load config once,
  * connect, run, release in reverse order, print the command's report on stdout
  * (human, or one JSON document with out.json), map errors to their documented code.
+ * Under --json a failure with nothing printed yet prints a failure document.
  */
-export async function runCommand(flags: Flags, fn: (ctx: CommandContext) => Promise<Report | void>, out: { json?: boolean } = {}): Promise<number> {
+export async function runCommand(flags: Flags, fn: (ctx: CommandContext, stdout: StdoutWriter) => Promise<Report | void>, out: CommandOutput = {}): Promise<number> {
+  let printed = false;
+  const stdout: StdoutWriter = (text) => {
+    printed = true;
+    process.stdout.write(text);
+  };
+  const fail = (e: unknown): number => {
+    const r = reportOf(e);
+    if (r && !printed) printReport(r, !!out.json, stdout);
+    const code = report(log, e);
+    if (out.json && !printed) stdout(JSON.stringify((out.failure ?? failureDocument)(code, failureMessage(e)), null, 2) + '\n');
+    return code;
+  };
   let log: Logger = createLogger({ format: earlyLogFormat(flags) });
   let config: Config;
   try {
     config = loadConfig({ flags });
     log = createLogger({ format: config.logFormat!, verbose: config.verbose });
   } catch (e) {
-    return report(log, e);
+    return fail(e);
   }
   if (config.dbSource === 'default') log.info(`DATABASE_URL is not set: using the default database ${config.db.display}`);
   const shutdown = installShutdown(log);
@@ -36,19 +60,23 @@ export async function runCommand(flags: Flags, fn: (ctx: CommandContext) => Prom
     const db = await connect(config.db, { queryTimeoutMs: config.queryTimeout });
     try {
       if (shutdown.signal.aborted) throw new InterruptedError('stopped before the command started: nothing was done');
-      const r = await fn({ db, clock: systemClock, log, config, signal: shutdown.signal });
-      if (r) printReport(r, !!out.json);
+      const r = await fn({ db, clock: systemClock, log, config, signal: shutdown.signal }, stdout);
+      if (r) printReport(r, !!out.json, stdout);
       return ExitCode.OK;
     } finally {
       await quietly(log, 'close the database pool', () => db.close());
     }
   } catch (e) {
-    const r = reportOf(e);
-    if (r) printReport(r, !!out.json);
-    return report(log, e);
+    return fail(e);
   } finally {
     shutdown.dispose();
   }
+}
+
+/** The one-line message of a failure, as logged (an unexpected error without its stack). */
+function failureMessage(e: unknown): string {
+  const known = toFitmatchError(e);
+  return known ? known.message : `unexpected error: ${(e as Error)?.message ?? String(e)}`;
 }
 
 /** One error line per failure, with its exit code. */

@@ -12,8 +12,6 @@ export function registerExplain(program: Command): void {
     .addOption(new Option('--job <id>', 'job posting id').argParser(intArg('--job', 1)))
     .option('--json', "machine-readable output on stdout (a pair: the app's /api/match/score shape plus published and absent_because)")
     .action(async (o: { talent?: number; job?: number; json?: boolean }, cmd: Command) => {
-      process.exitCode = await runCommand(globalFlags(cmd), async (ctx) => {
-        await explain({ talentId: o.talent, jobId: o.job, json: o.json }, ctx);
-      });
+      process.exitCode = await runCommand(globalFlags(cmd), async (ctx, stdout) => void (await explain({ talentId: o.talent, jobId: o.job, json: o.json, write: stdout }, ctx)), { json: o.json });
     });
 }

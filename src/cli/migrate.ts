@@ -16,8 +16,8 @@ export function registerMigrate(program: Command): void {
     .action(async (opts: { check?: boolean; json?: boolean; migrationsDir?: string }, c: Command) => {
       process.exitCode = await runCommand(
         globalFlags(c),
-        async (ctx) => {
-          if (opts.check) return void (await migrateCheck({ json: opts.json, dir: opts.migrationsDir }, ctx));
+        async (ctx, stdout) => {
+          if (opts.check) return void (await migrateCheck({ json: opts.json, dir: opts.migrationsDir, write: stdout }, ctx));
           return migrateReport(ctx.db.settings.display, await migrate({ dir: opts.migrationsDir }, ctx));
         },
         { json: opts.json },
@@ -29,8 +29,7 @@ export function registerMigrate(program: Command): void {
     .option('--json', 'machine-readable output on stdout')
     .action(async (opts: { json?: boolean }, c: Command) => {
       const all = c.optsWithGlobals() as { json?: boolean; migrationsDir?: string };
-      process.exitCode = await runCommand(globalFlags(c), async (ctx) => {
-        await migrateStatus({ json: opts.json ?? all.json, dir: all.migrationsDir }, ctx);
-      });
+      const json = opts.json ?? all.json;
+      process.exitCode = await runCommand(globalFlags(c), async (ctx, stdout) => void (await migrateStatus({ json, dir: all.migrationsDir, write: stdout }, ctx)), { json });
     });
 }

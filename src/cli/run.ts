@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseSkipLimit, type SkipLimit } from '../run/runSkips.js';
 import { run } from '../commands/run.js';
-import { writeRunMetricsOrWarn } from '../metrics/runMetrics.js';
+import { writeMetricsOrWarn, writeRunMetrics } from '../metrics/runMetrics.js';
 import { runReport } from '../run/commandReports.js';
 import { SKIP_IF_LOCKED_HELP, skipIfLocked } from '../run/skipIfLocked.js';
 import type { RunSummary } from '../run/runSummary.js';
@@ -48,10 +48,10 @@ export function registerRun(program: Command): void {
       const code = await runCommand({ ...matchFlags(o, c), ...backfillConfigFlags(o) }, async (ctx) => {
         // o.reportJson is run's own report, not the backfill's.
         const { dryRun: _dryRun, reportJson: _runReport, ...b } = backfillOptions(o);
-        const go = async () => runReport(await run({ migrate: o.migrate, strict: o.strict || o.maxSkipped !== undefined, maxSkipped: o.maxSkipped, backfill: b, match: { allowShrink: !!o.allowShrink, allowEmpty: !!o.allowEmpty, incremental: !!o.incremental }, reportJson: o.reportJson, onSummary: (s) => (summary = s) }, ctx));
+        const go = async () => runReport(await run({ migrate: o.migrate, strict: o.strict || o.maxSkipped !== undefined, maxSkipped: o.maxSkipped, backfill: b, match: { allowShrink: !!o.allowShrink, allowEmpty: !!o.allowEmpty, incremental: !!o.incremental }, reportJson: o.reportJson, skipIfLocked: o.skipIfLocked, onSummary: (s) => (summary = s) }, ctx));
         return o.skipIfLocked ? skipIfLocked(go, ctx.log) : go();
       }, { json: o.json });
-      if (o.metricsFile) writeRunMetricsOrWarn(o.metricsFile, { exitCode: code, summary, finishedAt: new Date() });
+      if (o.metricsFile) writeMetricsOrWarn(o.metricsFile, () => writeRunMetrics(o.metricsFile!, { exitCode: code, summary, finishedAt: new Date() }));
       process.exitCode = code;
     });
 }

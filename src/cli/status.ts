@@ -1,6 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { globalFlags } from './globalFlags.js';
-import { status } from '../commands/status.js';
+import { status, statusFailure } from '../commands/status.js';
+import { writeMetricsOrWarn, writeStatusMetrics } from '../metrics/runMetrics.js';
+import type { StatusReport } from '../status/readStatus.js';
 import { parseDuration, parseFraction } from '../config/numbers.js';
 import { runCommand } from '../runCommand.js';
 import { intArg } from './args.js';
@@ -26,9 +28,15 @@ export function registerStatus(program: Command): void {
     )
     .option('--metrics-file <path>', 'also write the health as a Prometheus textfile (atomically: temp file + rename), e.g. for node_exporter')
     .action(async (o: { json?: boolean; maxAge: string; runs: number; minCoverage?: number; metricsFile?: string }, cmd: Command) => {
-      process.exitCode = await runCommand(globalFlags(cmd), async (ctx) => {
-        const maxAgeMs = parseDuration(o.maxAge);
-        await status({ json: o.json, maxAgeMs: maxAgeMs > 0 ? maxAgeMs : null, runs: o.runs, minCoverage: o.minCoverage ?? null, metricsFile: o.metricsFile }, ctx);
-      });
+      const maxAgeMs = parseDuration(o.maxAge) || null;
+      let found: StatusReport | null = null;
+      const code = await runCommand(
+        globalFlags(cmd),
+        async (ctx, stdout) => void (await status({ json: o.json, maxAgeMs, runs: o.runs, minCoverage: o.minCoverage ?? null, write: stdout, onReport: (r) => (found = r) }, ctx)),
+        { json: o.json, failure: (exitCode, message) => statusFailure(exitCode, message, { maxAgeMs, minCoverage: o.minCoverage ?? null }) },
+      );
+      // On every exit, also when the database cannot be reached: a monitor must see the failure, not the last healthy file.
+      if (o.metricsFile) writeMetricsOrWarn(o.metricsFile, () => writeStatusMetrics(o.metricsFile!, found, code, new Date()));
+      process.exitCode = code;
     });
 }

@@ -10,8 +10,16 @@ import { createEmbedder } from '../embed/createEmbedder.js';
 import { InterruptedError, isStop } from '../errors.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { redact } from '../redact.js';
-import { markDeadRuns, recordedRun, type RunEnd } from '../runs/recordedRun.js';
+import { markDeadRuns, recordedRun, recordedRunIfWorth, type RunEnd } from '../runs/recordedRun.js';
 import type { BackfillRunCounts } from '../store/runCounts.js';
+import { lastSucceededBackfill } from '../store/lastBackfill.js';
+import type { ReasonCount } from '../backfill/summary.js';
+
+/** Whether two backfills skipped the same number of rows for each reason. */
+function sameSkips(a: Record<string, ReasonCount>, b: Record<string, ReasonCount> | undefined): boolean {
+  const counts = (r: Record<string, ReasonCount> | undefined) => Object.entries(r ?? {}).filter(([, v]) => v.count > 0).map(([k, v]) => `${k}:${v.count}`).sort().join(',');
+  return b !== undefined && counts(a) === counts(b);
+}
 
 export interface BackfillOptions {
   source: 'matching_vectors' | 'text';
@@ -24,6 +32,12 @@ export interface BackfillOptions {
   reportJson?: string;
   /** Remove stored embeddings even when that empties most of a table. */
   allowShrink?: boolean;
+  /**
+   * false (`run --incremental`): a backfill that changed nothing and found the same
+   * bad rows as the last successful one leaves no run record, so a 10-minute cron
+   * leaves no trail of empty runs. Its record is then written when it ends.
+   */
+  recordIfUnchanged?: boolean;
 }
 
 const STOPPED = 'the batches already committed stay valid; run backfill again to continue where it stopped';
@@ -50,13 +64,13 @@ async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Prom
   const work = async (): Promise<RunEnd<BackfillSummary>> => {
     const budget = statementBudget(await maxAllowedPacket(db));
     log.info(`backfill from ${opts.source}${opts.full ? ' (--full)' : ''}${opts.dryRun ? ' (--dry-run: nothing will be written)' : ''} into ${db.settings.display}`);
-    let extra: Pick<BackfillRunCounts, 'fingerprint' | 'dimList' | 'dimOverride'> = {};
+    let extra: Pick<BackfillRunCounts, 'dimList' | 'dimOverride'> = {};
     if (opts.source === 'text') {
       const embedder = createEmbedder(config, log);
       await embedTexts({ full: !!opts.full, dryRun: !!opts.dryRun, batchSize: opts.batchSize ?? 200, statementBudget: budget, ...guard }, ctx, embedder, s);
     } else {
       const r = await importMatchingVectors({ full: !!opts.full, dryRun: !!opts.dryRun, dim: opts.dim, batchSize: opts.batchSize ?? 100, statementBudget: budget, ...guard }, ctx, s);
-      extra = { fingerprint: r.fingerprint, dimList: r.dimList, dimOverride: opts.dim ?? null };
+      extra = { dimList: r.dimList, dimOverride: opts.dim ?? null };
     }
     s.timingsMs.total = Math.round(performance.now() - t0);
     // The full summary is the command's report (stdout); the log keeps one line and the event.
@@ -67,7 +81,14 @@ async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Prom
   };
   try {
     if (opts.dryRun) await markDeadRuns(recorder, 'backfill');
-    const done = opts.dryRun ? (await work()).value : await recordedRun(recorder, { kind: 'backfill', params }, work, () => ({ counts: { ...s.entity }, timings: s.timingsMs }));
+    const onStop = () => ({ counts: { ...s.entity }, timings: s.timingsMs });
+    const previous = opts.recordIfUnchanged === false ? await lastSucceededBackfill(db.pool) : null;
+    const worthRecording = () => totalWrites(s) > 0 || s.interrupted || !sameSkips(s.rowSkips, previous?.counts.rowSkips);
+    const done = opts.dryRun
+      ? (await work()).value
+      : opts.recordIfUnchanged === false
+        ? await recordedRunIfWorth(recorder, { kind: 'backfill', params }, work, worthRecording, onStop)
+        : await recordedRun(recorder, { kind: 'backfill', params }, work, onStop);
     if (s.interrupted) throw new InterruptedError('backfill', STOPPED);
     return done;
   } catch (e) {

@@ -10,6 +10,11 @@ import { lastSucceededBackfill } from '../store/lastBackfill.js';
 import type { IncrementalRunCounts, MergedFullRunCounts } from '../store/runCounts.js';
 import { formatRunSummary, type RunSummary } from '../run/runSummary.js';
 import { holdPoint } from '../holdPoint.js';
+import { assertLockFree } from '../db/advisoryLock.js';
+import { planRun } from '../engine/defaultEngine.js';
+import { resolveEligibility } from '../engine/eligibility.js';
+import { readRunStart } from '../store/readSnapshot.js';
+import { chooseWritePath } from '../store/resultWriter.js';
 import { backfill, type BackfillOptions } from './backfill.js';
 import { match, type MatchOptions } from './match.js';
 import { migrate } from './migrate.js';
@@ -27,6 +32,8 @@ export interface RunOptions {
   onSummary?: (s: RunSummary) => void;
   /** Write the run summary as JSON to this file. */
   reportJson?: string;
+  /** --skip-if-locked: a match lock held by another process skips the run before its backfill. */
+  skipIfLocked?: boolean;
   migrationsDir?: string;
 }
 
@@ -56,9 +63,13 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<RunSum
   opts.onSummary?.(summary);
   const previous = await lastSucceededBackfill(db.pool);
 
+  await preflight(ctx);
   await betweenPhases('backfill', opts, ctx);
+  // The match phase would skip: skip now, before backfilling next to the process at work.
+  if (opts.skipIfLocked) await assertLockFree(db, 'match', 'another fitmatch match, incremental run or rollback on this database');
   t = performance.now();
-  const b = await backfill({ ...opts.backfill, dryRun: false }, ctx);
+  // An incremental run that changes nothing leaves no trail: its backfill is recorded only if it changed something.
+  const b = await backfill({ ...opts.backfill, dryRun: false, recordIfUnchanged: !opts.match.incremental }, ctx);
   summary.phases.backfill = { ms: since(t), source: b.source, talents: b.entity.talents, jobs: b.entity.jobs };
 
   await betweenPhases('match', opts, ctx);
@@ -98,6 +109,19 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<RunSum
     );
   }
   return summary;
+}
+
+/**
+ * The settings only the server or the data can judge, checked before any work:
+ * --write-mode on this server, and --memory for this many postings at these
+ * dimensions (judged on the embeddings as they are before the backfill). A run
+ * never backfills for minutes and then refuses a setting (exit 2).
+ */
+async function preflight(ctx: CommandContext): Promise<void> {
+  const { db, config, clock } = ctx;
+  await chooseWritePath(db.pool, config.writeMode);
+  const { snapshot, dims } = await readRunStart(db.pool, resolveEligibility(config, clock.now()));
+  planRun({ memoryBytes: config.memory, dims, talents: snapshot.talents.ids.length, jobs: snapshot.jobs.ids.length, topK: config.topK, reserve: config.reserve });
 }
 
 async function betweenPhases(next: Phase, opts: RunOptions, ctx: CommandContext): Promise<void> {

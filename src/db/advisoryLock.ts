@@ -32,6 +32,13 @@ export function lockName(database: string, purpose: string): string {
   return name.length <= 64 ? name : `fitmatch:${createHash('sha1').update(name).digest('hex')}`;
 }
 
+/** Throws LockedError when another connection holds the lock now (a probe: it takes nothing). */
+export async function assertLockFree(db: Db, purpose: string, holder: string): Promise<void> {
+  const name = lockName(db.settings.database, purpose);
+  const [rows] = await db.pool.query('SELECT IS_FREE_LOCK(?) AS free', [name]);
+  if (Number((rows as { free: number | null }[])[0]?.free) !== 1) throw new LockedError(name, holder);
+}
+
 /** The longest single GET_LOCK wait; longer waits repeat it. */
 const WAIT_SLICE_SECONDS = 10;
 
@@ -71,16 +78,16 @@ export async function acquireLock(db: Db, purpose: string, opts: AcquireOptions 
   const name = lockName(db.settings.database, purpose);
   const conn = await db.pool.getConnection();
   try {
-    // Long waits (--wait-lock 30m) in slices, so that no single statement outlives --query-timeout.
+    // A first try without waiting, so that any wait, however short, is logged once; then
+    // long waits (--wait-lock 30m) in slices, so that no single statement outlives --query-timeout.
     const deadline = Date.now() + (opts.waitSeconds ?? 0) * 1000;
-    let waiting = false;
+    let slice = 0;
     for (;;) {
-      const slice = Math.max(0, Math.min(WAIT_SLICE_SECONDS, Math.ceil((deadline - Date.now()) / 1000)));
       const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS got', [name, slice]);
       if ((rows as { got: number | null }[])[0]?.got === 1) break;
       if (Date.now() >= deadline) throw new LockedError(name, opts.holder);
-      if (!waiting) opts.log?.event('lock_wait', { lock: name, waitSeconds: opts.waitSeconds }, `${opts.holder ?? 'another fitmatch process'} holds the lock "${name}"; waiting up to ${opts.waitSeconds} s for it (--wait-lock)`);
-      waiting = true;
+      if (slice === 0) opts.log?.event('lock_wait', { lock: name, waitSeconds: opts.waitSeconds }, `${opts.holder ?? 'another fitmatch process'} holds the lock "${name}"; waiting up to ${opts.waitSeconds} s for it (--wait-lock)`);
+      slice = Math.max(1, Math.min(WAIT_SLICE_SECONDS, Math.ceil((deadline - Date.now()) / 1000)));
     }
   } catch (e) {
     conn.release();

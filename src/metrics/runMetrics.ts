@@ -29,12 +29,21 @@ export function writeRunMetrics(path: string, r: { exitCode: number; summary: Ru
   writeTextfile(path, gauges);
 }
 
-/** `status --metrics-file`: health, age of the published set, coverage and skips, as gauges. */
-export function writeStatusMetrics(path: string, s: StatusReport, exitCode: number): void {
+/**
+ * `status --metrics-file`: health, age of the published set, coverage and skips,
+ * as gauges. Without a report (status could not read one: the database is
+ * unreachable) only the exit code and the time are written.
+ */
+export function writeStatusMetrics(path: string, report: StatusReport | null, exitCode: number, at: Date): void {
+  if (!report) {
+    writeTextfile(path, [statusExitGauge(exitCode), statusTimeGauge(seconds(at.getTime()))]);
+    return;
+  }
+  const s = report;
   const c = s.coverage;
   const gauges: Gauge[] = [
-    { name: 'fitmatch_status_exit_code', help: 'Exit code of the last fitmatch status (0 healthy, 20 stale, 21 last run failed, 22 nothing published, 25 coverage).', samples: [{ value: exitCode }] },
-    { name: 'fitmatch_status_timestamp_seconds', help: 'When fitmatch status last ran.', samples: [{ value: seconds(Date.parse(s.at)) }] },
+    statusExitGauge(exitCode),
+    statusTimeGauge(seconds(Date.parse(s.at))),
     { name: 'fitmatch_published_timestamp_seconds', help: 'When the published run was published.', samples: s.published ? [{ value: seconds(Date.parse(s.published.publishedAt)) }] : [] },
     { name: 'fitmatch_published_age_seconds', help: 'Age of the published run.', samples: s.published ? [{ value: seconds(s.published.ageMs) }] : [] },
     { name: 'fitmatch_published_rows', help: 'Rows in match_results, by direction.', samples: s.published ? [{ labels: { direction: 'talent_to_job' }, value: s.published.rows.talentToJob }, { labels: { direction: 'job_to_talent' }, value: s.published.rows.jobToTalent }] : [] },
@@ -47,10 +56,13 @@ export function writeStatusMetrics(path: string, s: StatusReport, exitCode: numb
   writeTextfile(path, gauges);
 }
 
-/** After the run: a metrics file that cannot be written is worth a warning, not a different exit code. */
-export function writeRunMetricsOrWarn(path: string, r: Parameters<typeof writeRunMetrics>[1]): void {
+const statusExitGauge = (exitCode: number): Gauge => ({ name: 'fitmatch_status_exit_code', help: 'Exit code of the last fitmatch status (0 healthy, 20 stale, 21 last run failed, 22 nothing published, 25 coverage; 3 database unreachable, README "Exit codes").', samples: [{ value: exitCode }] });
+const statusTimeGauge = (at: number): Gauge => ({ name: 'fitmatch_status_timestamp_seconds', help: 'When fitmatch status last ran.', samples: [{ value: at }] });
+
+/** After the command: a metrics file that cannot be written is worth a warning, not a different exit code. */
+export function writeMetricsOrWarn(path: string, write: () => void): void {
   try {
-    writeRunMetrics(path, r);
+    write();
   } catch (e) {
     process.stderr.write(`warning: could not write --metrics-file ${path}: ${(e as Error).message}\n`);
   }

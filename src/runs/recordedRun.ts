@@ -68,3 +68,30 @@ export async function recordedRun<T>(r: RunRecorder, run: NewRun, work: (runId: 
   }
   return done.value;
 }
+
+/**
+ * recordedRun for a run that may turn out empty (`run --incremental`'s backfill
+ * when nothing changed): the work runs first and the run is recorded after it,
+ * started when the work started, only if `worthRecording` says so, or if the
+ * work stopped (a stop is never an empty run). A 10-minute cron then leaves no
+ * trail of empty runs. The dead runs of its group are marked failed first, as always.
+ */
+export async function recordedRunIfWorth<T>(r: RunRecorder, run: NewRun, work: () => Promise<RunEnd<T>>, worthRecording: (done: RunEnd<T>) => boolean, onStop?: () => { counts?: RunCounts; timings?: Record<string, number> }): Promise<T> {
+  await markDeadRuns(r, run.kind);
+  const startedAt = r.clock.now();
+  let done: RunEnd<T>;
+  try {
+    done = await work();
+  } catch (e) {
+    let runId: number | null = null;
+    await quietly(r.log, 'record the run', async () => (runId = await insertRun(r.pool, r.clock, { ...run, startedAt })));
+    if (runId !== null) await recordStop(r, runId, e, onStop?.());
+    throw e;
+  }
+  if (done.end && worthRecording(done)) {
+    const runId = await insertRun(r.pool, r.clock, { ...run, startedAt });
+    const { transition: t, ...data } = done.end;
+    await transition(r.pool, r.clock, runId, t, data);
+  }
+  return done.value;
+}

@@ -88,6 +88,8 @@ export interface NewRun {
   shards?: number;
   baseRunId?: number | null;
   snapshotAt?: Date | null;
+  /** When the run began, if before it was recorded (a backfill recorded only once it changed something). */
+  startedAt?: Date;
 }
 
 /**
@@ -99,7 +101,7 @@ export async function insertRun(q: Q, clock: Clock, r: NewRun): Promise<number> 
   const res = await exec(
     q,
     'INSERT INTO match_runs (kind, status, params, host, pid, started_at, run_key, shards, base_run_id, snapshot_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [r.kind, INITIAL[r.kind], redact(JSON.stringify(r.params)), hostname().slice(0, 255), process.pid, clock.now(), r.runKey ?? null, r.shards ?? null, r.baseRunId ?? null, r.snapshotAt ?? null],
+    [r.kind, INITIAL[r.kind], redact(JSON.stringify(r.params)), hostname().slice(0, 255), process.pid, r.startedAt ?? clock.now(), r.runKey ?? null, r.shards ?? null, r.baseRunId ?? null, r.snapshotAt ?? null],
   );
   return res.insertId;
 }

@@ -113,6 +113,17 @@ describe('fitmatch run (in process)', () => {
     expect((await runsOf(t)).slice(before.runs.length).map((r) => `${r.kind}:${r.status}`)).toEqual(['backfill:succeeded']);
   });
 
+  it('a setting only the data can judge (--memory too small) exits 2 before the backfill', async () => {
+    const before = await runsOf(t);
+    const ctx = jsonCtx(t);
+    // Below the floor loadConfig enforces, so that this small dataset cannot fit: what a 256MB budget is to production data.
+    const small = { ...ctx, config: { ...ctx.config, memory: 1024 } };
+    const e = await run(opts(), small).catch((x) => x);
+    expect(e).toMatchObject({ exitCode: ExitCode.USAGE, message: expect.stringContaining('is too small for') });
+    expect(await runsOf(t)).toEqual(before);
+    expect(ctx.events('backfill_summary')).toEqual([]);
+  });
+
   it('a stop before the backfill runs nothing', async () => {
     const before = await runsOf(t);
     const stop = new AbortController();

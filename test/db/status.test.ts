@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { match } from '../../src/commands/match.js';
 import { status, type StatusOptions } from '../../src/commands/status.js';
+import { writeStatusMetrics } from '../../src/metrics/runMetrics.js';
 import { acquireLock, type HeldLock } from '../../src/db/advisoryLock.js';
 import { ExitCode, FitmatchError } from '../../src/errors.js';
 import { shardLockPurpose } from '../../src/runs/cleanupRuns.js';
@@ -155,7 +156,8 @@ describe('fitmatch status with a published run', () => {
     expect((await statusAt(t, later(1), { minCoverage: Math.min(talentShare, 0.5) })).code).toBe(0);
 
     const file = join(mkdtempSync(join(tmpdir(), 'fitmatch-metrics-')), 'fitmatch.prom');
-    await statusAt(t, later(1), { minCoverage: 1, metricsFile: file });
+    const seen = await statusAt(t, later(1), { minCoverage: 1 });
+    writeStatusMetrics(file, seen.report, seen.code, later(1));
     const prom = readFileSync(file, 'utf8');
     expect(prom).toContain('fitmatch_status_exit_code 25\n');
     expect(prom).toContain(`fitmatch_coverage_ratio{side="talents"} ${talentShare}\n`);

@@ -96,7 +96,7 @@ def parse_filters(raw: Optional[str]) -> Dict[str, Any]:
         return {}
     try:
         parsed = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise ApiError(422, "INVALID_FILTERS", "filters must be valid JSON")
     if not isinstance(parsed, dict):
         raise ApiError(422, "INVALID_FILTERS", "filters must be a JSON object")

@@ -84,9 +84,10 @@ SELECT facet_dims, vectors, created_at FROM talent_embeddings WHERE talent_user_
 JOB_EMBEDDING_SQL = """
 SELECT facet_dims, vectors, created_at FROM job_embeddings WHERE job_posting_id = :id"""
 
-# Live fallback only: fitmatch's default eligibility. Twin of talentIdsQuery / jobIdsQuery in
-# src/store/eligibilityQueries.ts (includeExpired and includeDeleted off); tests/test_eligibility_twin.py
-# runs both on the same rows and fails when they disagree.
+# Live fallback only: fitmatch's default eligibility (includeExpired and includeDeleted off), the twin
+# of talentIdsQuery / jobIdsQuery in fitmatch's TypeScript store. A change to one is a change to both:
+# tests/test_eligibility_twin.py runs both on the same rows and fails when they disagree.
+ELIGIBILITY_TWIN = "src/store/eligibilityQueries.ts"
 ELIGIBLE_JOBS_FROM = """
 FROM job_embeddings je JOIN job_postings jp ON jp.id = je.job_posting_id
 WHERE jp.status IN :statuses AND jp.deleted_at IS NULL
@@ -162,8 +163,10 @@ def read_published(db: Any) -> Optional[Published]:
 def read_list(db: Any, sql: str, subject_id: int, min_score: float, limit: int, offset: int
               ) -> List[Any]:
     """A subject's stored rows (one of the three list statements), with the published state."""
+    # No list holds ALL_ROWS rows, so capping changes no answer; an offset past the server's
+    # integer range would fail the statement instead of reading nothing.
     return db.execute(text(sql), {"subject_id": subject_id, "min_score": min_score,
-                                  "limit": limit, "offset": offset}).mappings().all()
+                                  "limit": min(limit, ALL_ROWS), "offset": min(offset, ALL_ROWS)}).mappings().all()
 
 
 def read_embedding(db: Any, side: Side, subject_id: int) -> Optional[Any]:

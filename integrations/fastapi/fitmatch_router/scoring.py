@@ -4,7 +4,7 @@ import math
 import operator
 import sys
 from array import array
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Dict, Optional, Tuple
 
 FACETS = ("roles", "skills", "growth", "career", "vision", "culture")
@@ -17,10 +17,14 @@ WEIGHT_MIN = 1e-6
 WEIGHT_MAX = 1e6
 
 
+# Enough digits for any finite float to 2 decimals (the default 28 fails from 1e26 on).
+_EXACT = Context(prec=400)
+
+
 def round2(value: float) -> float:
     # Half away from zero, like fitmatch's DECIMAL(5,2) values, so /score and the
     # live path agree with the published numbers.
-    return float(Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=_EXACT))
 
 
 def format_weights(weights: Dict[str, float]) -> Dict[str, float]:

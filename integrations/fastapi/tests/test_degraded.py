@@ -213,3 +213,17 @@ def test_published_scores_of_zero_stay_numbers(tx, tx_client):
     result = client.get(f"/api/match/job/{job_id}").json()["data"]["results"][0]
     assert result["facets"]["roles"] == {"score_100": 0.0}
     assert facet_scores(first).keys() == result["facets"].keys()
+
+
+def test_published_weights_outside_the_cli_range_still_answer(tx, tx_client):
+    # fitmatch never writes such weights (its --weights range is 0.000001 .. 1000000); a hand-edited
+    # row must still be answered, not fail while formatting the weights (was decimal.InvalidOperation).
+    tx.execute(text("UPDATE match_published SET weight_roles = 1e30"))
+    talent_id = subjects(tx, "talent_to_job")[0]
+    job_id = subjects(tx, "job_to_talent")[0]
+    client = tx_client()
+    body = client.get(f"/api/match/talent/{talent_id}").json()
+    assert body["ok"] is True and body["data"]["weights"] == {**ONES, "roles": 1e30}
+    body = client.get("/api/match/score", params={"talent_id": talent_id, "job_id": job_id}).json()
+    assert body["data"]["weights"]["roles"] == 1e30
+    assert abs(body["data"]["overall"]["score_100"] - body["data"]["facets"]["roles"]["score_100"]) <= 0.01

@@ -1,7 +1,8 @@
 """The router's eligibility SQL (queries.ELIGIBLE_TALENTS_FROM / ELIGIBLE_JOBS_FROM, used by the
-live fallback) and its twin in fitmatch's TypeScript store (talentIdsQuery / jobIdsQuery) pick
-the same talents and postings from the same rows: one fresh database, a case per rule, both
-queries run on it (the TypeScript one through node and mysql2, as fitmatch runs it)."""
+live fallback) and its twin in fitmatch's TypeScript store (talentIdsQuery / jobIdsQuery in
+queries.ELIGIBILITY_TWIN) pick the same talents and postings from the same rows: one fresh
+database, a case per rule, both queries run on it (the TypeScript one through node and mysql2,
+as fitmatch runs it)."""
 
 import json
 import secrets
@@ -14,8 +15,7 @@ from sqlalchemy import bindparam, create_engine, inspect, text
 from conftest import HOST, PASSWORD, PORT, REPO, USER, _fitmatch, _server, _url
 from fitmatch_router import queries as q
 
-# The twin, built by `npm ci` into dist/ (its source: src/<TWIN>.ts); RULES resolves the rules it takes.
-TWIN = "store/eligibilityQueries"
+# The rules the twin takes (resolveEligibility), built by `npm ci` into dist/.
 RULES = "engine/eligibility"
 TODAY = date(2027, 1, 4)
 
@@ -122,8 +122,15 @@ def twin_db():
             cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
 
 
+def test_queries_name_the_twin_where_it_is():
+    source = (REPO / q.ELIGIBILITY_TWIN).read_text(encoding="utf-8") if (REPO / q.ELIGIBILITY_TWIN).exists() else ""
+    assert "export function talentIdsQuery" in source and "export function jobIdsQuery" in source, \
+        f"queries.ELIGIBILITY_TWIN names {q.ELIGIBILITY_TWIN}, which does not define talentIdsQuery / jobIdsQuery"
+
+
 def typescript_side(db_name, statuses):
-    module = REPO / "dist" / f"{TWIN}.js"
+    # The twin as `npm ci` builds it (tsconfig.build.json: src/ -> dist/).
+    module = REPO / "dist" / q.ELIGIBILITY_TWIN.replace("src/", "", 1).replace(".ts", ".js")
     assert module.exists(), f"{module} is missing: run `npm ci` at the repository root"
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "FMPY_TWIN": json.dumps({
         "module": module.as_uri(), "rules": (REPO / "dist" / f"{RULES}.js").as_uri(), "statuses": list(statuses), "today": TODAY.isoformat(),

@@ -126,3 +126,27 @@ def test_openapi_lists_the_apps_paths_and_parameters(client):
     params = {p["name"] for p in spec["paths"]["/api/match/talent/{talent_id}"]["get"]["parameters"]}
     assert params == {"talent_id", "top_k", "filters", "_debug", "authorization"} | {
         f"weights.{f}" for f in ("roles", "skills", "growth", "career", "vision", "culture")}
+
+
+WEIGHT_PARAMS = [f"weights.{f}" for f in ("roles", "skills", "growth", "career", "vision", "culture")]
+
+
+@pytest.mark.parametrize("path, operation, params", [
+    ("/api/match/talent/{talent_id}", "match_talent_topk", ["talent_id", "top_k", "filters", "_debug", *WEIGHT_PARAMS]),
+    ("/api/match/talent/{talent_id}/all", "match_talent_all",
+     ["talent_id", "limit", "offset", "filters", "_debug", *WEIGHT_PARAMS]),
+    ("/api/match/job/{job_id}", "match_job_topk", ["job_id", "top_k", "filters", "_debug", *WEIGHT_PARAMS]),
+    ("/api/match/job/{job_id}/all", "match_job_all", ["job_id", "limit", "offset", "filters", "_debug", *WEIGHT_PARAMS]),
+    ("/api/match/score", "score_pair", ["talent_id", "job_id", *WEIGHT_PARAMS]),
+    ("/api/matching-results/talents/{user_id}/job-postings", "get_talent_matches",
+     ["user_id", "min_score", "limit", "offset"]),
+    ("/api/matching-results/job-postings/{job_posting_id}/talents", "get_job_posting_matches",
+     ["job_posting_id", "min_score", "limit", "offset"]),
+    ("/api/matching-results/companies/{company_user_id}/talents", "get_company_matches",
+     ["company_user_id", "min_score", "limit", "offset"]),
+])
+def test_openapi_operations_and_parameter_order_are_the_apps(client, path, operation, params):
+    # Generated clients name their functions after operationId and take parameters in this order.
+    get = client.get("/openapi.json").json()["paths"][path]["get"]
+    assert get["operationId"].startswith(operation + "_api_")
+    assert [p["name"] for p in get["parameters"] if p["name"] != "authorization"] == params
