@@ -2,7 +2,7 @@ import { inTransaction, type PoolConnection } from './sql.js';
 import { deleteLists, writeLists } from './listStore.js';
 import { writePublishedState, LIVE, type PublishedState } from './resultTables.js';
 import { ResultWriter, type WritePath } from './resultWriter.js';
-import { createKeyTable, deleteRowsOfSubjects, deleteStagedRows, dropKeyTable, readRowsOfSubjects, readStagedRows, stageKeys, type StoredRow } from './resultKeys.js';
+import { deleteRowsByKey, deleteRowsOfSubjects, readRowsByKey, readRowsOfSubjects, type StoredRow } from './resultKeys.js';
 import { writeParts } from './runStore.js';
 import type { DirectionChange } from '../runs/splitByRows.js';
 
@@ -59,42 +59,35 @@ export async function applyChanges(
     t = now;
   };
   const undo: Record<string, RowUndo> = {};
-  const keys = await createKeyTable(conn, runId);
-  try {
-    await inTransaction(conn, async () => {
-      // A stop requested during the apply rolls it back whole (checked between statements and before the commit).
-      for (const d of [c.t2j, c.j2t]) {
-        o.signal?.throwIfAborted();
-        const { talentIds, jobIds } = d.deleteKeys;
-        await stageKeys(conn, keys, d.direction, talentIds, jobIds, write.path);
-        const deleted = [...(await readRowsOfSubjects(conn, d.direction, d.removed)), ...(await readStagedRows(conn, keys, d.direction))];
-        lap('applyUndoReadMs');
-        counts.rowsDeleted += (await deleteRowsOfSubjects(conn, d.direction, d.removed)) + (await deleteStagedRows(conn, keys, d.direction));
-        lap('applyDeleteMs');
-        const writer = new ResultWriter(conn, LIVE, write.path, write.maxAllowedPacket, 1);
-        await writer.write(d.insert);
-        await writer.flush();
-        counts.rowsInserted += d.insert.length;
-        const t2j = d.direction === 'talent_to_job';
-        const inserted = Array.from(d.insert.subjectIds, (s, i): [number, number] => (t2j ? [s, d.insert.candidateIds[i]] : [d.insert.candidateIds[i], s]));
-        undo[d.direction] = { deleted, inserted };
-        lap('applyInsertMs');
-        await deleteLists(conn, 'match_lists', d.direction, d.removed);
-        await writeLists(conn, 'match_lists', d.direction, d.lists, statementBytes, true);
-        counts.listsDeleted += d.removed.length;
-        counts.listsWritten += d.lists.subjectIds.length;
-        lap('applyListsMs');
-      }
-      await writeParts(conn, runId, 'undo_rows', 0, Buffer.from(JSON.stringify(undo)), statementBytes);
-      lap('applyUndoReadMs');
-      await writePublishedState(conn, 'match_published', c.published);
-      await o.beforeCommit?.();
+  await inTransaction(conn, async () => {
+    // A stop requested during the apply rolls it back whole (checked between statements and before the commit).
+    for (const d of [c.t2j, c.j2t]) {
       o.signal?.throwIfAborted();
-    });
-  } finally {
-    // After the commit or the rollback: DDL would commit an open transaction.
-    await dropKeyTable(conn, runId).catch(() => undefined);
-  }
+      const { talentIds, jobIds } = d.deleteKeys;
+      const deleted = [...(await readRowsOfSubjects(conn, d.direction, d.removed)), ...(await readRowsByKey(conn, d.direction, talentIds, jobIds))];
+      lap('applyUndoReadMs');
+      counts.rowsDeleted += (await deleteRowsOfSubjects(conn, d.direction, d.removed)) + (await deleteRowsByKey(conn, d.direction, talentIds, jobIds));
+      lap('applyDeleteMs');
+      const writer = new ResultWriter(conn, LIVE, write.path, write.maxAllowedPacket, 1);
+      await writer.write(d.insert);
+      await writer.flush();
+      counts.rowsInserted += d.insert.length;
+      const t2j = d.direction === 'talent_to_job';
+      const inserted = Array.from(d.insert.subjectIds, (s, i): [number, number] => (t2j ? [s, d.insert.candidateIds[i]] : [d.insert.candidateIds[i], s]));
+      undo[d.direction] = { deleted, inserted };
+      lap('applyInsertMs');
+      await deleteLists(conn, 'match_lists', d.direction, d.removed);
+      await writeLists(conn, 'match_lists', d.direction, d.lists, statementBytes, true);
+      counts.listsDeleted += d.removed.length;
+      counts.listsWritten += d.lists.subjectIds.length;
+      lap('applyListsMs');
+    }
+    await writeParts(conn, runId, 'undo_rows', 0, Buffer.from(JSON.stringify(undo)), statementBytes);
+    lap('applyUndoReadMs');
+    await writePublishedState(conn, 'match_published', c.published);
+    await o.beforeCommit?.();
+    o.signal?.throwIfAborted();
+  });
   lap('applyCommitMs');
   return { counts, timings };
 }

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { exec, rows, type PoolConnection } from './sql.js';
 import { FACET_COUNT } from '../facets.js';
 import { allocBatch, type ResultBatch } from '../engine/types.js';
@@ -99,64 +98,4 @@ export function batchOfStored(direction: ListDirection, rows: StoredRow[]): Resu
     b.computedAt[i] = at;
   });
   return b;
-}
-
-/**
- * An increment's keys to delete, staged in a table of their own (named like the
- * run's other staging tables, so an orphan is dropped with them): the rows to
- * keep for undo and to delete are then one join each, read through both tables'
- * primary keys, instead of a statement per 2,000 keys. A plain table, not a
- * TEMPORARY one: fitmatch's grants do not include CREATE TEMPORARY TABLES, and
- * MySQL 8 with GTIDs refuses those inside a transaction.
- */
-export const keyTable = (runId: number): string => `match_keys_r${runId}`;
-
-/** Creates the run's key table (DDL: call it outside the apply transaction). */
-export async function createKeyTable(conn: PoolConnection, runId: number): Promise<string> {
-  const t = keyTable(runId);
-  await exec(conn, `DROP TABLE IF EXISTS ${t}`);
-  await exec(conn, `CREATE TABLE ${t} (direction ENUM('talent_to_job', 'job_to_talent') NOT NULL, talent_user_id BIGINT NOT NULL, job_posting_id BIGINT NOT NULL, PRIMARY KEY (direction, talent_user_id, job_posting_id)) ENGINE=InnoDB`);
-  return t;
-}
-
-export async function dropKeyTable(conn: PoolConnection, runId: number): Promise<void> {
-  await exec(conn, `DROP TABLE IF EXISTS ${keyTable(runId)}`);
-}
-
-/** Rows of the key table per statement: a few MB of text with LOAD DATA, within max_allowed_packet with INSERT. */
-const STAGE_LOAD_ROWS = 200_000;
-const STAGE_INSERT_ROWS = 20_000;
-
-/** Stages (talent, job) keys of one direction into `table` (in the caller's transaction). Duplicate keys count once. */
-export async function stageKeys(conn: PoolConnection, table: string, direction: ListDirection, talentKeys: number[], jobKeys: number[], path: 'load-data' | 'insert'): Promise<void> {
-  const [talentIds, jobIds] = byPrimaryKey(talentKeys, jobKeys);
-  const step = path === 'load-data' ? STAGE_LOAD_ROWS : STAGE_INSERT_ROWS;
-  for (let i = 0; i < talentIds.length; i += step) {
-    const to = Math.min(talentIds.length, i + step);
-    if (path === 'load-data') {
-      let tsv = '';
-      for (let k = i; k < to; k++) tsv += `${direction}\t${talentIds[k]}\t${jobIds[k]}\n`;
-      await exec(conn, {
-        sql: `LOAD DATA LOCAL INFILE 'keys.tsv' IGNORE INTO TABLE ${table} CHARACTER SET latin1 FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n' (direction, talent_user_id, job_posting_id)`,
-        infileStreamFactory: () => Readable.from([Buffer.from(tsv, 'latin1')]),
-      });
-    } else {
-      const values: unknown[] = [];
-      for (let k = i; k < to; k++) values.push(direction, talentIds[k], jobIds[k]);
-      await exec(conn, `INSERT IGNORE INTO ${table} (direction, talent_user_id, job_posting_id) VALUES ${Array.from({ length: to - i }, () => '(?, ?, ?)').join(', ')}`, values);
-    }
-  }
-}
-
-const stagedJoin = (table: string) =>
-  `${LIVE} r JOIN ${table} k ON k.direction = r.direction AND k.talent_user_id = r.talent_user_id AND k.job_posting_id = r.job_posting_id`;
-
-/** The published rows at the staged keys of one direction. */
-export async function readStagedRows(conn: PoolConnection, table: string, direction: ListDirection): Promise<StoredRow[]> {
-  return toStored(await rows<unknown[]>(conn, { sql: `SELECT ${COLUMNS} FROM ${stagedJoin(table)} WHERE k.direction = ?`, values: [direction], rowsAsArray: true }));
-}
-
-/** Deletes the published rows at the staged keys of one direction; returns how many existed. */
-export async function deleteStagedRows(conn: PoolConnection, table: string, direction: ListDirection): Promise<number> {
-  return (await exec(conn, `DELETE r FROM ${stagedJoin(table)} WHERE k.direction = ?`, [direction])).affectedRows;
 }

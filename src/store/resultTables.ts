@@ -18,7 +18,7 @@ type SetTable = (typeof SET_TABLES)[number];
  */
 export const staging = (table: SetTable, runId: number): string => `${table}_r${runId}`;
 /** Every name a set table can take besides its live one (for cleanup and `migrate --check`). */
-export const PUBLISHER_TABLE = /^match_(results|lists|published|keys)_(previous|retired|swap|r\d+)$/;
+export const PUBLISHER_TABLE = /^match_(results|lists|published)_(previous|retired|swap|r\d+)$/;
 
 /** Whether match_results (or `table`) holds any row, as the caller's transaction sees it. */
 export async function hasRows(q: Queryable, table: string = LIVE): Promise<boolean> {
