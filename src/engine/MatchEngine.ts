@@ -234,9 +234,9 @@ export class MatchEngine implements EngineLike {
   }
 
   /**
-   * `--kernel auto`: scores the first slice with each kernel (each graph run
-   * once to warm its session, once timed; then the choice and exact re-score of
-   * its candidates, without offering them) and keeps the one whose graph,
+   * `--kernel auto`: scores the first slice with each kernel (once to warm up,
+   * once timed: the graph, then the choice and exact re-score of its candidates,
+   * without offering them) and keeps the one whose graph,
    * re-score and talent quantising took less. A bare multiply does not decide it:
    * int8's graph does three multiplies' worth of work, quantises, and hands out
    * more candidates. The trial's graph runs count in the block's graph time.
@@ -249,7 +249,8 @@ export class MatchEngine implements EngineLike {
     slices: number,
   ): Promise<void> {
     const kernels: KernelKind[] = ['fp32', 'int8'];
-    for (const k of kernels) await run(k);
+    // Warm up both, graph and re-score: a first run pays for session arenas and packing, a first re-score for compiling it.
+    for (const k of kernels) dryCollect(await run(k), boundsOf(k));
     const trials: KernelTrial[] = [];
     for (const k of kernels) {
       let t = performance.now();
