@@ -11,7 +11,7 @@ import { runSkips, type RunSkips } from '../run/runSkips.js';
 import { lastSucceededBackfill } from '../store/lastBackfill.js';
 import { parseJson } from '../store/parseJson.js';
 import type { RunCounts } from '../store/runCounts.js';
-import { ACTIVE, MATCH_KINDS, SUCCEEDED, type RunKind, type RunStatus } from '../store/runLifecycle.js';
+import { ACTIVE, isStaged, MATCH_KINDS, STAGED, SUCCEEDED, type RunKind, type RunStatus } from '../store/runLifecycle.js';
 import { eligibilityNow } from './eligibilityNow.js';
 import { readCoverage, type Coverage } from './readCoverage.js';
 import { runProgress, type RunProgress } from './runProgress.js';
@@ -135,12 +135,18 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
       const [rows] = await pool.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE kind IN (?) ORDER BY id DESC LIMIT ?`, [kindsOf(group), o.runs]);
       lastRuns[group] = (rows as Record<string, unknown>[]).map((r) => toRun(r, now));
     }
-    const [rows] = await pool.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE status IN (?) ORDER BY id DESC`, [ACTIVE]);
+    const [rows] = await pool.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE status IN (?) ORDER BY id DESC`, [[...ACTIVE, ...STAGED]]);
     const [matchLockHeld, backfillLockHeld] = await heldLocks(pool, [lock('match'), lock('backfill')]);
     let newestOneProcess = { match: true, backfill: true };
     for (const r of (rows as Record<string, unknown>[]).map((x) => toRun(x, now))) {
       let alive = false;
       let progress: RunProgress | null = null;
+      if (isStaged(r.status)) {
+        // Complete and unpublished on purpose (--no-publish): no process is meant to hold it.
+        const supersededBy = await laterSuccess(pool, r);
+        inProgress.push({ ...r, alive, progress, supersededBy, next: nextCommand(r, supersededBy, progress) });
+        continue;
+      }
       if (r.kind === 'backfill') {
         alive = newestOneProcess.backfill && backfillLockHeld;
         newestOneProcess = { ...newestOneProcess, backfill: false };
@@ -162,7 +168,7 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
   const coverage = tables.has('talent_embeddings') && tables.has('match_results') ? { eligibility, rulesOfRun: runRules ? state!.runId : null, ...(await readCoverage(pool, eligibility, tables)) } : null;
   const pending = (await readMigrationState(db)).pending.map((m) => m.tag);
 
-  const dead = new Set(inProgress.filter((r) => !r.alive && r.runKey === null && r.supersededBy === null).map((r) => r.id));
+  const dead = new Set(inProgress.filter((r) => !r.alive && !isStaged(r.status) && r.runKey === null && r.supersededBy === null).map((r) => r.id));
   const problems = statusProblems({
     now,
     published: state && published ? { ...state, rows: published.rows.talentToJob + published.rows.jobToTalent } : null,
@@ -201,6 +207,7 @@ async function laterSuccess(pool: Pool, r: RunInfo): Promise<number | null> {
 function nextCommand(r: RunInfo, supersededBy: number | null, progress: RunProgress | null): string {
   const cleanup = r.runKey ? `fitmatch cleanup --run-key ${r.runKey}` : `fitmatch cleanup --run-id ${r.id}`;
   if (supersededBy !== null) return `${cleanup} (superseded by run ${supersededBy}; the next match also cleans it up)`;
+  if (isStaged(r.status)) return `fitmatch publish --run-id ${r.id} (computed with --no-publish), or ${cleanup}`;
   if (r.kind === 'backfill') return 'fitmatch backfill (it marks this run failed and continues where the embeddings are)';
   if (r.kind === 'incremental') return 'fitmatch match --incremental (it marks this run failed and starts over)';
   if (r.runKey) return `fitmatch match --shard I/${r.shards} --run-key ${r.runKey} for shard(s) ${progress?.missingShards.join(', ') || 'with pending blocks'}, or ${cleanup}`;
