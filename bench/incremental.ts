@@ -14,6 +14,8 @@ import { formatDims, packVectors } from '../src/vectors/packedVectors.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/testDb.js';
 import { cpuInfo } from './machine.js';
 import { runMatchProcess, seedBenchData } from './match.js';
+import { median, spawnWatch } from './watchLag.js';
+import { loadavg } from 'node:os';
 
 export interface IncrementalBenchOptions {
   talents: number;
@@ -72,7 +74,7 @@ export async function runIncrementalBench(o: IncrementalBenchOptions) {
   const t = await createTestDatabase(`bench_inc_${o.talents}x${o.jobs}`);
   const cacheDir = mkdtempSync(join(tmpdir(), 'fitmatch-bench-vcache-'));
   try {
-    log(`${cpu.model}, ${cpu.cores} cores`);
+    log(`${cpu.model}, ${cpu.cores} cores; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     await seedBenchData(t, o.talents, o.jobs, dim);
     const s = performance.now();
     const full = await runMatchProcess(t.url, ['--reserve', reserve], log);
@@ -112,6 +114,36 @@ export async function runIncrementalBench(o: IncrementalBenchOptions) {
     await rewriteVectors(t, 'talent_embeddings', 'talent_user_id', [1 + Math.floor(o.talents / 2)], dim, 99);
     const one = await measuredIncrement(t, args, log);
     report("one talent's profile changed, warm cache", one);
+    const openPosting = async (offset: number) => ((await t.exec("SELECT id FROM job_postings WHERE status = 'PUBLISHED' ORDER BY id LIMIT 1 OFFSET ?", [offset])) as { id: number }[])[0].id;
+    await t.db.pool.query(`UPDATE job_postings SET status = 'CLOSED', updated_at = NOW() WHERE id = ?`, [await openPosting(Math.floor(o.jobs / 7))]);
+    const closed = await measuredIncrement(t, args, log);
+    report('one posting closed, warm cache', closed);
+
+    // The watcher: default interval (5 s), warm between passes; lag = the write's commit to the watch_pass event that published it.
+    const w = spawnWatch(t.url, ['--no-backfill', ...args], log);
+    const watch = { talentLagSeconds: [] as number[], closedLagSeconds: [] as number[], talentPassSeconds: [] as number[], closedPassSeconds: [] as number[], reportedLagSeconds: [] as number[] };
+    try {
+      await w.nextPass(['unchanged', 'published', 'quiet', 'full']);
+      for (let round = 0; round < 3; round++) {
+        let s0 = performance.now();
+        await rewriteVectors(t, 'talent_embeddings', 'talent_user_id', [1 + ((Math.floor(o.talents / 3) + 97 * round) % o.talents)], dim, 200 + round);
+        let p = await w.nextPass(['published', 'full']);
+        watch.talentLagSeconds.push((p.at - s0) / 1000);
+        watch.talentPassSeconds.push(Number(p.passMs) / 1000);
+        s0 = performance.now();
+        await t.db.pool.query(`UPDATE job_postings SET status = 'CLOSED', updated_at = NOW() WHERE id = ?`, [await openPosting(Math.floor(o.jobs / 5) + 13 * round)]);
+        p = await w.nextPass(['published', 'full']);
+        watch.closedLagSeconds.push((p.at - s0) / 1000);
+        watch.closedPassSeconds.push(Number(p.passMs) / 1000);
+        if (p.lagMs !== null) watch.reportedLagSeconds.push(Number(p.lagMs) / 1000);
+      }
+    } finally {
+      await w.stop();
+    }
+    const m = (xs: number[]) => `${f(median(xs))} s (${xs.map(f).join(', ')})`;
+    log(`fitmatch watch (interval 5 s, warm): a talent's vector change visible in match_results after ${m(watch.talentLagSeconds)}, its pass ${m(watch.talentPassSeconds)}`);
+    log(`  a posting closed visible after ${m(watch.closedLagSeconds)}, its pass ${m(watch.closedPassSeconds)}; the watcher's own lag (updated_at → published, whole seconds) ${m(watch.reportedLagSeconds)}`);
+    log(`  (target ≤ 10 s; the wait for the next poll is up to 5 s of it; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
     return {
       cpu,
       shape: { talents: o.talents, jobs: o.jobs, dim, reserve: Number(reserve) },
@@ -120,6 +152,9 @@ export async function runIncrementalBench(o: IncrementalBenchOptions) {
       coldCache: { ...cold, ratio: cold.seconds / (fullMs / 1000) },
       warmCache: { ...warm, ratio: warm.seconds / (fullMs / 1000) },
       oneTalent: { ...one, ratio: one.seconds / (fullMs / 1000) },
+      onePostingClosed: { ...closed, ratio: closed.seconds / (fullMs / 1000) },
+      watch: { ...watch, talentLagMedianSeconds: median(watch.talentLagSeconds), closedLagMedianSeconds: median(watch.closedLagSeconds) },
+      loadAverage: loadavg(),
     };
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });

@@ -38,8 +38,8 @@ for (const section of sections) {
     heading('kernel: Q=2000 C=5000 k=50 (median of 5), beside numpy/OpenBLAS and Faiss in the same run');
     results.kernel = await runKernelBench({ python: !values['no-python'] });
   } else if (section === 'backfill') {
-    heading(`backfill: ${talents} talents x ${jobs} postings, 6 x 1536 dims, app JSON form`);
-    results.backfill = await runBackfillBench({ talents, jobs });
+    heading(`backfill: ${talents} talents x ${jobs} postings, 6 x ${values.dim} dims, app JSON form: the floor, a full backfill, one changed row, 1% changed, run --incremental`);
+    results.backfill = await runBackfillBench({ talents, jobs, dim: Number(values.dim) });
   } else if (section === 'match') {
     heading(`match end to end: ${talents} talents x ${jobs} postings, 6 x 1536 dims, k=50, both directions`);
     results.match = await runMatchBench({ talents, jobs, python: !values['no-python'] });

@@ -1,13 +1,16 @@
 import type { CommandContext } from '../context.js';
 import { FACETS } from '../facets.js';
 import { TABLES, readStoredMeta, type EntityKind } from '../store/embeddingTables.js';
-import { applyWork, type WorkItem } from './applyWork.js';
+import { readMetaPage } from '../store/matchingVectors.js';
+import { readRowLengths, writeRowLengths } from '../store/matchingVectorLengths.js';
+import { writeBatch } from '../store/writeEmbeddings.js';
+import { modelFor, outcomeKey, runPass, type EntityOutcome, type PassOptions, type WorkItem } from './applyWork.js';
 import { inferDims } from './inferDims.js';
+import { planLengths } from './lengthPlan.js';
 import { classifyRow, offerWinner, type Winner } from './planRows.js';
-import { readLengthHistograms, readMetaPage, sourceFingerprint } from '../store/matchingVectors.js';
-import { cachedDims } from '../store/cachedDims.js';
 import { plannedRemoval, removeUnkept } from './removeUnkept.js';
 import { countReason, type BackfillSummary } from './summary.js';
+import { tallyOutcomes } from './tallyOutcomes.js';
 import { timed } from './timed.js';
 
 export interface ImportOptions {
@@ -19,28 +22,31 @@ export interface ImportOptions {
   /** Source rows per payload page / write batch. */
   batchSize: number;
   statementBudget: number;
-  /** Concurrent server-side streams for the dimension scan and payload reads. */
+  /** Payload pages read ahead. */
   streams?: number;
 }
 
-/** Source 1: matching_vectors -> talent_embeddings / job_embeddings. Returns what the run record keeps for the next run. */
-export async function importMatchingVectors(opts: ImportOptions, ctx: CommandContext, s: BackfillSummary): Promise<{ fingerprint: string; dimList: (number | null)[] }> {
-  const { db, log, signal } = ctx;
+const formatDims = (dims: readonly (number | null)[]) => FACETS.map((f, i) => `${f}=${dims[i] ?? 'none'}`).join(' ');
+
+/**
+ * Source 1: matching_vectors -> talent_embeddings / job_embeddings, in time
+ * proportional to the change. The facet dimensions are the most common list
+ * lengths over every source row, known exactly from matching_vector_lengths plus
+ * the rows that changed, so only new and changed rows are read. Returns the
+ * dimensions decided.
+ */
+export async function importMatchingVectors(opts: ImportOptions, ctx: CommandContext, s: BackfillSummary): Promise<{ dimList: (number | null)[] }> {
+  const { db, log } = ctx;
   const tm = s.timingsMs;
-  const fingerprint = await timed(tm, 'fingerprint', () => sourceFingerprint(db));
-  let dimList = opts.dim !== undefined ? FACETS.map(() => opts.dim!) : opts.full ? null : await cachedDims(db, fingerprint, null);
-  if (!dimList) dimList = inferDims(await timed(tm, 'inferDims', () => readLengthHistograms(db, { streams: opts.streams, signal })));
-  FACETS.forEach((f, i) => (s.dims[f] = dimList![i]));
-  const model = `matching_vectors:${dimList.map((d) => d ?? 0).join(',')}`;
-  s.model = model;
-  log.info(`facet dimensions: ${FACETS.map((f, i) => `${f}=${dimList![i] ?? 'none'}`).join(' ')}${opts.dim !== undefined ? ' (--dim)' : ''}`);
 
   const winners: Record<EntityKind, Map<number, Winner>> = { talent: new Map(), job: new Map() };
+  const source = new Map<number, number>();
   await timed(tm, 'scan', async () => {
     for (let after = 0; ; ) {
       const page = await readMetaPage(db, after, 5000);
       if (page.length === 0) break;
       for (const r of page) {
+        source.set(r.id, r.updatedAt.getTime());
         const c = classifyRow(r);
         if ('skip' in c) {
           countReason(s.rowSkips, c.skip, r.id);
@@ -52,33 +58,90 @@ export async function importMatchingVectors(opts: ImportOptions, ctx: CommandCon
       after = page[page.length - 1].id;
     }
   });
-
+  const recorded = await timed(tm, 'lengths', () => readRowLengths(db));
+  const lengthPlan = planLengths(source, recorded, opts.full);
+  source.clear();
   const stored = await timed(tm, 'stored', async () => ({ talent: await readStoredMeta(db, TABLES.talent), job: await readStoredMeta(db, TABLES.job) }));
-  const keep = { talent: new Set<number>(), job: new Set<number>() };
-  const work: WorkItem[] = [];
+
+  // Entities whose source row moved (or that have no stored row) are read; the dims they are stored under are checked once decided.
+  const work = new Map<number, WorkItem>();
+  const idle: WorkItem[] = [];
   for (const kind of ['talent', 'job'] as const) {
     for (const w of winners[kind].values()) {
       const st = stored[kind].get(w.key);
-      const same = st && st.source === 'matching_vectors' && st.model === model && st.sourceRowId === w.rowId && st.sourceUpdatedAt === w.updatedAt.getTime();
-      if (!opts.full && same) {
-        s.entity[kind === 'talent' ? 'talents' : 'jobs'].unchanged++;
-        keep[kind].add(w.key);
-      } else work.push({ ...w, stored: st });
+      const same = st && st.source === 'matching_vectors' && st.sourceRowId === w.rowId && st.sourceUpdatedAt === w.updatedAt.getTime();
+      if (!opts.full && same) idle.push({ ...w, stored: st });
+      else work.set(w.rowId, { ...w, stored: st });
     }
     winners[kind].clear();
   }
-  work.sort((a, b) => a.rowId - b.rowId);
+  const rows = [...new Set([...lengthPlan.changed, ...work.keys()])].sort((a, b) => a - b);
+  s.rowsMeasured = lengthPlan.changed.length;
   // Entities whose newest row had no valid facet have no stored row, so they are re-checked (not rewritten) every run.
-  log.info(`${work.length} entit${work.length === 1 ? 'y' : 'ies'} to check (new, changed, or without a stored row)`);
+  log.info(
+    `${work.size} entit${work.size === 1 ? 'y' : 'ies'} to check (new, changed, or without a stored row); ` +
+      `${lengthPlan.changed.length} source row(s) new or changed since their lengths were recorded, ${lengthPlan.left.length} gone`,
+  );
 
-  const byRow = await applyWork(work, { ...opts, model, dims: dimList, readAhead: opts.streams }, ctx, s, keep);
-  // Rows that vanished between scan and fetch are simply not kept: the next run sees them gone.
-  for (const w of byRow.values()) if (w.stored) keep[w.kind].add(w.key);
+  const override = opts.dim !== undefined ? FACETS.map(() => opts.dim!) : undefined;
+  const passOpts: Omit<PassOptions, 'base'> = { full: opts.full, dryRun: opts.dryRun, batchSize: opts.batchSize, statementBudget: opts.statementBudget, readAhead: opts.streams };
+  const outcomes = new Map<string, EntityOutcome>();
+  const first = await runPass({ rows, work, measure: new Set(lengthPlan.changed) }, { ...passOpts, dims: override, base: lengthPlan.base }, ctx, s, outcomes);
+  if (!opts.dryRun) {
+    // Facts about source rows as read: true whether or not the pass finished.
+    const gone = [...lengthPlan.left, ...first.vanished.filter((id) => recorded.has(id))];
+    await timed(tm, 'lengthsWrite', () => writeRowLengths(db, { upserts: first.lengths, deletes: gone }));
+  }
+  const dims = override ?? inferDims(first.histogram);
+  FACETS.forEach((f, i) => (s.dims[f] = dims[i]));
+  const model = modelFor(dims);
+  s.model = model;
+  log.info(`facet dimensions: ${formatDims(dims)}${opts.dim !== undefined ? ' (--dim)' : ''}`);
+
+  // Entities decided under other dims: this pass's first page misjudged them, or the decision changed (a model switch took the majority).
+  const revisit = new Map<number, WorkItem>();
+  if (!s.interrupted) {
+    for (const w of work.values()) {
+      const o = outcomes.get(outcomeKey(w.kind, w.key));
+      if (o && o.model !== model) revisit.set(w.rowId, w);
+    }
+    for (const w of idle) if (w.stored!.model !== model) revisit.set(w.rowId, w);
+  }
+  if (revisit.size) {
+    const before = [...new Set([...revisit.values()].map((w) => outcomes.get(outcomeKey(w.kind, w.key))?.model ?? w.stored!.model))];
+    log.warn(`facet dimensions are now ${formatDims(dims)} (${model}); ${revisit.size} entities were stored or read under ${before.join(', ')}: revisiting every one of them`);
+    s.revisited = { entities: revisit.size, dims: formatDims(dims) };
+    const ids = [...revisit.keys()].sort((a, b) => a - b);
+    await runPass({ rows: ids, work: revisit, measure: new Set() }, { ...passOpts, dims, base: first.histogram }, ctx, s, outcomes);
+  }
+
+  tallyOutcomes(s, outcomes.values());
+  const keep = { talent: new Set<number>(), job: new Set<number>() };
+  for (const w of idle) {
+    if (revisit.has(w.rowId)) continue;
+    s.entity[w.kind === 'talent' ? 'talents' : 'jobs'].unchanged++;
+    keep[w.kind].add(w.key);
+  }
+  const upserted: { kind: EntityKind; key: number }[] = [];
+  for (const w of [...work.values(), ...revisit.values()]) {
+    const o = outcomes.get(outcomeKey(w.kind, w.key));
+    // Rows that vanished between scan and fetch are simply not kept: the next run sees them gone.
+    if (!o) {
+      if (w.stored) keep[w.kind].add(w.key);
+    } else if (o.action !== 'no_valid_facet') keep[w.kind].add(w.key);
+    else if (!o.existed) upserted.push(w);
+  }
   if (!s.interrupted) {
     await timed(tm, 'remove', async () => {
       const removals = (['talent', 'job'] as const).map((kind) => plannedRemoval(TABLES[kind], stored[kind], keep[kind]));
       await removeUnkept(db, removals, opts, s);
+      if (opts.dryRun || !revisit.size) return;
+      // Written by a first pass under dims the revisit overturned, never stored before this run: not a removal to report.
+      for (const kind of ['talent', 'job'] as const) {
+        const keys = upserted.filter((w) => w.kind === kind && !keep[kind].has(w.key)).map((w) => w.key);
+        if (keys.length) await writeBatch(db, TABLES[kind], { upserts: [], deletes: keys }, 0);
+      }
     });
   }
-  return { fingerprint, dimList };
+  return { dimList: dims };
 }

@@ -5,10 +5,20 @@ export type LengthHistogram = Map<number, number>[];
 
 export const emptyHistograms = (): LengthHistogram => Array.from({ length: FACET_COUNT }, () => new Map<number, number>());
 
-export function addLength(h: LengthHistogram, facet: number, length: number | null): void {
+/** Counts (or with `by` -1, uncounts) one payload's list length; no list and empty lists are not counted. */
+export function addLength(h: LengthHistogram, facet: number, length: number | null, by = 1): void {
   if (length === null || length <= 0) return;
-  h[facet].set(length, (h[facet].get(length) ?? 0) + 1);
+  const n = (h[facet].get(length) ?? 0) + by;
+  if (n === 0) h[facet].delete(length);
+  else h[facet].set(length, n);
 }
+
+/** A row's six lengths into (by -1: out of) the histograms. */
+export function addRowLengths(h: LengthHistogram, lengths: readonly (number | null)[], by = 1): void {
+  for (let f = 0; f < FACET_COUNT; f++) addLength(h, f, lengths[f] ?? null, by);
+}
+
+export const cloneHistograms = (h: LengthHistogram): LengthHistogram => h.map((m) => new Map(m));
 
 /**
  * The dimension of each facet: the most common list length across all rows.

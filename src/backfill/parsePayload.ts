@@ -60,21 +60,44 @@ export function decodePayload(raw: unknown): unknown | FacetProblem {
   return raw;
 }
 
-/**
- * Validates and L2-normalises one facet. `dim` is the facet's expected length
- * (null: accept any length, used before the dimension is known).
- */
-export function parseFacet(raw: unknown, dim: number | null): FacetResult {
+/** One facet parsed without a dimension: its list length (what the dimension decision counts) and its vector or problem. */
+export interface ParsedFacet {
+  /** Items in the payload's list, valid or not (JSON_LENGTH's count); null when there is no list. */
+  length: number | null;
+  /** The facet as if any length were right (parseFacet with dim null). */
+  result: FacetResult;
+}
+
+/** Parses a payload once, before its facet's dimension is known; withDim then applies it. */
+export function parseAnyLength(raw: unknown): ParsedFacet {
   if (typeof raw === 'string') {
     const fast = fastList(raw);
-    if (fast) return checkFloat32(fast, dim);
+    if (fast) return { length: fast.length, result: checkFloat32(fast, null) };
   }
   const decoded = decodePayload(raw);
-  if (decoded === 'missing' || decoded === 'bad_json') return { ok: false, reason: decoded };
-  if (decoded === null) return { ok: false, reason: 'missing' };
+  if (decoded === 'missing' || decoded === 'bad_json') return { length: null, result: { ok: false, reason: decoded } };
+  if (decoded === null) return { length: null, result: { ok: false, reason: 'missing' } };
   const list = extractList(decoded);
-  if (typeof list === 'string') return { ok: false, reason: list };
-  return vectorFromList(list, dim);
+  if (typeof list === 'string') return { length: null, result: { ok: false, reason: list } };
+  return { length: list.length, result: vectorFromList(list, null) };
+}
+
+/**
+ * The facet under dimension `dim`: what parseFacet(raw, dim) returns. The length
+ * check comes after the item checks and before the norm check, as in vectorFromList.
+ */
+export function withDim(p: ParsedFacet, dim: number | null): FacetResult {
+  const r = p.result;
+  if (dim !== null && p.length !== null && p.length !== dim && (r.ok || r.reason === 'zero_norm')) return { ok: false, reason: 'wrong_dim' };
+  return r;
+}
+
+/**
+ * Validates and L2-normalises one facet. `dim` is the facet's expected length
+ * (null: accept any length).
+ */
+export function parseFacet(raw: unknown, dim: number | null): FacetResult {
+  return withDim(parseAnyLength(raw), dim);
 }
 
 export function vectorFromList(list: unknown[], dim: number | null): FacetResult {

@@ -24,6 +24,10 @@ export interface BackfillSummary {
   /** Text source: facets sent to the embedding provider (or that would be, on a dry run). */
   facetsEmbedded?: number;
   tokens?: number;
+  /** matching_vectors: source rows whose payloads were read for their list lengths (new, or changed since recorded). */
+  rowsMeasured?: number;
+  /** matching_vectors: entities revisited because the facet dimensions they were stored under are no longer the decision. */
+  revisited?: { entities: number; dims: string };
   timingsMs: Record<string, number>;
   interrupted: boolean;
 }
@@ -75,6 +79,7 @@ export function formatSummary(s: BackfillSummary): string[] {
       out.push(`  ${title} ${reason}: ${count} (e.g. ${examples.join(', ')})`);
     }
   };
+  if (s.revisited) out.push(`  revisited ${s.revisited.entities} entities: the facet dimensions are now ${s.revisited.dims}`);
   reasons('skipped row', s.rowSkips);
   reasons('skipped facet', s.facetSkips);
   if (totalWrites(s) === 0) out.push(s.interrupted ? 'interrupted before anything was written' : 'nothing to do: embeddings are up to date');

@@ -15,11 +15,12 @@ export function registerWatch(program: Command): void {
   );
   addBackfillOptions(cmd, ['dim', 'batchSize'])
     .option('--interval <duration>', 'wait between passes, e.g. 5s or 500ms (env FITMATCH_WATCH_INTERVAL; default 5s)')
+    .option('--no-backfill', 'only match: another process writes the embeddings (a backfill on its own schedule, or from text); the watcher still sees its writes')
     .option('--metrics-file <path>', 'rewrite a Prometheus textfile (atomically) after every pass: last pass time, last publish time, freshness lag, passes by outcome')
-    .action(async (o: Parameters<typeof matchFlags>[0] & BackfillFlags & { interval?: string; metricsFile?: string }, c: Command) => {
+    .action(async (o: Parameters<typeof matchFlags>[0] & BackfillFlags & { interval?: string; metricsFile?: string; backfill: boolean }, c: Command) => {
       process.exitCode = await runCommand({ ...matchFlags(o, c), ...backfillConfigFlags(o), interval: o.interval }, async (ctx) => {
         const { dim, batchSize } = backfillOptions(o);
-        return watch({ intervalMs: ctx.config.interval, metricsFile: o.metricsFile, backfill: { dim, batchSize }, match: { allowShrink: !!o.allowShrink, allowEmpty: !!o.allowEmpty } }, ctx);
+        return watch({ intervalMs: ctx.config.interval, metricsFile: o.metricsFile, backfill: o.backfill && { dim, batchSize }, match: { allowShrink: !!o.allowShrink, allowEmpty: !!o.allowEmpty } }, ctx);
       });
     });
 }

@@ -64,13 +64,13 @@ async function backfillAttempt(opts: BackfillOptions, ctx: CommandContext): Prom
   const work = async (): Promise<RunEnd<BackfillSummary>> => {
     const budget = statementBudget(await maxAllowedPacket(db));
     log.info(`backfill from ${opts.source}${opts.full ? ' (--full)' : ''}${opts.dryRun ? ' (--dry-run: nothing will be written)' : ''} into ${db.settings.display}`);
-    let extra: Pick<BackfillRunCounts, 'fingerprint' | 'dimList' | 'dimOverride'> = {};
+    let extra: Pick<BackfillRunCounts, 'dimList' | 'dimOverride'> = {};
     if (opts.source === 'text') {
       const embedder = createEmbedder(config, log);
       await embedTexts({ full: !!opts.full, dryRun: !!opts.dryRun, batchSize: opts.batchSize ?? 200, statementBudget: budget, ...guard }, ctx, embedder, s);
     } else {
       const r = await importMatchingVectors({ full: !!opts.full, dryRun: !!opts.dryRun, dim: opts.dim, batchSize: opts.batchSize ?? 100, statementBudget: budget, ...guard }, ctx, s);
-      extra = { fingerprint: r.fingerprint, dimList: r.dimList, dimOverride: opts.dim ?? null };
+      extra = { dimList: r.dimList, dimOverride: opts.dim ?? null };
     }
     s.timingsMs.total = Math.round(performance.now() - t0);
     // The full summary is the command's report (stdout); the log keeps one line and the event.

@@ -22,7 +22,8 @@ export interface WatchOptions {
   intervalMs: number;
   /** Prometheus textfile rewritten after every pass. */
   metricsFile?: string;
-  backfill: Omit<BackfillOptions, 'dryRun' | 'reportJson' | 'source' | 'full'>;
+  /** Options of each pass's backfill; false: no backfill (another process writes the embeddings). */
+  backfill: Omit<BackfillOptions, 'dryRun' | 'reportJson' | 'source' | 'full'> | false;
   match: Pick<MatchOptions, 'allowShrink' | 'allowEmpty'>;
   /** The compute engine (tests); kept warm between passes either way. */
   engine?: EngineFactory;
@@ -104,7 +105,7 @@ async function onePass(n: number, opts: WatchOptions, ctx: CommandContext, seen:
 
   const inner = { ...ctx, log: passLogger(ctx.log) };
   try {
-    const b = await backfill({ ...opts.backfill, source: 'matching_vectors', dryRun: false }, inner);
+    const b = opts.backfill === false ? null : await backfill({ ...opts.backfill, source: 'matching_vectors', dryRun: false }, inner);
     const m = await match({ ...opts.match, incremental: true, publish: true, engine: engines }, inner);
     const lagMs = seen.maxUpdatedAt && wm.maxUpdatedAt && m.published ? await oldestWriteAgeMs(db.pool, seen.maxUpdatedAt, wm.maxUpdatedAt) : null;
     Object.assign(seen, { key, maxUpdatedAt: wm.maxUpdatedAt, runId: m.published ? m.runId : runId });

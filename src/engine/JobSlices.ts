@@ -83,7 +83,7 @@ export class JobSlices {
     maxRows: number,
     requiredMask: number,
     threads: number,
-    kernelFeeds: (block: EmbeddingBlock) => KernelInputs,
+    private kernelFeeds: (block: EmbeddingBlock) => KernelInputs,
     dims: readonly number[],
   ) {
     const minRows = minSliceRows(threads);
@@ -95,11 +95,23 @@ export class JobSlices {
       for (let j = 0; j < block.rows; j++) {
         for (let f = 0; f < F; f++) pcT[f * block.rows + j] = block.mask[j] & (1 << f) ? 1 : 0;
       }
-      const k = kernelFeeds(block);
-      const pcTFeed = { pcT: new ort.Tensor('float32', pcT, [F, block.rows]) };
-      const fp32Feeds = k.fp32Feeds && { ...pcTFeed, ...k.fp32Feeds };
-      this.slices.push({ block, real, offset, feeds: { ...pcTFeed, ...k.feeds }, full: hasAll(block.mask, requiredMask), quantised: k.quantised, fp32Feeds });
+      const slice: JobSlice = { block, real, offset, feeds: {}, full: hasAll(block.mask, requiredMask), quantised: null, fp32Feeds: null };
+      this.setInputs(slice, new ort.Tensor('float32', pcT, [F, block.rows]));
+      this.slices.push(slice);
       offset += real;
     }
+  }
+
+  /** Rebuilds the kernel inputs of the slices `which` selects with other kernel inputs (the kernel changed). */
+  useInputs(kernelFeeds: (block: EmbeddingBlock) => KernelInputs, which: (s: JobSlice) => boolean): void {
+    this.kernelFeeds = kernelFeeds;
+    for (const s of this.slices) if (which(s)) this.setInputs(s, s.feeds.pcT);
+  }
+
+  private setInputs(slice: JobSlice, pcT: ort.Tensor): void {
+    const k = this.kernelFeeds(slice.block);
+    slice.feeds = { pcT, ...k.feeds };
+    slice.quantised = k.quantised;
+    slice.fp32Feeds = k.fp32Feeds && { pcT, ...k.fp32Feeds };
   }
 }

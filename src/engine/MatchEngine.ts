@@ -4,7 +4,7 @@ import { buildMatchGraph, gemmScales, type KernelKind } from '../kernel/buildMat
 import { encodeOnnxModel } from '../kernel/encodeOnnxModel.js';
 import { CandidateTable } from './CandidateTable.js';
 import { fp32Bounds, int8Bounds, quantisedSide, type CandidateBounds, type QuantisedSide } from './candidateBounds.js';
-import { chooseKernel } from './chooseKernel.js';
+import { chooseKernel, pickKernel, type KernelTrial } from './chooseKernel.js';
 import type { BlockOutput, EngineLike, EngineSettings, EngineStats } from './enginePort.js';
 import { exactMean } from './exactScore.js';
 import { ExactArena } from './wasmDot.js';
@@ -70,6 +70,10 @@ export class MatchEngine implements EngineLike {
   private runPairs = new Int32Array(0);
   private stats!: EngineStats;
   private redoneInARow = 0;
+  /** `--kernel auto`: the first slice is scored with each kernel, and the faster one is kept. */
+  private trialPending = false;
+  /** Time spent quantising the current talent rows (int8's share of a block outside the graph). */
+  private quantiseMs = 0;
   /** Job rows (all of them) and the current talent rows, where the exact re-score reads them. */
   private arena?: ExactArena;
   private jobAt: number[] = [];
@@ -93,7 +97,13 @@ export class MatchEngine implements EngineLike {
   static async create(opts: EngineSettings): Promise<MatchEngine> {
     if (opts.weights.length !== F || opts.dims.length !== F) throw new Error(`weights and dims need ${F} entries`);
     if (!(opts.topK >= 1) || !(opts.reserve >= 0)) throw new Error('topK must be >= 1 and reserve >= 0');
-    const choice = opts.kernel && opts.kernel !== 'auto' && opts.kernelWhy ? { kernel: opts.kernel, why: opts.kernelWhy } : await chooseKernel(opts.kernel, opts.threads);
+    // auto, unresolved: both kernels, timed on the first real slice (see trial()).
+    const trial = opts.kernel === 'auto' && !opts.kernelWhy;
+    const choice: { kernel: KernelKind; why: string } = trial
+      ? { kernel: 'int8', why: 'auto: not timed yet' }
+      : opts.kernel && opts.kernel !== 'auto' && opts.kernelWhy
+        ? { kernel: opts.kernel, why: opts.kernelWhy }
+        : chooseKernel(opts.kernel === 'auto' ? undefined : opts.kernel);
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: opts.threads,
       interOpNumThreads: 1,
@@ -106,7 +116,9 @@ export class MatchEngine implements EngineLike {
       ort.InferenceSession.create(encodeOnnxModel(buildMatchGraph(opts.weights, opts.dims, allPresent, kernel)), sessionOptions);
     const sessions: Partial<Record<KernelKind, Sessions>> = { fp32: { general: await session(false, 'fp32'), full: await session(true, 'fp32') } };
     if (choice.kernel === 'int8') sessions.int8 = { general: await session(false, 'int8'), full: await session(true, 'int8') };
-    return new MatchEngine(sessions, opts, choice.kernel, choice.why);
+    const engine = new MatchEngine(sessions, opts, choice.kernel, choice.why);
+    engine.trialPending = trial;
+    return engine;
   }
 
   setJobs(given: EmbeddingBlock): void {
@@ -118,7 +130,7 @@ export class MatchEngine implements EngineLike {
     jobs.facets.forEach((a, f) => a.set(given.facets[f].subarray(0, given.rows * dims[f])));
     this.jobAt = jobs.facets.map((a) => a.byteOffset / 4);
     this.talentAt = dims.map((d) => this.arena!.alloc(talentRows * d).byteOffset / 4);
-    this.jobs = new JobSlices(jobs, this.opts.jobChunkRows, this.requiredMask, this.opts.threads, (b) => this.jobInputs(b), this.opts.dims);
+    this.jobs = new JobSlices(jobs, this.opts.jobChunkRows, this.requiredMask, this.opts.threads, (b) => this.jobInputs(b, this.trialPending ? 'fp32' : this.kernel), this.opts.dims);
     this.j2t = new CandidateTable(jobs.rows, this.cap);
   }
 
@@ -158,10 +170,20 @@ export class MatchEngine implements EngineLike {
           this.stats.graphMs += performance.now() - t;
           return out;
         };
+        const boundsOf = (kernel: KernelKind) => (kernel === 'int8' ? int8Bounds(quantised!, slice.quantised!, this.opts.weights, this.weighted) : fp32Bounds(this.opts.dims, this.weighted));
+        const overBudget = (o: ort.InferenceSession.OnnxValueMapType, b: CandidateBounds) =>
+          this.unsettledPairs(o, q, slice, b, scale, start, t2j, j2t) > (this.opts.int8Budget ?? INT8_UNSETTLED_BUDGET) * q.rows * slice.block.rows;
+        if (this.trialPending) {
+          this.trialPending = false;
+          jobs.useInputs((b) => this.jobInputs(b, 'int8'), (s) => s === slice);
+          await this.trial(run, boundsOf, overBudget, (o, b) => this.collect(o, q, start, slice, b, scale, t2j, j2t, true), jobs.slices.length);
+          // The kernel not kept: the trial slice's inputs become the kept kernel's, and so do the other slices' (built for fp32).
+          jobs.useInputs((b) => this.jobInputs(b, this.kernel), (s) => (this.kernel === 'fp32') === (s === slice));
+        }
         let out = await run(this.kernel);
-        let bounds = this.kernel === 'int8' ? int8Bounds(quantised!, slice.quantised!, this.opts.weights, this.weighted) : fp32Bounds(this.opts.dims, this.weighted);
+        let bounds = boundsOf(this.kernel);
         if (this.kernel === 'int8') {
-          if (this.unsettledPairs(out, q, slice, bounds, scale, start, t2j, j2t) > (this.opts.int8Budget ?? INT8_UNSETTLED_BUDGET) * q.rows * slice.block.rows) {
+          if (overBudget(out, bounds)) {
             this.stats.redoneFp32++;
             out = await run('fp32');
             bounds = fp32Bounds(this.opts.dims, this.weighted);
@@ -198,6 +220,46 @@ export class MatchEngine implements EngineLike {
   }
 
   /**
+   * `--kernel auto`: scores the first slice with each kernel (each graph run
+   * once to warm its session, once timed; then the choice and exact re-score of
+   * its candidates, without offering them) and keeps the one whose graph,
+   * re-score and talent quantising took less. A bare multiply does not decide it:
+   * int8's graph does three multiplies' worth of work, quantises, and hands out
+   * more candidates. The trial's graph runs count in the block's graph time.
+   */
+  private async trial(
+    run: (k: KernelKind) => Promise<ort.InferenceSession.OnnxValueMapType>,
+    boundsOf: (k: KernelKind) => CandidateBounds,
+    overBudget: (o: ort.InferenceSession.OnnxValueMapType, b: CandidateBounds) => boolean,
+    dryCollect: (o: ort.InferenceSession.OnnxValueMapType, b: CandidateBounds) => void,
+    slices: number,
+  ): Promise<void> {
+    const kernels: KernelKind[] = ['fp32', 'int8'];
+    for (const k of kernels) await run(k);
+    const trials: KernelTrial[] = [];
+    for (const k of kernels) {
+      let t = performance.now();
+      const out = await run(k);
+      const graphMs = performance.now() - t;
+      const bounds = boundsOf(k);
+      t = performance.now();
+      dryCollect(out, bounds);
+      trials.push({ kernel: k, graphMs, rescoreMs: performance.now() - t, pairs: this.pairs.size, extraMs: k === 'int8' ? this.quantiseMs / slices : 0, overBudget: k === 'int8' && overBudget(out, bounds) });
+    }
+    const choice = pickKernel(trials);
+    this.kernel = choice.kernel;
+    this.kernelWhy = choice.why;
+    this.stats.kernel = choice.kernel;
+    this.stats.kernelWhy = choice.why;
+    if (choice.kernel === 'fp32') {
+      // The int8 inputs of the jobs (two digits per value) are not needed any more.
+      await this.sessions.int8?.general.release();
+      await this.sessions.int8?.full.release();
+      delete this.sessions.int8;
+    }
+  }
+
+  /**
    * Pairs the exact fallback would score for this run's subjects that a cheap,
    * sound test cannot settle: after offering, a list's last exact score is at
    * least its cap-th candidate's lower bound (v_cap − bound), and TopK's last
@@ -227,10 +289,10 @@ export class MatchEngine implements EngineLike {
     return { jobs: this.jobs, j2t: this.j2t };
   }
 
-  private jobInputs(b: EmbeddingBlock): KernelInputs {
+  private jobInputs(b: EmbeddingBlock, kernel: KernelKind): KernelInputs {
     const fp32Feeds: Record<string, ort.Tensor> = {};
     for (const f of this.weighted) fp32Feeds[`c${f}`] = new ort.Tensor('float32', b.facets[f], [b.rows, this.opts.dims[f]]);
-    if (this.kernel === 'fp32') return { feeds: fp32Feeds, quantised: null, fp32Feeds: null };
+    if (kernel === 'fp32') return { feeds: fp32Feeds, quantised: null, fp32Feeds: null };
     const feeds: Record<string, ort.Tensor> = {};
     const rows = Array.from({ length: F }, (_, f) => (this.weighted.includes(f) ? quantiseRows(b.facets[f], b.rows, this.opts.dims[f], 's8-cols') : null));
     for (const f of this.weighted) {
@@ -250,6 +312,7 @@ export class MatchEngine implements EngineLike {
     const fp32Feeds: Record<string, ort.Tensor> = { pq: new ort.Tensor('float32', pq, [q.rows, F]) };
     for (const f of this.weighted) fp32Feeds[`q${f}`] = new ort.Tensor('float32', q.facets[f], [q.rows, this.opts.dims[f]]);
     if (this.kernel === 'fp32') return { feeds: fp32Feeds, quantised: null, fp32Feeds: null };
+    const t = performance.now();
     const feeds: Record<string, ort.Tensor> = { pq: fp32Feeds.pq };
     const rows = Array.from({ length: F }, (_, f) => (this.weighted.includes(f) ? quantiseRows(q.facets[f], q.rows, this.opts.dims[f], 'u8-rows') : null));
     for (const f of this.weighted) {
@@ -260,7 +323,9 @@ export class MatchEngine implements EngineLike {
       feeds[`qq${f}`] = new ort.Tensor('uint8', r.both as Uint8Array, [q.rows, 2 * this.opts.dims[f]]);
       feeds[`qs${f}`] = new ort.Tensor('float32', qs, [q.rows, 1]);
     }
-    return { feeds, quantised: quantisedSide(rows, q.mask), fp32Feeds };
+    const quantised = quantisedSide(rows, q.mask);
+    this.quantiseMs = performance.now() - t;
+    return { feeds, quantised, fp32Feeds };
   }
 
   /**
@@ -276,7 +341,7 @@ export class MatchEngine implements EngineLike {
    * value and the list's floor; if they cannot be, the subject is scored exactly
    * against all of the other side (a fallback).
    */
-  private collect(out: ort.InferenceSession.OnnxValueMapType, q: EmbeddingBlock, qOffset: number, slice: JobSlice, b: CandidateBounds, scale: number, t2j: CandidateTable, j2t: CandidateTable): void {
+  private collect(out: ort.InferenceSession.OnnxValueMapType, q: EmbeddingBlock, qOffset: number, slice: JobSlice, b: CandidateBounds, scale: number, t2j: CandidateTable, j2t: CandidateTable, dry = false): void {
     const c = slice.block;
     const pairs = this.pairs;
     pairs.reset(c.rows);
@@ -293,6 +358,15 @@ export class MatchEngine implements EngineLike {
     };
     const offers = this.offers;
     offers.length = 0;
+    if (dry) {
+      // Time only (auto's trial): what choosing and scoring cost, with nothing offered or counted.
+      const stats = { ...this.stats };
+      this.choose(t2jSide, offers);
+      this.choose(j2tSide, offers);
+      this.scorePairs(q, slice);
+      this.stats = stats;
+      return;
+    }
     const t2jEnd = this.choose(t2jSide, offers);
     this.choose(j2tSide, offers);
     this.scoreAndOffer(offers, 0, t2jEnd, offers.length, q, slice, t2j, j2t);

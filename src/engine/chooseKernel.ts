@@ -5,18 +5,44 @@ import { U8_ZERO_POINT, type KernelKind } from '../kernel/buildMatchGraph.js';
 export interface KernelChoice {
   kernel: KernelKind;
   why: string;
-  /** Measured G(FL)OP/s of a bare multiply of each kind (auto only). */
-  rates?: Record<KernelKind, number>;
+}
+
+/** What scoring one real slice took with one kernel (`--kernel auto`'s trial). */
+export interface KernelTrial {
+  kernel: KernelKind;
+  graphMs: number;
+  /** Choosing and exact re-scoring of its candidates. */
+  rescoreMs: number;
+  /** Pairs its candidates left to re-score exactly. */
+  pairs: number;
+  /** Work only this kernel does per slice (int8: its share of quantising the talent rows). */
+  extraMs: number;
+  /** int8: its bound left too many pairs to exact fallbacks (the slice would be redone with fp32). */
+  overBudget: boolean;
+}
+
+/** The kernel as set, or fp32 when nothing is set; `auto` is decided by the engine on a real slice (pickKernel). */
+export function chooseKernel(setting: KernelKind | undefined): KernelChoice {
+  return setting ? { kernel: setting, why: 'set by --kernel / FITMATCH_KERNEL' } : { kernel: 'fp32', why: 'default' };
 }
 
 /**
- * The int8 graph multiplies two 8-bit digits per value (depth d plus depth 2d,
- * three bare MatMulIntegers' worth) plus six passes over the score matrix per
- * facet, and the talent block is quantised in JS. On the 2-core Xeon of
- * docs/benchmarks.md a bare ratio of 6–9× still gave a graph only 1.0–1.4× faster
- * and a block 10–40% slower than fp32: auto takes int8 only well beyond that.
+ * `--kernel auto`: the kernel whose trial on a real slice took less time in all
+ * (graph, re-score, quantising), with the figures that decided it. A bare
+ * multiply's rate does not decide it: int8's graph does three multiplies' worth of
+ * work plus six passes over the score matrix per facet, quantises the talents and
+ * admits more candidates (docs/benchmarks.md).
  */
-const INT8_MIN_SPEEDUP = 12;
+export function pickKernel(trials: KernelTrial[]): KernelChoice {
+  const total = (t: KernelTrial) => t.graphMs + t.rescoreMs + t.extraMs;
+  const usable = trials.filter((t) => !t.overBudget);
+  const best = usable.reduce((a, b) => (total(b) < total(a) ? b : a), usable[0] ?? trials[0]);
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  const figures = trials
+    .map((t) => `${t.kernel} ${ms(total(t))} (graph ${ms(t.graphMs)}, re-score ${ms(t.rescoreMs)} for ${t.pairs} pairs${t.extraMs ? `, quantising ${ms(t.extraMs)}` : ''}${t.overBudget ? ', bound too loose for this data' : ''})`)
+    .join(' vs ');
+  return { kernel: best.kernel, why: `auto: one slice timed with each kernel: ${figures}` };
+}
 
 /** A bare fp32 Gemm and a bare u8 × s8 MatMulInteger of m×k by k×n, in G(FL)OP/s (median of `repeats`). */
 export async function measureKernels(threads: number, m = 512, n = 2048, k = 1536, repeats = 5): Promise<Record<KernelKind, number>> {
@@ -69,16 +95,4 @@ export async function measureKernels(threads: number, m = 512, n = 2048, k = 153
     await fp32.release();
     await int8.release();
   }
-}
-
-/** The kernel to run: as set, or (auto) the one that measures faster here, with the figures that decided it. */
-export async function chooseKernel(setting: KernelKind | 'auto' | undefined, threads: number): Promise<KernelChoice> {
-  if (setting === 'fp32' || setting === 'int8') return { kernel: setting, why: 'set by --kernel / FITMATCH_KERNEL' };
-  if (setting === undefined) return { kernel: 'fp32', why: 'default' };
-  const rates = await measureKernels(threads);
-  const ratio = rates.int8 / rates.fp32;
-  const figures = `u8×s8 MatMulInteger ${rates.int8.toFixed(0)} GOP/s vs fp32 Gemm ${rates.fp32.toFixed(0)} GFLOP/s (${ratio.toFixed(2)}×)`;
-  return ratio >= INT8_MIN_SPEEDUP
-    ? { kernel: 'int8', why: `auto: ${figures} on this machine`, rates }
-    : { kernel: 'fp32', why: `auto: ${figures}, below the ${INT8_MIN_SPEEDUP}× int8 needs to pay for its two-digit graph and quantising`, rates };
 }

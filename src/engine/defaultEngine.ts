@@ -64,20 +64,29 @@ function fits(i: RunPlanInput): boolean {
   }
 }
 
-let autoChoice: Promise<KernelChoice> | null = null;
+/** `--kernel auto` as the first engine of this process decided it on a real slice. */
+let autoChoice: KernelChoice | null = null;
 
 /**
  * The onnxruntime engine in a worker thread; loaded on first use, so other
- * commands never load the native binding. `--kernel auto` is measured once per
- * process, not once per engine (an incremental run creates several).
+ * commands never load the native binding. `--kernel auto` is timed once per
+ * process, by the first engine on its first slice, not once per engine (an
+ * incremental run creates several).
  */
 export const defaultEngineFactory: EngineFactory = {
   create: async (s) => {
-    if (s.kernel === 'auto') {
-      autoChoice ??= import('./chooseKernel.js').then((m) => m.chooseKernel('auto', s.threads));
-      const c = await autoChoice;
-      s = { ...s, kernel: c.kernel, kernelWhy: c.why };
-    }
-    return WorkerEngine.create(s);
+    if (s.kernel === 'auto' && autoChoice) s = { ...s, kernel: autoChoice.kernel, kernelWhy: `${autoChoice.why} (earlier in this process)` };
+    const engine = await WorkerEngine.create(s);
+    if (s.kernel !== 'auto' || s.kernelWhy) return engine;
+    return {
+      setJobs: (jobs) => engine.setJobs(jobs),
+      seedJobLists: (lists) => engine.seedJobLists(lists),
+      processBlock: async (talents) => {
+        const out = await engine.processBlock(talents);
+        if (out.stats && out.stats.kernelWhy.startsWith('auto: one slice')) autoChoice ??= { kernel: out.stats.kernel, why: out.stats.kernelWhy };
+        return out;
+      },
+      close: () => engine.close(),
+    };
   },
 };

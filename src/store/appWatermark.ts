@@ -1,9 +1,10 @@
 import type { Pool } from 'mysql2/promise';
 
 /**
- * What a watcher compares between polls: per app table a count, the highest id
- * and an order-free checksum of the columns that decide what fitmatch reads
- * (never the payloads themselves), plus the newest updated_at. Any insert,
+ * What a watcher compares between polls: per app table (and per embeddings
+ * table) a count, the highest id and an order-free checksum of the columns
+ * that decide what fitmatch reads (never the payloads themselves), plus the
+ * newest updated_at of the app's tables. Any insert,
  * delete, or update of those columns changes it; an update that touches only
  * a payload is seen through updated_at, which the app sets on every write
  * (backfill relies on the same: a row is re-read when its updated_at moved).
@@ -15,7 +16,7 @@ export interface AppWatermark {
   maxUpdatedAt: string | null;
 }
 
-const WATCHED: { table: string; id: string; columns: string }[] = [
+const APP: { table: string; id: string; columns: string }[] = [
   { table: 'matching_vectors', id: 'id', columns: 'id, updated_at, role, user_id, job_posting_id' },
   { table: 'job_postings', id: 'id', columns: 'id, updated_at, status, deadline_date, deleted_at, company_id' },
   { table: 'companies', id: 'id', columns: 'id, updated_at, owner_user_id' },
@@ -23,11 +24,17 @@ const WATCHED: { table: string; id: string; columns: string }[] = [
   { table: 'talent_profiles', id: 'user_id', columns: 'user_id, updated_at, deleted_at' },
 ];
 
-const part = (w: (typeof WATCHED)[number]) =>
-  `(SELECT CONCAT_WS(':', COUNT(*), COALESCE(MAX(${w.id}), 0), COALESCE(BIT_XOR(CRC32(CONCAT_WS('|', ${w.columns}))), 0), COALESCE(MAX(updated_at), '')) FROM ${w.table})`;
+/** fitmatch's own embeddings, which another process (a backfill run by hand or on its own schedule) may write. */
+const EMBEDDINGS: { table: string; id: string; columns: string }[] = [
+  { table: 'talent_embeddings', id: 'talent_user_id', columns: 'talent_user_id, vectors_hash, facet_mask' },
+  { table: 'job_embeddings', id: 'job_posting_id', columns: 'job_posting_id, vectors_hash, facet_mask' },
+];
 
-const WATERMARK_SQL = `SELECT CONCAT_WS('/', ${WATCHED.map(part).join(', ')}) AS k,
-  CAST(GREATEST(${WATCHED.map((w) => `COALESCE((SELECT MAX(updated_at) FROM ${w.table}), '1000-01-01 00:00:00')`).join(', ')}) AS CHAR) AS maxUpdated`;
+const part = (w: (typeof APP)[number]) =>
+  `(SELECT CONCAT_WS(':', COUNT(*), COALESCE(MAX(${w.id}), 0), COALESCE(BIT_XOR(CRC32(CONCAT_WS('|', ${w.columns}))), 0)) FROM ${w.table})`;
+
+const WATERMARK_SQL = `SELECT CONCAT_WS('/', ${[...APP, ...EMBEDDINGS].map(part).join(', ')}) AS k,
+  CAST(GREATEST(${APP.map((w) => `COALESCE((SELECT MAX(updated_at) FROM ${w.table}), '1000-01-01 00:00:00')`).join(', ')}) AS CHAR) AS maxUpdated`;
 
 /** One round trip over the app's tables: index and row-header scans, no payload read. */
 export async function readAppWatermark(pool: Pool): Promise<AppWatermark> {
@@ -44,8 +51,8 @@ export async function readAppWatermark(pool: Pool): Promise<AppWatermark> {
  * (e.g. a status changed by hand without touching updated_at).
  */
 export async function oldestWriteAgeMs(pool: Pool, after: string, upTo: string): Promise<number | null> {
-  const mins = WATCHED.map((w) => `SELECT MIN(updated_at) AS t FROM ${w.table} WHERE updated_at > ? AND updated_at <= ?`).join(' UNION ALL ');
-  const [rows] = await pool.query(`SELECT TIMESTAMPDIFF(MICROSECOND, MIN(t), CURRENT_TIMESTAMP(6)) AS us FROM (${mins}) AS oldest`, WATCHED.flatMap(() => [after, upTo]));
+  const mins = APP.map((w) => `SELECT MIN(updated_at) AS t FROM ${w.table} WHERE updated_at > ? AND updated_at <= ?`).join(' UNION ALL ');
+  const [rows] = await pool.query(`SELECT TIMESTAMPDIFF(MICROSECOND, MIN(t), CURRENT_TIMESTAMP(6)) AS us FROM (${mins}) AS oldest`, APP.flatMap(() => [after, upTo]));
   const us = (rows as { us: number | string | null }[])[0]?.us;
   return us === null || us === undefined ? null : Math.round(Number(us) / 1000);
 }

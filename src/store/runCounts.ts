@@ -69,15 +69,14 @@ export interface IncrementalRunCounts extends ApplyCounts {
   exactFallbacks?: number;
 }
 
-/** A backfill's counts: per entity, and (once it finished) its skips, writes and the source's fingerprint. */
+/** A backfill's counts: per entity, and (once it finished) its skips, writes and the facet dimensions it decided. */
 export interface BackfillRunCounts {
   talents: Counts;
   jobs: Counts;
   rowSkips?: Record<string, ReasonCount>;
   facetSkips?: Record<string, ReasonCount>;
   writes?: number;
-  /** matching_vectors source: what the next backfill's dimension cache is keyed on. */
-  fingerprint?: string;
+  /** matching_vectors source: the facet dimensions decided (or --dim). */
   dimList?: (number | null)[];
   dimOverride?: number | null;
 }

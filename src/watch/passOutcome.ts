@@ -16,7 +16,7 @@ export interface PassReport {
   outcome: PassOutcome;
   /** The published run after the pass. */
   runId: number | null;
-  /** Embeddings the pass's backfill wrote or removed. */
+  /** Embeddings the pass's backfill wrote or removed (null: no backfill in this pass). */
   backfilled: { talents: number; jobs: number } | null;
   /** What the increment found changed since the published run. */
   changed: { talentsAdded: number; talentsChanged: number; talentsRemoved: number; jobsAdded: number; jobsChanged: number; jobsRemoved: number } | null;
@@ -30,8 +30,8 @@ export interface PassReport {
 const written = (c: BackfillSummary['entity']['talents']) => c.inserted + c.updated + c.removed;
 
 /** The pass report of a pass that ran backfill and match. */
-export function publishedPass(pass: number, b: BackfillSummary, m: MatchSummary, lagMs: number | null, passMs: number): PassReport {
-  const backfilled = { talents: written(b.entity.talents), jobs: written(b.entity.jobs) };
+export function publishedPass(pass: number, b: BackfillSummary | null, m: MatchSummary, lagMs: number | null, passMs: number): PassReport {
+  const backfilled = b && { talents: written(b.entity.talents), jobs: written(b.entity.jobs) };
   if (m.params.incremental !== true) return { pass, outcome: 'full', runId: m.runId, backfilled, changed: null, rowsWritten: null, lagMs, passMs };
   if ('unchanged' in m.counts) return { pass, outcome: 'unchanged', runId: m.runId, backfilled, changed: null, rowsWritten: 0, lagMs: null, passMs };
   const c = m.counts as IncrementalRunCounts;

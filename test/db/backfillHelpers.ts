@@ -43,3 +43,14 @@ export async function tableChecksum(t: TestDatabase): Promise<string> {
   const rows = (await t.exec('CHECKSUM TABLE talent_embeddings, job_embeddings')) as { Checksum: number }[];
   return rows.map((r) => r.Checksum).join(',');
 }
+
+/**
+ * The server-side length expression the backfill used to scan every payload with before issue 26
+ * (MySQL 8's path; MariaDB used a faster approximation that counted a non-list under the key as
+ * its JSON_LENGTH): today's decision, computed independently of the backfill's own parsing.
+ */
+export const exactLengthExpr = (col: string): string => {
+  const key = (k: string) =>
+    `WHEN JSON_CONTAINS_PATH(${col}, 'one', '$.${k}') THEN IF(JSON_TYPE(JSON_EXTRACT(${col}, '$.${k}')) = 'ARRAY', JSON_LENGTH(${col}, '$.${k}'), NULL)`;
+  return `CASE JSON_TYPE(${col}) WHEN 'ARRAY' THEN JSON_LENGTH(${col}) WHEN 'OBJECT' THEN CASE ${key('vector')} ${key('values')} ${key('embedding')} END END`;
+};

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exactLengthExpr, mariadbLengthExpr } from '../../src/store/matchingVectors.js';
+import { parseAnyLength } from '../../src/backfill/parsePayload.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb.js';
+import { exactLengthExpr } from './backfillHelpers.js';
 
-// Each payload with the length the app would see (null: no list); a third value is the
-// MariaDB fast form's documented approximation (a non-list under the key counts as its JSON_LENGTH).
-const CASES: [string | null, number | null, number?][] = [
+// Each payload with the length the app would see (null: no list).
+const CASES: [string | null, number | null][] = [
   ['[1,2,3]', 3],
   ['[0.1, -0.2, 3e-5, 4]', 4],
   ['{"vector": [1, 2]}', 2],
   ['{"values":[1,2,3,4,5]}', 5],
   ['{"embedding": [-1]}', 1],
   ['{"model": "x", "vector": [1, 2, 3]}', 3],
-  ['{"vector": "oops", "values": [1, 1]}', null, 1],
+  ['{"vector": "oops", "values": [1, 1]}', null],
   ['{"other": [1, 2]}', null],
   ['{"values": [1], "vector": [1, 2]}', 2],
   ['[]', 0],
@@ -24,24 +24,24 @@ const CASES: [string | null, number | null, number?][] = [
   [null, null],
 ];
 
-describe('facet length expressions', () => {
+describe('facet list lengths', () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase('backfill_len');
-  });
-  afterAll(async () => t?.drop());
-
-  it('the exact path matches the app on every shape; the MariaDB fast form differs only where documented', async () => {
     // A JSON column, as matching_vectors has (MariaDB: LONGTEXT + json_valid; MySQL 8: binary JSON).
     await t.exec('CREATE TABLE len_cases (id INT PRIMARY KEY, p JSON)');
     for (const [i, [payload]] of CASES.entries()) await t.exec('INSERT INTO len_cases VALUES (?, ?)', [i, payload]);
-    for (const expr of [exactLengthExpr, mariadbLengthExpr]) {
-      const rows = (await t.exec(`SELECT id, ${expr('p')} AS l FROM len_cases ORDER BY id`)) as { id: number; l: number | null }[];
-      for (const r of rows) {
-        const [payload, expected, approx] = CASES[r.id];
-        const want = expr === mariadbLengthExpr && approx !== undefined ? approx : expected;
-        expect(r.l === null ? null : Number(r.l), `${expr.name}(${payload})`).toBe(want);
-      }
+  });
+  afterAll(async () => t?.drop());
+
+  it('the length the backfill records while parsing (the payload as it reads it) equals the exact server expression on every shape', async () => {
+    const rows = (await t.exec(`SELECT id, CAST(p AS CHAR) AS text, ${exactLengthExpr('p')} AS l FROM len_cases ORDER BY id`)) as { id: number; text: string | null; l: number | null }[];
+    expect(rows).toHaveLength(CASES.length);
+    for (const r of rows) {
+      const [payload, expected] = CASES[r.id];
+      expect(r.l === null ? null : Number(r.l), `SQL(${payload})`).toBe(expected);
+      expect(parseAnyLength(r.text).length, `parseAnyLength(${payload})`).toBe(expected);
     }
   });
+
 });

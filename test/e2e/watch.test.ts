@@ -56,22 +56,31 @@ describe('fitmatch watch', () => {
 
   it('publishes an app write as an increment equal to a full run, logs its lag, writes metrics, and exits 0 on SIGTERM', async () => {
     const metrics = join(dir, 'watch.prom');
-    const w = spawnFitmatch(['watch', '--interval', '100ms', '--metrics-file', metrics], { env });
+    // Held between passes: the test writes while the watcher waits, then lets exactly one pass run.
+    const w = spawnFitmatch(['watch', '--interval', '100ms', '--metrics-file', metrics], { env: { ...env, FITMATCH_TEST_HOLD: 'watch_wait@*' } });
+    const held = () => jsonLines(w.stderr()).filter((l) => l.event === 'held' && l.point === 'watch_wait').length;
+    const waitHeld = (n: number) => w.waitFor({ test: () => held() >= n }, 120_000);
+    const step = async (): Promise<Pass> => {
+      const n = held();
+      w.child.kill('SIGUSR2');
+      await waitHeld(n + 1);
+      return passes(w).at(-1)!;
+    };
+    await waitHeld(1);
     // Nothing is published yet: the first pass is a full run.
-    const first = await nextPass(w, 0, ['full', 'published', 'unchanged']);
-    expect(first.outcome).toBe('full');
-    await nextPass(w, first.pass, ['quiet']);
+    expect(passes(w)[0].outcome).toBe('full');
+    let p = passes(w)[0];
+    for (let i = 0; i < 5 && p.outcome !== 'quiet'; i++) p = await step();
+    expect(p.outcome).toBe('quiet');
 
-    const mark = lastPass(w);
     await changeTalent(3);
     await closePosting();
-    const inc = await nextPass(w, mark, ['published', 'full']);
+    const inc = await step();
     expect(inc.outcome, w.stderr()).toBe('published');
     expect(inc.changed).toMatchObject({ talentsChanged: 1, jobsRemoved: 1 });
     expect(inc.lagMs).toEqual(expect.any(Number));
     expect(inc.lagMs!).toBeGreaterThanOrEqual(0);
-    // The metrics file is rewritten after each pass; after this one it has its lag.
-    await nextPass(w, inc.pass, ['quiet']);
+    // The metrics file is rewritten after each pass, before the wait.
     const prom = readFileSync(metrics, 'utf8');
     expect(prom).toMatch(/^fitmatch_watch_last_pass_timestamp_seconds \d/m);
     expect(prom).toMatch(/^fitmatch_watch_lag_seconds \d/m);
@@ -79,7 +88,7 @@ describe('fitmatch watch', () => {
 
     w.child.kill('SIGTERM');
     expect(await w.exit, w.stderr()).toBe(0);
-    expect(jsonLines(w.stderr()).some((l) => l.event === 'watch_stopped')).toBe(true);
+    expect(jsonLines(w.stderr()).find((l) => l.event === 'watch_stopped')).toMatchObject({ stopped: `after pass ${inc.pass}` });
 
     const afterWatch = await content();
     const full = await runFitmatch(['match'], { env });
@@ -133,6 +142,20 @@ describe('fitmatch watch', () => {
     const full = await runFitmatch(['match'], { env });
     expect(full.code, full.stderr).toBe(0);
     expect(await content()).toEqual(afterWatch);
+  });
+
+  it('--no-backfill: another process writes the embeddings; the watcher sees their change and publishes it', async () => {
+    const w = spawnFitmatch(['watch', '--interval', '100ms', '--no-backfill'], { env });
+    await nextPass(w, 0, ['unchanged', 'published', 'quiet']);
+    await changeTalent(30);
+    // The app's write alone changes no embedding: nothing to publish yet.
+    const mark = lastPass(w);
+    const b = await runFitmatch(['backfill'], { env });
+    expect(b.code, b.stderr).toBe(0);
+    const p = await nextPass(w, mark, ['published', 'full']);
+    expect(p).toMatchObject({ outcome: 'published', backfilled: null, changed: expect.objectContaining({ talentsChanged: 1 }) });
+    w.child.kill('SIGTERM');
+    expect(await w.exit, w.stderr()).toBe(0);
   });
 
   it('SIGTERM during the wait between passes ends the process at once with 0', async () => {

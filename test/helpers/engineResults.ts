@@ -1,5 +1,5 @@
 import { mergeLists } from '../../src/engine/mergeLists.js';
-import type { EngineLike } from '../../src/engine/enginePort.js';
+import type { EngineLike, EngineStats } from '../../src/engine/enginePort.js';
 import { rowsFromLists } from '../../src/engine/listRows.js';
 import { concatLists, type SubjectLists } from '../../src/engine/SubjectLists.js';
 import type { EmbeddingBlock, ResultBatch } from '../../src/engine/types.js';
@@ -15,16 +15,18 @@ export async function engineResults(
   jobs: EmbeddingBlock,
   topK: number,
   reserve: number,
-): Promise<{ t2j: ResultBatch; j2t: ResultBatch; t2jLists: SubjectLists; j2tLists: SubjectLists }> {
+): Promise<{ t2j: ResultBatch; j2t: ResultBatch; t2jLists: SubjectLists; j2tLists: SubjectLists; stats?: EngineStats }> {
   await engine.setJobs(jobs);
   const t2j: SubjectLists[] = [];
   const diffs: SubjectLists[] = [];
+  let stats: EngineStats | undefined;
   for (const b of talentBlocks) {
     const out = await engine.processBlock(b);
+    stats = out.stats;
     t2j.push(out.t2j);
     diffs.push(out.j2tDiff);
   }
   const t2jLists = concatLists(t2j);
   const j2tLists = mergeLists(jobs.ids.slice(0, jobs.rows), diffs, topK + reserve);
-  return { t2j: rowsFromLists('talent_to_job', t2jLists, topK), j2t: rowsFromLists('job_to_talent', j2tLists, topK), t2jLists, j2tLists };
+  return { t2j: rowsFromLists('talent_to_job', t2jLists, topK), j2t: rowsFromLists('job_to_talent', j2tLists, topK), t2jLists, j2tLists, stats };
 }

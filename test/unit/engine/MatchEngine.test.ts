@@ -57,7 +57,7 @@ const cases: Case[] = [
   },
 ];
 
-describe.each(['fp32', 'int8'] as const)('MatchEngine (%s candidates) vs brute-force reference', (kernel) => {
+describe.each(['fp32', 'int8', 'auto'] as const)('MatchEngine (%s candidates) vs brute-force reference', (kernel) => {
   for (const c of cases) {
     it(c.name, async () => {
       const rand = rng(c.talents * 7919 + c.jobs);
@@ -73,6 +73,8 @@ describe.each(['fp32', 'int8'] as const)('MatchEngine (%s candidates) vs brute-f
       });
       const got = await engineResults(engine, talents, concatBlocks(jobs, c.dims), c.topK, reserve);
       await engine.close();
+      // auto scored its first slice with both kernels and kept one, saying what each took.
+      if (kernel === 'auto') expect(got.stats?.kernelWhy).toMatch(/^auto: one slice timed with each kernel: fp32 \d+ ms .* vs int8 \d+ ms/);
 
       const ref = referenceTopK(talents, jobs, c.weights, c.dims, c.topK);
       expect(ref.t2j.length).toBeGreaterThan(0);
