@@ -169,7 +169,7 @@ async function benchShape(o: Required<Omit<KernelBenchOptions, 'pythons' | 'shap
   const engineTime = await engineRun('fp32');
   const engineInt8 = await engineRun('int8');
   const g = (s: number) => (2 * o.q * o.c * d) / s / 1e9;
-  const perSubject = (s?: EngineStats) => (s ? `${(s.rescored / s.subjects).toFixed(1)} exact re-scores/subject, ${s.fallbacks} exact fallbacks, ${s.redoneFp32} redone fp32, graph ${(s.graphMs / 1000).toFixed(2)}s, re-score ${(s.rescoreMs / 1000).toFixed(2)}s` : '-');
+  const perSubject = (s?: EngineStats) => (s ? `${(s.rescored / s.subjects).toFixed(1)} exact re-scores/subject, ${s.fallbacks} exact fallbacks, ${s.redoneFp32} redone fp32, graph ${(s.graphMs / 1000).toFixed(2)}s, re-score ${(s.rescoreMs / 1000).toFixed(2)}s (${((100 * s.rescoreMs) / s.graphMs).toFixed(0)}% of the graph; target <= 20%)` : '-');
   o.log(
     `${label} D=${d}: ORT Gemm ${g(ortGemm).toFixed(1)} GFLOP/s, ORT u8xs8 MatMulInteger ${ortInt8.toFixed(1)} GOP/s, kernel graph ${g(kernelRun).toFixed(1)} ` +
       `(general graph ${g(kernelGeneral).toFixed(1)}), engine fp32 ${g(engineTime).toFixed(1)} [${perSubject(engineStats.fp32)}], ` +

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -47,4 +47,22 @@ export function numpyGemm(q: number, c: number, d: number, repeats = 3): GemmRef
   if (r.status !== 0) return { skipped: `numpy reference failed: ${r.stderr.trim().split('\n').pop()} (apt-get install python3-numpy libopenblas0-pthread)` };
   const row = JSON.parse(r.stdout).results[String(d)] as { numpy_gemm_gflops: number };
   return { gflops: row.numpy_gemm_gflops, core: core.stdout.trim() || 'unknown' };
+}
+
+/** CPU time (user + system, ms) the local MariaDB server has used so far, or null when it is not found here. */
+export function mariadbCpuMs(): number | null {
+  if (!existsSync('/proc')) return null;
+  const tick = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!/^(mariadbd|mysqld)$/.test(readFileSync(`/proc/${pid}/comm`, 'utf8').trim())) continue;
+      // Fields after the ")" of the command: utime and stime are the 12th and 13th.
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return ((Number(f[11]) + Number(f[12])) * 1000) / tick;
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return null;
 }

@@ -19,6 +19,8 @@ const F = FACET_COUNT;
 const NO_MATCH_BELOW = -2;
 /** Talent rows of one facet the exact re-score keeps in a core's cache while job rows stream past (a share of a 2 MB L2). */
 const TILE_BYTES = 1 << 20;
+/** Talent rows `--kernel auto` times each kernel on. */
+const TRIAL_ROWS = 512;
 
 /**
  * Candidates the graph's TopK hands out per subject, as a multiple of the list
@@ -153,30 +155,37 @@ export class MatchEngine implements EngineLike {
       const view = sliceBlock(talents, start, rows, this.opts.dims);
       const q = rows > 1 ? view : padBlock(view, 2, this.opts.dims);
       this.placeTalents(q);
-      const { feeds: qFeeds, quantised, fp32Feeds: qFp32 } = this.talentInputs(q);
+      const tin = this.talentInputs(q);
       const qFull = hasAll(q.mask, this.requiredMask);
       for (const slice of jobs.slices) {
         const full = qFull && slice.full;
         const scale = full ? 1 / this.sumW : 1;
-        const run = async (kernel: KernelKind) => {
-          const feeds: Record<string, ort.Tensor> = kernel === 'int8' ? { ...qFeeds, ...slice.feeds } : { ...(qFp32 ?? qFeeds), ...(slice.fp32Feeds ?? slice.feeds) };
-          if (full) delete feeds.pq, delete feeds.pcT;
-          const k = CANDIDATES[kernel](this.cap);
-          feeds.kt = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(k, slice.block.rows))), [1]);
-          feeds.kj = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(k, q.rows))), [1]);
-          const t = performance.now();
-          const s = this.sessions[kernel]!;
-          const out = await (full ? s.full : s.general).run(feeds);
-          this.stats.graphMs += performance.now() - t;
-          return out;
-        };
-        const boundsOf = (kernel: KernelKind) => (kernel === 'int8' ? int8Bounds(quantised!, slice.quantised!, this.opts.weights, this.weighted) : fp32Bounds(this.opts.dims, this.weighted));
-        const overBudget = (o: ort.InferenceSession.OnnxValueMapType, b: CandidateBounds) =>
-          this.unsettledPairs(o, q, slice, b, scale, start, t2j, j2t) > (this.opts.int8Budget ?? INT8_UNSETTLED_BUDGET) * q.rows * slice.block.rows;
+        // The graph, the bounds and int8's budget for talent rows tq (q, or the first rows of q for auto's trial).
+        const graphOf = (tq: EmbeddingBlock, ti: TalentInputs) => ({
+          run: async (kernel: KernelKind) => {
+            const feeds: Record<string, ort.Tensor> = kernel === 'int8' ? { ...ti.feeds, ...slice.feeds } : { ...(ti.fp32Feeds ?? ti.feeds), ...(slice.fp32Feeds ?? slice.feeds) };
+            if (full) delete feeds.pq, delete feeds.pcT;
+            const k = CANDIDATES[kernel](this.cap);
+            feeds.kt = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(k, slice.block.rows))), [1]);
+            feeds.kj = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(k, tq.rows))), [1]);
+            const t = performance.now();
+            const s = this.sessions[kernel]!;
+            const out = await (full ? s.full : s.general).run(feeds);
+            this.stats.graphMs += performance.now() - t;
+            return out;
+          },
+          boundsOf: (kernel: KernelKind) => (kernel === 'int8' ? int8Bounds(ti.quantised!, slice.quantised!, this.opts.weights, this.weighted) : fp32Bounds(this.opts.dims, this.weighted)),
+          overBudget: (o: ort.InferenceSession.OnnxValueMapType, b: CandidateBounds) =>
+            this.unsettledPairs(o, tq, slice, b, scale, start, t2j, j2t) > (this.opts.int8Budget ?? INT8_UNSETTLED_BUDGET) * tq.rows * slice.block.rows,
+        });
+        const { run, boundsOf, overBudget } = graphOf(q, tin);
         if (this.trialPending) {
           this.trialPending = false;
           jobs.useInputs((b) => this.jobInputs(b, 'int8'), (s) => s === slice);
-          await this.trial(run, boundsOf, overBudget, (o, b) => this.collect(o, q, start, slice, b, scale, t2j, j2t, true), jobs.slices.length);
+          // The first TRIAL_ROWS talents: enough for MLAS's full speed, a fraction of a block's cost.
+          const tq = q.rows > TRIAL_ROWS ? sliceBlock(q, 0, TRIAL_ROWS, this.opts.dims) : q;
+          const trial = graphOf(tq, tq === q ? tin : this.talentInputs(tq));
+          await this.trial(trial.run, trial.boundsOf, trial.overBudget, (o, b) => this.collect(o, tq, start, slice, b, scale, t2j, j2t, true), jobs.slices.length);
           // The kernel not kept: the trial slice's inputs become the kept kernel's, and so do the other slices' (built for fp32).
           jobs.useInputs((b) => this.jobInputs(b, this.kernel), (s) => (this.kernel === 'fp32') === (s === slice));
         }
@@ -303,7 +312,7 @@ export class MatchEngine implements EngineLike {
     return { feeds, quantised: quantisedSide(rows, b.mask), fp32Feeds };
   }
 
-  private talentInputs(q: EmbeddingBlock): { feeds: Record<string, ort.Tensor>; quantised: QuantisedSide | null; fp32Feeds: Record<string, ort.Tensor> | null } {
+  private talentInputs(q: EmbeddingBlock): TalentInputs {
     if (this.pqBuf.length < q.rows * F) this.pqBuf = new Float32Array(q.rows * F);
     const pq = this.pqBuf.subarray(0, q.rows * F);
     for (let i = 0; i < q.rows; i++) {
@@ -511,6 +520,12 @@ export class MatchEngine implements EngineLike {
     const { arena } = this;
     this.opts.dims.forEach((d, f) => arena!.f32.set(q.facets[f].subarray(0, q.rows * d), this.talentAt[f]));
   }
+}
+
+interface TalentInputs {
+  feeds: Record<string, ort.Tensor>;
+  quantised: QuantisedSide | null;
+  fp32Feeds: Record<string, ort.Tensor> | null;
 }
 
 /** One direction of a graph run's candidates, as TopK handed them out. */

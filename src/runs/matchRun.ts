@@ -180,6 +180,13 @@ function summaryOf(run: FullRun, shard: ShardSpec, work: ShardResult | null, pub
     counts: run.counts ?? {},
     timings: { ...(work?.timings ?? {}), ...(published?.timings ?? {}), totalMs: performance.now() - t0 },
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    cpuMs: cpuMs(),
     engine: work?.engine,
   };
 }
+
+/** CPU time of this process so far, all threads. */
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};

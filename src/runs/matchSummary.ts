@@ -16,6 +16,8 @@ export interface MatchSummary {
   timings: Record<string, number>;
   /** The process's peak resident set so far (ru_maxrss). */
   peakRssMb: number;
+  /** CPU time this process spent so far, every thread (engine, onnxruntime, I/O): with 2 cores, what the run left to the database. */
+  cpuMs?: number;
   /** This process's candidate pass: which kernel and why, candidates, fallbacks, re-score cost. */
   engine?: EngineStats;
 }
@@ -40,7 +42,7 @@ export function formatMatchSummary(s: MatchSummary): string {
     `  rows: ${c.rowsTalentToJob} talent_to_job + ${c.rowsJobToTalent} job_to_talent; no match: ${talentsWithout} talents, ${jobsWithout} jobs`,
     `  skipped blobs: ${sum(c.skippedWrongDim) + sum(c.skippedInvalid)} (wrong dimension ${sum(c.skippedWrongDim)}, zero/NaN ${sum(c.skippedInvalid)}, unreadable rows ${c.skippedCorruptRows ?? 0}); entities with no usable facet: ${c.talentsWithoutUsableFacet} talents, ${c.jobsWithoutUsableFacet} jobs${c.changedDuringRun ? `; ${c.changedDuringRun} embeddings changed during the run (the next incremental run recomputes them)` : ''}`,
     ...(s.engine ? [formatEngineLine(s.engine)] : []),
-    `  time (this process): read jobs ${sec(t.jobsReadMs)}, read talents ${sec(t.readMs)}, compute ${sec(t.computeMs)} (${gflops(c.eligibleTalents, c.eligibleJobs, s.dims, t.computeMs).toFixed(0)} GFLOP/s), write ${sec(t.persistMs)}, merge ${sec(t.mergeMs)}, indexes ${sec(t.indexMs)}, publish ${sec(t.publishMs)}, total ${sec(t.totalMs)}; peak RSS ${s.peakRssMb} MB`,
+    `  time (this process): read jobs ${sec(t.jobsReadMs)}, read talents ${sec(t.readMs)}, compute ${sec(t.computeMs)} (${gflops(c.eligibleTalents, c.eligibleJobs, s.dims, t.computeMs).toFixed(0)} GFLOP/s), write ${sec(t.persistMs)}, merge ${sec(t.mergeMs)}, indexes ${sec(t.indexMs)}, publish ${sec(t.publishMs)}, total ${sec(t.totalMs)}${s.cpuMs === undefined ? '' : ` (CPU ${sec(s.cpuMs)}, all threads)`}; peak RSS ${s.peakRssMb} MB`,
   ].join('\n');
 }
 

@@ -1,4 +1,4 @@
-import type { Pool } from 'mysql2/promise';
+import type { Pool } from '../store/sql.js';
 import { allocBlock, emptySkips, trimBlock, type BlobSkips } from '../engine/embeddingBlock.js';
 import { addEngineStats, type EngineFactory, type EngineLike, type EngineSettings, type EngineStats } from '../engine/enginePort.js';
 import { HASH_BYTES, type SideSnapshot } from '../engine/snapshotCodec.js';

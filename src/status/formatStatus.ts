@@ -4,7 +4,7 @@ import { runSkips } from '../run/runSkips.js';
 import { formatSkipsLine } from '../run/runSummary.js';
 import type { Eligibility } from '../engine/eligibility.js';
 import type { BackfillRunCounts, IncrementalRunCounts, MergedFullRunCounts } from '../store/runCounts.js';
-import type { Sample } from './readCoverage.js';
+import type { Sample } from '../store/readCoverage.js';
 import type { RunInfo, RunInProgress, StatusReport } from './readStatus.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
