@@ -6,6 +6,7 @@ import { InterruptedError, isStop } from '../errors.js';
 import { defaultEngineFactory } from '../engine/defaultEngine.js';
 import { resolveEligibility } from '../engine/eligibility.js';
 import type { EngineFactory } from '../engine/enginePort.js';
+import type { MemoryVectors } from '../vectors/MemoryVectors.js';
 import { holdPoint } from '../holdPoint.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { statementBudget } from '../store/writeEmbeddings.js';
@@ -46,6 +47,8 @@ export interface MatchRunOptions {
   publishAttempts?: number;
   /** The compute engine; tests may pass an in-process or reference one. */
   engine?: EngineFactory;
+  /** Incremental runs of a long-lived process (watch): its job vectors, kept in memory between runs. */
+  warmJobs?: MemoryVectors;
 }
 
 /** Shared runs may wait this long for another publisher, rollback or incremental run to finish. */
@@ -91,7 +94,7 @@ async function matchAttempt(opts: MatchRunOptions, ctx: CommandContext, mine: { 
       writeMode: write.path,
     };
     if (opts.incremental && matchLock) {
-      const inc = await incrementalMatch(ctx, { settings, lock: matchLock, signal, write, statementBytes, allowEmpty: !!opts.allowEmpty, engine: opts.engine });
+      const inc = await incrementalMatch(ctx, { settings, lock: matchLock, signal, write, statementBytes, allowEmpty: !!opts.allowEmpty, engine: opts.engine, warmJobs: opts.warmJobs });
       if (inc) return inc;
     }
     run = matchLock ? await oneProcessRun(ctx, settings, opts.resume ? 'latest' : mine.runId, statementBytes) : await sharedRun(ctx, settings, opts.runKey!, shard.count, statementBytes);

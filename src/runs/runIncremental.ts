@@ -28,6 +28,7 @@ import { repairLists } from '../engine/repairLists.js';
 import { engineFor, readAll, scoreTalents, subset, type PassContext } from './scorePasses.js';
 import { splitByRows } from './splitByRows.js';
 import { runDurationMs } from '../store/runDuration.js';
+import type { MemoryVectors } from '../vectors/MemoryVectors.js';
 import { VectorCache } from '../vectors/VectorCache.js';
 
 export interface IncrementalInput {
@@ -40,6 +41,8 @@ export interface IncrementalInput {
   write: { path: WritePath; maxAllowedPacket: number };
   statementBytes: number;
   settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number; vectorCache?: string; kernel?: EngineSettings['kernel'] };
+  /** A long-lived process's job vectors, kept between its runs (watch). */
+  warmJobs?: MemoryVectors;
   /** Apply even when match_results would be left empty. */
   allowEmpty?: boolean;
 }
@@ -114,8 +117,10 @@ async function increment(
     signal: p.signal,
     timings,
     vectorsRead,
-    caches: s.vectorCache ? await openCaches(db, s.vectorCache, log) : undefined,
   };
+  const files = s.vectorCache ? await openCaches(db, s.vectorCache, log) : undefined;
+  c.caches = files || p.warmJobs ? { talent: files?.talent ?? null, job: p.warmJobs ? p.warmJobs.over(files?.job ?? null) : (files?.job ?? null) } : undefined;
+  p.warmJobs?.retain(cur.jobs.ids);
   const cap = s.topK + s.reserve;
   const tPlus = [...dt.added, ...dt.changed].sort((a, b) => a - b);
   const jPlus = [...dj.added, ...dj.changed].sort((a, b) => a - b);
@@ -212,7 +217,7 @@ async function increment(
     return { runId, counts, timings };
   } finally {
     for (const e of new Set(engines)) await e.close();
-    for (const cache of [c.caches?.talent, c.caches?.job]) {
+    for (const cache of [files?.talent, files?.job]) {
       if (!cache) continue;
       const st = cache.stats;
       log.info(`vector cache ${cache.path}: ${st.hits} used, ${st.misses} not there or changed, ${st.rejected} rejected (bytes did not match vectors_hash), ${st.stored} stored`);
