@@ -11,7 +11,7 @@ import { holdPoint } from '../holdPoint.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { statementBudget } from '../store/writeEmbeddings.js';
 import { chooseWritePath, ResultWriter } from '../store/resultWriter.js';
-import { hasSucceeded } from '../store/runLifecycle.js';
+import { hasSucceeded, transition } from '../store/runLifecycle.js';
 import { recordStop } from './recordedRun.js';
 import { runBlocks, type FullRun } from '../store/runStore.js';
 import { pruneBookkeeping, shardLockPurpose } from './cleanupRuns.js';
@@ -144,7 +144,10 @@ async function matchAttempt(opts: MatchRunOptions, ctx: CommandContext, mine: { 
         return summary;
       }
       if (published.published) await quietly(log, 'prune old runs', () => pruneBookkeeping(db.pool));
-      if (!published.published) log.info(`run ${run.id} is computed and staged, not published (--no-publish): publish it with \`fitmatch publish --run-id ${run.id}\``);
+      if (!published.published) {
+        await transition(db.pool, clock, run.id, 'stage');
+        log.info(`run ${run.id} is computed and staged, not published (--no-publish): publish it with \`fitmatch publish --run-id ${run.id}\``);
+      }
       log.event('match_summary', { ...summary }, formatMatchSummary(summary).split('\n')[0]);
       return summary;
     } finally {
