@@ -8,4 +8,4 @@ CREATE TABLE `matching_vector_lengths` (
 	`len_vision` int unsigned,
 	`len_culture` int unsigned,
 	CONSTRAINT `matching_vector_lengths_row_id` PRIMARY KEY(`row_id`)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

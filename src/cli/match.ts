@@ -1,6 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseDuration } from '../config/numbers.js';
-import { assertFreshBackfill } from '../store/lastBackfill.js';
 import { SKIP_IF_LOCKED_HELP, skipIfLocked } from '../run/skipIfLocked.js';
 import { globalFlags } from './globalFlags.js';
 import { match } from '../commands/match.js';
@@ -106,9 +105,8 @@ export function registerMatch(program: Command): void {
       process.exitCode = await runCommand(matchFlags(o, cmd), async (ctx) => {
         const runKey = o.runKey ?? process.env.FITMATCH_RUN_KEY;
         const shard = o.shard === undefined ? undefined : parseShardOrUsage(o.shard);
-        if (o.maxBackfillAge !== undefined) await assertFreshBackfill(ctx.db.pool, ctx.clock, o.maxBackfillAge);
-        if (o.skipIfLocked) return skipIfLocked(async () => matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, allowEmpty: o.allowEmpty, blockRows: o.blockRows }, ctx)), ctx.log);
-        return matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, allowEmpty: o.allowEmpty, blockRows: o.blockRows }, ctx));
+        if (o.skipIfLocked) return skipIfLocked(async () => matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, allowEmpty: o.allowEmpty, blockRows: o.blockRows, maxBackfillAgeMs: o.maxBackfillAge }, ctx)), ctx.log);
+        return matchReport(await match({ publish: o.publish, resume: o.resume, incremental: o.incremental, shard, runKey: runKey || undefined, allowShrink: o.allowShrink, allowEmpty: o.allowEmpty, blockRows: o.blockRows, maxBackfillAgeMs: o.maxBackfillAge }, ctx));
       }, { json: o.json });
     });
 }

@@ -2,7 +2,8 @@ import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { abandonRun, findStaleRuns, orphanStaging, pruneBookkeeping, shardsAlive, type StaleRun } from '../runs/cleanupRuns.js';
-import { staging } from '../store/resultTables.js';
+import { dropTables, staging } from '../store/resultTables.js';
+import { existingTables } from '../store/sql.js';
 import { matchRunById, runByKey } from '../store/runStore.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { isUnfinished } from '../store/runLifecycle.js';
@@ -43,17 +44,16 @@ export async function cleanup(opts: CleanupOptions, ctx: CommandContext): Promis
     } else {
       stale = await findStaleRuns(db, clock, { olderThanMs: opts.olderThanMs, superseded: false });
     }
-    const [tables] = await db.pool.query('SELECT table_name AS n FROM information_schema.tables WHERE table_schema = DATABASE()');
-    const names = (tables as { n: string }[]).map((t) => t.n);
+    const names = await existingTables(db.pool);
     const orphans = await orphanStaging(db.pool);
     for (const r of stale) log.info(`${opts.dryRun ? 'would abandon' : 'abandoning'} run ${r.id}${r.runKey ? ` ("${r.runKey}")` : ''}: ${r.why}`);
     for (const n of orphans) log.info(`${opts.dryRun ? 'would drop' : 'dropping'} ${n}: no unpublished run owns it`);
     if (!opts.dryRun) {
       for (const r of stale) await abandonRun(db.pool, clock, r.id, r.why);
-      if (orphans.length) await db.pool.query(`DROP TABLE IF EXISTS ${orphans.join(', ')}`);
+      await dropTables(db.pool, orphans);
       await pruneBookkeeping(db.pool);
     }
-    const dropped = [...stale.flatMap((r) => (['match_results', 'match_lists', 'match_published'] as const).map((t) => staging(t, r.id)).filter((n) => names.includes(n))), ...orphans];
+    const dropped = [...stale.flatMap((r) => (['match_results', 'match_lists', 'match_published'] as const).map((t) => staging(t, r.id)).filter((n) => names.has(n))), ...orphans];
     log.event('cleanup', { abandoned: stale, droppedTables: dropped }, stale.length || orphans.length ? `${opts.dryRun ? 'would clean' : 'cleaned'} ${stale.length} run(s), ${dropped.length} table(s)` : 'nothing to clean up');
     return { abandoned: stale, droppedTables: dropped };
   } finally {

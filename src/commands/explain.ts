@@ -1,11 +1,11 @@
-import type { Pool } from 'mysql2/promise';
+import type { Pool } from '../store/sql.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { FACETS } from '../facets.js';
 import { resultsOf, type EntityReport, type PairReport, formatEntityReport, formatPairReport, round2, weightsOf } from '../explain/explainReport.js';
 import { entityDiagnosis, jobExclusion, pairVerdict, talentExclusion, type RunRef } from '../explain/pairVerdict.js';
 import { readJobFacts, readTalentFacts } from '../explain/readFacts.js';
-import { kthScore, pairPlacement, publishedList } from '../explain/readPlacement.js';
+import { kthScore, pairPlacement, publishedList } from '../store/readPlacement.js';
 import { loadSnapshot } from '../runs/createRun.js';
 import { resolveEligibility, type Eligibility } from '../engine/eligibility.js';
 import { readPublishedState } from '../store/resultTables.js';

@@ -3,8 +3,12 @@ import { ExitCode, FitmatchError } from '../errors.js';
 import type { MatchSummary } from '../runs/matchSummary.js';
 import { matchRun, type MatchRunOptions } from '../runs/matchRun.js';
 import { validateRunKey } from '../runs/runKey.js';
+import { assertFreshBackfill } from '../store/lastBackfill.js';
 
-export type MatchOptions = MatchRunOptions;
+export interface MatchOptions extends MatchRunOptions {
+  /** Refuse (exit 31) unless the newest backfill run succeeded and finished within this (ms). */
+  maxBackfillAgeMs?: number;
+}
 
 /**
  * `fitmatch match`: checks that the flags make one kind of run, then runs it
@@ -19,5 +23,6 @@ export async function match(opts: MatchOptions, ctx: CommandContext): Promise<Ma
     throw new FitmatchError('--incremental is a one-process run that publishes: it cannot be combined with --shard/--run-key, --resume or --no-publish', ExitCode.USAGE);
   }
   if (opts.runKey !== undefined) validateRunKey(opts.runKey);
+  if (opts.maxBackfillAgeMs !== undefined) await assertFreshBackfill(ctx.db.pool, ctx.clock, opts.maxBackfillAgeMs);
   return matchRun(opts, ctx);
 }

@@ -3,13 +3,13 @@ import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { planRollback, type RollbackStep, type RunFacts, type SetInfo } from '../runs/rollbackPlan.js';
-import { readUndoTarget, undoIncrement } from '../runs/undoIncrement.js';
+import { readUndoTarget, undoIncrement } from '../store/undoIncrement.js';
 import { hasRows, PREVIOUS, readPublishedState, swapWithPrevious, tableExists } from '../store/resultTables.js';
 import { chooseWritePath } from '../store/resultWriter.js';
 import { matchRunById } from '../store/runStore.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { isRolledBack, transition } from '../store/runLifecycle.js';
-import type { PoolConnection } from 'mysql2/promise';
+import { inTransaction, type PoolConnection } from '../store/sql.js';
 
 export interface RollbackOptions {
   /** Roll back step by step until this run's set is published. */
@@ -61,16 +61,21 @@ export async function rollback(opts: RollbackOptions, ctx: Pick<CommandContext, 
       return result;
     }
     const write = await chooseWritePath(db.pool, ctx.config.writeMode);
+    // The statuses change on the lock's connection: with an undo, in the transaction that restores the data;
+    // after a swap (a RENAME, which no transaction holds), in one transaction of their own right after it.
+    const recordStep = async (step: (typeof plan.steps)[number]) => {
+      if (step.from.runId !== null) await transition(conn, clock, step.from.runId, 'rollBack');
+      const restored = step.to.runId === null ? null : await matchRunById(conn, step.to.runId);
+      if (restored && isRolledBack(restored.status)) await transition(conn, clock, restored.id, 'republish');
+    };
     for (const step of plan.steps) {
       await lock.assertHeld();
       if (step.how === 'undo') {
-        await undoIncrement(conn, step.from.runId!, write, Math.min(4 * 2 ** 20, statementBudget(write.maxAllowedPacket)));
+        await undoIncrement(conn, step.from.runId!, write, Math.min(4 * 2 ** 20, statementBudget(write.maxAllowedPacket)), () => recordStep(step));
       } else {
         await swapWithPrevious(conn, { lockWaitSeconds: opts.lockWaitSeconds ?? 5, attempts: opts.attempts ?? 5, log, signal: ctx.signal });
+        await inTransaction(conn, () => recordStep(step));
       }
-      if (step.from.runId !== null) await transition(db.pool, clock, step.from.runId, 'rollBack');
-      const restored = step.to.runId === null ? null : await matchRunById(db.pool, step.to.runId);
-      if (restored && isRolledBack(restored.status)) await transition(db.pool, clock, restored.id, 'republish');
     }
     log.event('rollback', { ...result }, `rolled back: match_results now holds ${name(result.restoredRunId)}, published ${steps[steps.length - 1].restoredPublishedAt ?? 'at an unknown time'}`);
     return result;

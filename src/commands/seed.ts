@@ -1,4 +1,5 @@
-import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { PoolConnection } from '../store/sql.js';
+import { maxAllowedPacket } from '../store/writeEmbeddings.js';
 import type { CommandContext } from '../context.js';
 import { acquireLock } from '../db/advisoryLock.js';
 import type { Db } from '../db/connect.js';
@@ -10,7 +11,7 @@ import { dirtyLines, type SeedManifest } from '../seed/manifest.js';
 import { deleteSeedData } from '../seed/reset.js';
 import { inspectTarget, refusal } from '../seed/safety.js';
 import { StatementSink } from '../seed/statementSink.js';
-import { ID_TABLES, type IdTable } from '../seed/tables.js';
+import { idBases } from '../seed/tables.js';
 
 export interface SeedOptions {
   seed?: number;
@@ -54,7 +55,7 @@ export async function seed(opts: SeedOptions, ctx: Pick<CommandContext, 'db' | '
       if (!o.reset) throw new FitmatchError(`${db.settings.database} already holds seed data (${target.seedUsers} seed users); pass --reset to replace it`, ExitCode.USAGE);
       await deleteSeedData(db, log);
     }
-    const st = new GenState({ ...o, now: ctx.clock.now() }, await idBases(db));
+    const st = new GenState({ ...o, now: ctx.clock.now() }, await idBases(db.pool));
     const statementBytes = await statementLimit(db, o.dim);
     log.info(`seeding ${db.settings.display}: ${o.companies} companies, ${o.jobs} postings, ${o.talents} talents, 6 × ${o.dim} dims, dirty ${o.dirty}, seed ${o.seed}`);
     const conns: PoolConnection[] = [];
@@ -125,17 +126,9 @@ function resolveOptions(opts: SeedOptions): Required<SeedOptions> {
 
 const stripUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
-/** First free id per table: seeds start at 1 in an empty database and never collide with existing rows under --force. */
-async function idBases(db: Db): Promise<Record<IdTable, number>> {
-  const sql = ID_TABLES.map((t) => `(SELECT COALESCE(MAX(id), 0) + 1 FROM \`${t}\`) AS \`${t}\``).join(', ');
-  const [rows] = await db.pool.query<RowDataPacket[]>(`SELECT ${sql}`);
-  return Object.fromEntries(ID_TABLES.map((t) => [t, Number(rows[0][t])])) as Record<IdTable, number>;
-}
-
 /** Statement size under max_allowed_packet (with room for protocol overhead), refusing when one vector row cannot fit. */
 async function statementLimit(db: Db, dim: number): Promise<number> {
-  const [rows] = await db.pool.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS m');
-  const packet = Number(rows[0].m);
+  const packet = await maxAllowedPacket(db);
   const limit = Math.min(MAX_STATEMENT, Math.floor(packet * 0.9) - 4096);
   // Two vector rows (a duplicate pair) must fit in the quarter of a statement left after the flush threshold.
   const rowBytes = 2 * (6 * dim * 12 + 1024) * 4;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PoolConnection } from 'mysql2/promise';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { ExitCode, FitmatchError, LockedError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Db } from './connect.js';
@@ -154,4 +154,15 @@ export async function lockHolder(db: Db, purpose: string): Promise<number | null
   const [rows] = await db.pool.query('SELECT IS_USED_LOCK(?) AS holder', [lockName(db.settings.database, purpose)]);
   const h = (rows as { holder: number | string | null }[])[0]?.holder;
   return h === null || h === undefined ? null : Number(h);
+}
+
+/** Which of the named locks some session holds right now (hints only), asked 100 at a time. */
+export async function locksHeld(q: Pool | PoolConnection, names: readonly string[]): Promise<boolean[]> {
+  const held: boolean[] = [];
+  for (let from = 0; from < names.length; from += 100) {
+    const chunk = names.slice(from, from + 100);
+    const [rows] = await q.query<RowDataPacket[]>({ sql: `SELECT ${chunk.map(() => 'IS_USED_LOCK(?) IS NOT NULL').join(', ')}`, values: chunk, rowsAsArray: true });
+    held.push(...(rows[0] as unknown as number[]).map((v) => Number(v) === 1));
+  }
+  return held;
 }

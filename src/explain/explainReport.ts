@@ -1,7 +1,7 @@
 import { FACETS } from '../facets.js';
-import { formatScore } from '../engine/resultRows.js';
+import { formatScore } from '../engine/scoreCents.js';
 import type { Direction, PairVerdict, Reason } from './pairVerdict.js';
-import type { PublishedRow } from './readPlacement.js';
+import type { PublishedRow } from '../store/readPlacement.js';
 
 type Score = { score_100: number | null };
 

@@ -1,7 +1,7 @@
 import { listBefore } from '../engine/listRows.js';
 import { FACETS, facetBit } from '../facets.js';
 import type { Eligibility } from '../engine/eligibility.js';
-import { formatScore } from '../engine/resultRows.js';
+import { formatScore } from '../engine/scoreCents.js';
 
 /** A facet the stored embedding has but the run cannot use. */
 export interface UnusableFacet {

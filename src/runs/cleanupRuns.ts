@@ -1,13 +1,11 @@
-import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { Clock } from '../clock.js';
-import { lockName } from '../db/advisoryLock.js';
+import { lockName, locksHeld } from '../db/advisoryLock.js';
 import type { Db } from '../db/connect.js';
-import { parseJson } from '../store/parseJson.js';
-import { hasSucceeded, isUnfinished, MATCH_KINDS, transition, UNFINISHED, type RunStatus } from '../store/runLifecycle.js';
-import { dropStaging, PUBLISHER_TABLE, tableExists } from '../store/resultTables.js';
+import { hasSucceeded, isUnfinished, transition } from '../store/runLifecycle.js';
+import { dropStaging, stagingTablesNotOf } from '../store/resultTables.js';
+import { runsOfPublishedSets, runsWithBookkeeping, unfinishedFullRuns, unfinishedRunIds } from '../store/runHistory.js';
 import { deleteRunBookkeeping } from '../store/runStore.js';
-
-type Q = Pool | PoolConnection;
+import type { Queryable as Q } from '../store/sql.js';
 
 /** The lock a process holds while it works on one shard of a run. */
 export const shardLockPurpose = (runId: number, shard: number): string => `run${runId}:s${shard}`;
@@ -22,12 +20,8 @@ export async function abandonRun(q: Q, clock: Clock, runId: number, why: string)
 
 /** Whether any process holds a shard lock of the run (a live shard). */
 export async function shardsAlive(q: Q, database: string, runId: number, shards: number): Promise<boolean> {
-  for (let from = 0; from < shards; from += 100) {
-    const names = Array.from({ length: Math.min(100, shards - from) }, (_, i) => lockName(database, shardLockPurpose(runId, from + i)));
-    const [rows] = await q.query(`SELECT ${names.map(() => 'IS_USED_LOCK(?) IS NOT NULL').join(' OR ')} AS alive`, names);
-    if (Number((rows as { alive: number }[])[0].alive) === 1) return true;
-  }
-  return false;
+  const names = Array.from({ length: shards }, (_, i) => lockName(database, shardLockPurpose(runId, i)));
+  return (await locksHeld(q, names)).some(Boolean);
 }
 
 export interface StaleRun {
@@ -44,28 +38,23 @@ export interface StaleRun {
  * no live shard and no progress for `olderThanMs`.
  */
 export async function findStaleRuns(db: Db, clock: Clock, o: { keep?: number; olderThanMs: number; superseded: boolean }): Promise<StaleRun[]> {
-  const [rows] = await db.pool.query(
-    `SELECT r.id, r.run_key, r.shards, r.started_at, (SELECT MAX(b.finished_at) FROM match_run_blocks b WHERE b.run_id = r.id) AS last_block
-       FROM match_runs r WHERE r.kind = 'full' AND r.status IN (?) ORDER BY r.id`,
-    [UNFINISHED],
-  );
   const out: StaleRun[] = [];
-  for (const r of rows as Record<string, unknown>[]) {
-    const id = Number(r.id);
+  for (const r of await unfinishedFullRuns(db.pool)) {
+    const id = r.id;
     if (id === o.keep) continue;
-    const key = r.run_key === null ? null : String(r.run_key);
+    const key = r.runKey;
     if (key === null && o.superseded) {
       out.push({ id, runKey: null, why: 'superseded by a newer one-process run' });
       continue;
     }
-    const last = ((r.last_block as Date | null) ?? (r.started_at as Date)).getTime();
+    const last = (r.lastBlockAt ?? r.startedAt).getTime();
     const idleMs = clock.now().getTime() - last;
     if (idleMs < o.olderThanMs) continue;
     if (key === null) {
       out.push({ id, runKey: null, why: `stopped ${Math.round(idleMs / 3_600_000)}h ago and never resumed` });
       continue;
     }
-    if (await shardsAlive(db.pool, db.settings.database, id, Number(r.shards ?? 1))) continue;
+    if (await shardsAlive(db.pool, db.settings.database, id, r.shards)) continue;
     out.push({ id, runKey: key, why: `no shard alive and no progress for ${Math.round(idleMs / 3_600_000)}h` });
   }
   return out;
@@ -79,33 +68,15 @@ export async function findStaleRuns(db: Db, clock: Clock, o: { keep?: number; ol
  * runs on top of the live set (their undo data is what rollback restores).
  */
 export async function pruneBookkeeping(q: Q): Promise<void> {
-  const keep = new Set<number>();
-  for (const t of ['match_published', 'match_published_previous']) {
-    if (!(await tableExists(q, t))) continue;
-    const [rows] = await q.query(`SELECT run_id, base_run_id FROM ${t}`);
-    for (const r of rows as { run_id: number; base_run_id: number }[]) keep.add(Number(r.run_id)).add(Number(r.base_run_id));
-  }
-  const [rows] = await q.query(
-    `SELECT DISTINCT r.id, r.kind, r.status, r.params FROM match_runs r JOIN match_run_parts p ON p.run_id = r.id WHERE r.kind IN (?)
-     UNION SELECT DISTINCT r.id, r.kind, r.status, r.params FROM match_runs r JOIN match_run_blocks b ON b.run_id = r.id WHERE r.kind IN (?)`,
-    [MATCH_KINDS, MATCH_KINDS],
-  );
-  const bases = [...keep];
-  for (const r of rows as { id: number; kind: string; status: RunStatus; params: unknown }[]) {
-    const id = Number(r.id);
-    if (keep.has(id) || isUnfinished(r.status)) continue;
-    const full = r.kind === 'incremental' ? parseJson<{ fullRunId?: number }>(r.params)?.fullRunId : undefined;
-    if (hasSucceeded(r.status) && full !== undefined && bases.includes(full)) continue;
-    await deleteRunBookkeeping(q, id);
+  const keep = await runsOfPublishedSets(q);
+  for (const r of await runsWithBookkeeping(q)) {
+    if (keep.has(r.id) || isUnfinished(r.status)) continue;
+    if (hasSucceeded(r.status) && r.fullRunId !== undefined && keep.has(r.fullRunId)) continue;
+    await deleteRunBookkeeping(q, r.id);
   }
 }
 
 /** Staging tables (match_*_r<id>) that no unpublished run owns: left by a run row deleted by hand, or a copied database. */
 export async function orphanStaging(q: Q): Promise<string[]> {
-  const [tables] = await q.query('SELECT table_name AS n FROM information_schema.tables WHERE table_schema = DATABASE()');
-  const [ids] = await q.query('SELECT id FROM match_runs WHERE status IN (?)', [UNFINISHED]);
-  const live = new Set((ids as { id: number }[]).map((r) => Number(r.id)));
-  return (tables as { n: string }[])
-    .map((t) => t.n)
-    .filter((n) => /_r\d+$/.test(n) && PUBLISHER_TABLE.test(n) && !live.has(Number(n.slice(n.lastIndexOf('_r') + 2))));
+  return stagingTablesNotOf(q, () => unfinishedRunIds(q));
 }

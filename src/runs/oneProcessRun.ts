@@ -1,6 +1,7 @@
 import type { CommandContext } from '../context.js';
 import { hasSucceeded, isResumable, transition } from '../store/runLifecycle.js';
 import { markDeadRuns } from './recordedRun.js';
+import { dropTables } from '../store/resultTables.js';
 import { latestResumable, runById, type FullRun } from '../store/runStore.js';
 import { assertSameSettings } from './assertSameSettings.js';
 import { abandonRun, findStaleRuns, orphanStaging } from './cleanupRuns.js';
@@ -32,7 +33,7 @@ export async function oneProcessRun(ctx: CommandContext, s: RunSettings, resume:
   }
   const orphans = await orphanStaging(db.pool);
   if (orphans.length) {
-    await db.pool.query(`DROP TABLE IF EXISTS ${orphans.join(', ')}`);
+    await dropTables(db.pool, orphans);
     log.info(`dropped ${orphans.length} staging table(s) no run owns: ${orphans.join(', ')}`);
   }
   return run;

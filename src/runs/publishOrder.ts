@@ -1,4 +1,4 @@
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { Queryable } from '../store/sql.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { readPublishedState } from '../store/resultTables.js';
@@ -42,7 +42,7 @@ export class StaleRunError extends FitmatchError {
  * set only if its snapshot is newer. Call it holding the match lock, right
  * before the swap or the apply. `force` (publish --run-id N --force) overrides, logged.
  */
-export async function assertPublishesForward(q: Pool | PoolConnection, run: MatchRun, o: { force?: boolean; log: Logger }): Promise<void> {
+export async function assertPublishesForward(q: Queryable, run: MatchRun, o: { force?: boolean; log: Logger }): Promise<void> {
   const state = await readPublishedState(q);
   if (!state || state.runId === run.id) return;
   const published = await matchRunById(q, state.runId);

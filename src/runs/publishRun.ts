@@ -1,4 +1,3 @@
-import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { Clock } from '../clock.js';
 import type { HeldLock } from '../db/advisoryLock.js';
 import type { Db } from '../db/connect.js';
@@ -10,7 +9,8 @@ import { assertPublishesForward } from './publishOrder.js';
 import { rowsFromLists } from '../engine/listRows.js';
 import { mergeLists } from '../engine/mergeLists.js';
 import { writeLists } from '../store/listStore.js';
-import { finishStaging, LIVE, publishStaging, readPublishedState, staging, writePublishedState } from '../store/resultTables.js';
+import { clearStagedJobSide, finishStaging, LIVE, publishStaging, readPublishedState, setSizes, staging, writePublishedState } from '../store/resultTables.js';
+import type { Pool } from '../store/sql.js';
 import type { ResultWriter } from '../store/resultWriter.js';
 import { readParts, runBlocks, runById, updateRunCounts, type RunRow } from '../store/runStore.js';
 import type { BlockStats } from './runShard.js';
@@ -141,23 +141,12 @@ async function mergeJobLists(p: PublishInput): Promise<number> {
   lists.computedAt.fill(run.startedAt.getTime());
   const rows = rowsFromLists('job_to_talent', lists, run.params.topK);
   // A crashed merge may have staged some of them.
-  await p.db.pool.query(`DELETE FROM ${staging(LIVE, run.id)} WHERE direction = 'job_to_talent'`);
-  await p.db.pool.query(`DELETE FROM ${staging('match_lists', run.id)} WHERE direction = 'job_to_talent'`);
+  await clearStagedJobSide(p.db.pool, run.id);
   const writer = p.writer();
   await writer.write(rows);
   await writeLists(p.db.pool, staging('match_lists', run.id), 'job_to_talent', lists, p.statementBytes);
   await writer.flush();
   return rows.length;
-}
-
-/** Subjects with at least one row in each direction of a result table. */
-export async function setSizes(q: Pool | PoolConnection, table: string): Promise<SetSize & { talentsWithMatch: number; jobsWithMatch: number }> {
-  const [rows] = await q.query(
-    `SELECT (SELECT COUNT(DISTINCT talent_user_id) FROM ${table} WHERE direction = 'talent_to_job') AS t,
-            (SELECT COUNT(DISTINCT job_posting_id) FROM ${table} WHERE direction = 'job_to_talent') AS j`,
-  );
-  const r = (rows as { t: number; j: number }[])[0];
-  return { talents: Number(r.t), jobs: Number(r.j), talentsWithMatch: Number(r.t), jobsWithMatch: Number(r.j) };
 }
 
 /** The run's counts from its blocks' stats and the job side as the shards read it. */

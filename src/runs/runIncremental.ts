@@ -29,7 +29,7 @@ import { engineFor, readAll, scoreTalents, subset, type PassContext } from './sc
 import { splitByRows } from './splitByRows.js';
 import { closeVectorCaches, openVectorCaches } from '../vectors/vectorCaches.js';
 import { runDurationMs } from '../store/runDuration.js';
-import { VectorCache } from '../vectors/VectorCache.js';
+import type { MemoryVectors } from '../vectors/MemoryVectors.js';
 
 export interface IncrementalInput {
   db: Db;
@@ -41,6 +41,8 @@ export interface IncrementalInput {
   write: { path: WritePath; maxAllowedPacket: number };
   statementBytes: number;
   settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number; vectorCache?: string; kernel?: EngineSettings['kernel'] };
+  /** A long-lived process's job vectors, kept between its runs (watch). */
+  warmJobs?: MemoryVectors;
   /** Apply even when match_results would be left empty. */
   allowEmpty?: boolean;
 }
@@ -115,8 +117,10 @@ async function increment(
     signal: p.signal,
     timings,
     vectorsRead,
-    caches: s.vectorCache ? await openVectorCaches(db, s.vectorCache, log) : undefined,
   };
+  const files = s.vectorCache ? await openVectorCaches(db, s.vectorCache, log) : undefined;
+  c.caches = files || p.warmJobs ? { talent: files?.talent ?? null, job: p.warmJobs ? p.warmJobs.over(files?.job ?? null) : (files?.job ?? null) } : undefined;
+  p.warmJobs?.retain(cur.jobs.ids);
   const cap = s.topK + s.reserve;
   const tPlus = [...dt.added, ...dt.changed].sort((a, b) => a - b);
   const jPlus = [...dj.added, ...dj.changed].sort((a, b) => a - b);
@@ -213,7 +217,7 @@ async function increment(
     return { runId, counts, timings };
   } finally {
     for (const e of new Set(engines)) await e.close();
-    await closeVectorCaches(c.caches, log);
+    await closeVectorCaches(files, log);
   }
 }
 

@@ -1,7 +1,7 @@
 import { FACET_COUNT } from '../facets.js';
 import type { ListDirection } from '../store/listStore.js';
 import { pickRows, rowsFromLists } from '../engine/listRows.js';
-import { scoreCents } from '../engine/resultRows.js';
+import { scoreCents } from '../engine/scoreCents.js';
 import { concatLists, emptyLists, pickSubjects, type SubjectLists } from '../engine/SubjectLists.js';
 import type { ResultBatch } from '../engine/types.js';
 

@@ -1,3 +1,4 @@
+import type { Pool, RowDataPacket } from 'mysql2/promise';
 /**
  * The app tables the seed writes, with the columns it fills, in insert order.
  * Generators emit rows as value arrays in this column order; the writer turns
@@ -37,3 +38,10 @@ export interface RowSink {
 /** Tables with an id column the seed assigns itself (so ids are deterministic). */
 export const ID_TABLES = ['users', 'companies', 'job_postings', 'job_posting_cards', 'experiences', 'educations', 'activities', 'certifications', 'talent_cards', 'matching_vectors'] as const;
 export type IdTable = (typeof ID_TABLES)[number];
+
+/** First free id per table: seeds start at 1 in an empty database and never collide with existing rows under --force. */
+export async function idBases(pool: Pool): Promise<Record<IdTable, number>> {
+  const sql = ID_TABLES.map((t) => `(SELECT COALESCE(MAX(id), 0) + 1 FROM \`${t}\`) AS \`${t}\``).join(', ');
+  const [rows] = await pool.query<RowDataPacket[]>(`SELECT ${sql}`);
+  return Object.fromEntries(ID_TABLES.map((t) => [t, Number(rows[0][t])])) as Record<IdTable, number>;
+}

@@ -1,37 +1,22 @@
-import type { Pool } from 'mysql2/promise';
 import type { CommandContext } from '../context.js';
-import { lockName } from '../db/advisoryLock.js';
+import { lockName, locksHeld } from '../db/advisoryLock.js';
 import { FACETS } from '../facets.js';
 import { shardLockPurpose } from '../runs/cleanupRuns.js';
 import type { Eligibility } from '../engine/eligibility.js';
-import { readPublishedState } from '../store/resultTables.js';
+import { publishedRowCounts, readPublishedState } from '../store/resultTables.js';
+import { activeRuns, groupOf, laterSuccess, lastRuns as readLastRuns, type RunInfo } from '../store/runHistory.js';
+import { existingTables } from '../store/sql.js';
 import { matchRunById, runBlocks } from '../store/runStore.js';
 import { readMigrationState } from '../migrate/migrator.js';
 import { runSkips, type RunSkips } from '../run/runSkips.js';
 import { lastSucceededBackfill } from '../store/lastBackfill.js';
-import { parseJson } from '../store/parseJson.js';
-import type { RunCounts } from '../store/runCounts.js';
-import { ACTIVE, MATCH_KINDS, SUCCEEDED, type RunKind, type RunStatus } from '../store/runLifecycle.js';
+import { isStaged } from '../store/runLifecycle.js';
 import { eligibilityNow } from './eligibilityNow.js';
-import { readCoverage, type Coverage } from './readCoverage.js';
+import { readCoverage, type Coverage } from '../store/readCoverage.js';
 import { runProgress, type RunProgress } from './runProgress.js';
 import { statusExitCode, statusProblems, type StatusProblem } from './statusProblems.js';
 
-export interface RunInfo {
-  id: number;
-  kind: RunKind;
-  status: RunStatus;
-  runKey: string | null;
-  shards: number;
-  host: string | null;
-  pid: number | null;
-  startedAt: string;
-  finishedAt: string | null;
-  /** Finished runs: how long they took; runs in progress: how long they have been running. */
-  durationMs: number;
-  counts: RunCounts | null;
-  error: string | null;
-}
+export type { RunInfo };
 
 export interface RunInProgress extends RunInfo {
   /** Some process holds the lock this run works under (the match or backfill lock, or one of its shard locks). */
@@ -67,39 +52,6 @@ export interface StatusReport {
   health: { exitCode: number; maxAgeMs: number | null; minCoverage: number | null; problems: StatusProblem[] };
 }
 
-const RUN_COLUMNS = 'id, kind, status, run_key, shards, host, pid, started_at, finished_at, counts, error';
-
-function toRun(r: Record<string, unknown>, now: Date): RunInfo {
-  const started = r.started_at as Date;
-  const finished = (r.finished_at as Date | null) ?? null;
-  return {
-    id: Number(r.id),
-    kind: r.kind as RunKind,
-    status: r.status as RunStatus,
-    runKey: r.run_key === null || r.run_key === undefined ? null : String(r.run_key),
-    shards: Number(r.shards ?? 1),
-    host: (r.host as string | null) ?? null,
-    pid: r.pid === null ? null : Number(r.pid),
-    startedAt: started.toISOString(),
-    finishedAt: finished?.toISOString() ?? null,
-    durationMs: (finished ?? now).getTime() - started.getTime(),
-    counts: parseJson<RunCounts | null>(r.counts) ?? null,
-    error: (r.error as string | null) ?? null,
-  };
-}
-
-async function existingTables(pool: Pool): Promise<Set<string>> {
-  const [rows] = await pool.query('SELECT table_name AS n FROM information_schema.tables WHERE table_schema = DATABASE()');
-  return new Set((rows as { n: string }[]).map((r) => r.n));
-}
-
-/** Which of the named locks some connection holds. */
-async function heldLocks(pool: Pool, names: string[]): Promise<boolean[]> {
-  if (!names.length) return [];
-  const [rows] = await pool.query({ sql: `SELECT ${names.map(() => 'IS_USED_LOCK(?) IS NOT NULL').join(', ')}`, values: names, rowsAsArray: true });
-  return (rows as unknown as number[][])[0].map((v) => Number(v) === 1);
-}
-
 /** Everything `fitmatch status` reports, read from the database as it is now. */
 export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'config'>, o: { maxAgeMs: number | null; runs: number; minCoverage?: number | null }): Promise<StatusReport> {
   const { db, clock, config } = ctx;
@@ -112,8 +64,6 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
   let published: StatusReport['published'] = null;
   let runRules: Eligibility | null = null;
   if (state) {
-    const [rows] = await pool.query("SELECT direction, COUNT(*) AS n FROM match_results GROUP BY direction");
-    const n = (d: string) => Number((rows as { direction: string; n: number }[]).find((r) => r.direction === d)?.n ?? 0);
     published = {
       runId: state.runId,
       baseRunId: state.baseRunId,
@@ -122,7 +72,7 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
       topK: state.topK,
       reserve: state.reserve,
       weights: Object.fromEntries(FACETS.map((f, i) => [f, state.weights[i]])),
-      rows: { talentToJob: n('talent_to_job'), jobToTalent: n('job_to_talent') },
+      rows: await publishedRowCounts(pool),
     };
     // Full or incremental: an increment keeps the rules of the set it changes.
     runRules = (await matchRunById(pool, state.runId))?.params.eligibility ?? null;
@@ -132,20 +82,24 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
   const inProgress: RunInProgress[] = [];
   if (tables.has('match_runs')) {
     for (const group of ['match', 'backfill'] as const) {
-      const [rows] = await pool.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE kind IN (?) ORDER BY id DESC LIMIT ?`, [kindsOf(group), o.runs]);
-      lastRuns[group] = (rows as Record<string, unknown>[]).map((r) => toRun(r, now));
+      lastRuns[group] = await readLastRuns(pool, group, o.runs, now);
     }
-    const [rows] = await pool.query(`SELECT ${RUN_COLUMNS} FROM match_runs WHERE status IN (?) ORDER BY id DESC`, [ACTIVE]);
-    const [matchLockHeld, backfillLockHeld] = await heldLocks(pool, [lock('match'), lock('backfill')]);
+    const [matchLockHeld, backfillLockHeld] = await locksHeld(pool, [lock('match'), lock('backfill')]);
     let newestOneProcess = { match: true, backfill: true };
-    for (const r of (rows as Record<string, unknown>[]).map((x) => toRun(x, now))) {
+    for (const r of await activeRuns(pool, now)) {
       let alive = false;
       let progress: RunProgress | null = null;
+      if (isStaged(r.status)) {
+        // Complete and unpublished on purpose (--no-publish): no process is meant to hold it.
+        const supersededBy = await laterSuccess(pool, r.id, groupOf(r.kind));
+        inProgress.push({ ...r, alive, progress, supersededBy, next: nextCommand(r, supersededBy, progress) });
+        continue;
+      }
       if (r.kind === 'backfill') {
         alive = newestOneProcess.backfill && backfillLockHeld;
         newestOneProcess = { ...newestOneProcess, backfill: false };
       } else {
-        const shardsAlive = await heldLocks(pool, Array.from({ length: r.shards }, (_, i) => lock(shardLockPurpose(r.id, i))));
+        const shardsAlive = await locksHeld(pool, Array.from({ length: r.shards }, (_, i) => lock(shardLockPurpose(r.id, i))));
         // A one-process run holds the match lock throughout; only the newest such run can be its holder.
         const holdsMatchLock = r.runKey === null && newestOneProcess.match && matchLockHeld;
         if (r.runKey === null) newestOneProcess = { ...newestOneProcess, match: false };
@@ -153,7 +107,7 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
         const live = new Set(shardsAlive.flatMap((a, i) => (a || holdsMatchLock ? [i] : [])));
         progress = runProgress(await runBlocks(pool, r.id), live, new Date(r.startedAt));
       }
-      const supersededBy = alive ? null : await laterSuccess(pool, r);
+      const supersededBy = alive ? null : await laterSuccess(pool, r.id, groupOf(r.kind));
       inProgress.push({ ...r, alive, progress, supersededBy, next: alive ? null : nextCommand(r, supersededBy, progress) });
     }
   }
@@ -162,7 +116,7 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
   const coverage = tables.has('talent_embeddings') && tables.has('match_results') ? { eligibility, rulesOfRun: runRules ? state!.runId : null, ...(await readCoverage(pool, eligibility, tables)) } : null;
   const pending = (await readMigrationState(db)).pending.map((m) => m.tag);
 
-  const dead = new Set(inProgress.filter((r) => !r.alive && r.runKey === null && r.supersededBy === null).map((r) => r.id));
+  const dead = new Set(inProgress.filter((r) => !r.alive && !isStaged(r.status) && r.runKey === null && r.supersededBy === null).map((r) => r.id));
   const problems = statusProblems({
     now,
     published: state && published ? { ...state, rows: published.rows.talentToJob + published.rows.jobToTalent } : null,
@@ -188,19 +142,11 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
   };
 }
 
-const kindsOf = (group: 'match' | 'backfill'): readonly RunKind[] => (group === 'match' ? MATCH_KINDS : ['backfill']);
-
-/** The first run of the same group that succeeded after `r` started, if any. */
-async function laterSuccess(pool: Pool, r: RunInfo): Promise<number | null> {
-  const [rows] = await pool.query('SELECT MIN(id) AS id FROM match_runs WHERE id > ? AND kind IN (?) AND status IN (?)', [r.id, kindsOf(r.kind === 'backfill' ? 'backfill' : 'match'), SUCCEEDED]);
-  const id = (rows as { id: number | null }[])[0]?.id;
-  return id === null || id === undefined ? null : Number(id);
-}
-
 /** What an operator runs next for a run no process is working on. */
 function nextCommand(r: RunInfo, supersededBy: number | null, progress: RunProgress | null): string {
   const cleanup = r.runKey ? `fitmatch cleanup --run-key ${r.runKey}` : `fitmatch cleanup --run-id ${r.id}`;
   if (supersededBy !== null) return `${cleanup} (superseded by run ${supersededBy}; the next match also cleans it up)`;
+  if (isStaged(r.status)) return `fitmatch publish --run-id ${r.id} (computed with --no-publish), or ${cleanup}`;
   if (r.kind === 'backfill') return 'fitmatch backfill (it marks this run failed and continues where the embeddings are)';
   if (r.kind === 'incremental') return 'fitmatch match --incremental (it marks this run failed and starts over)';
   if (r.runKey) return `fitmatch match --shard I/${r.shards} --run-key ${r.runKey} for shard(s) ${progress?.missingShards.join(', ') || 'with pending blocks'}, or ${cleanup}`;

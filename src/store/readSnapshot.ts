@@ -1,5 +1,6 @@
 import { exec, onConnection, row, rows, type Pool, type PoolConnection } from './sql.js';
-import { jobIdsQuery, talentIdsQuery, type Eligibility, type SqlQuery } from '../engine/eligibility.js';
+import type { Eligibility } from '../engine/eligibility.js';
+import { jobIdsQuery, talentIdsQuery, type SqlQuery } from './eligibilityQueries.js';
 import { sideFromRows, type RunSnapshot } from '../engine/snapshotCodec.js';
 import { detectFacetDims } from './vectorReader.js';
 

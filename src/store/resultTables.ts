@@ -1,4 +1,4 @@
-import { exec, rows, row, tableExists, type Pool, type PoolConnection, type Queryable } from './sql.js';
+import { exec, existingTables, rows, row, tableExists, type Pool, type PoolConnection, type Queryable } from './sql.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { abortableSleep } from '../shutdown.js';
@@ -230,4 +230,41 @@ export async function swapWithPrevious(conn: PoolConnection, o: RenameOptions): 
     renames.push([t, `${t}_swap`], [`${t}_previous`, t], [`${t}_swap`, `${t}_previous`]);
   }
   await renameAtomically(conn, renames, 'rollback', o);
+}
+
+/** Subjects with at least one row in each direction of a result table. */
+export async function setSizes(q: Queryable, table: string): Promise<{ talents: number; jobs: number; talentsWithMatch: number; jobsWithMatch: number }> {
+  const r = (await row<{ t: number; j: number }>(
+    q,
+    `SELECT (SELECT COUNT(DISTINCT talent_user_id) FROM ${table} WHERE direction = 'talent_to_job') AS t,
+            (SELECT COUNT(DISTINCT job_posting_id) FROM ${table} WHERE direction = 'job_to_talent') AS j`,
+  ))!;
+  return { talents: Number(r.t), jobs: Number(r.j), talentsWithMatch: Number(r.t), jobsWithMatch: Number(r.j) };
+}
+
+/** Deletes what a crashed merge may have staged of the job side (rows and lists). */
+export async function clearStagedJobSide(q: Queryable, runId: number): Promise<void> {
+  await exec(q, `DELETE FROM ${staging(LIVE, runId)} WHERE direction = 'job_to_talent'`);
+  await exec(q, `DELETE FROM ${staging('match_lists', runId)} WHERE direction = 'job_to_talent'`);
+}
+
+/** Rows of match_results per direction. */
+export async function publishedRowCounts(q: Queryable): Promise<{ talentToJob: number; jobToTalent: number }> {
+  const found = await rows<{ direction: string; n: number }>(q, `SELECT direction, COUNT(*) AS n FROM ${LIVE} GROUP BY direction`);
+  const n = (d: string) => Number(found.find((r) => r.direction === d)?.n ?? 0);
+  return { talentToJob: n('talent_to_job'), jobToTalent: n('job_to_talent') };
+}
+
+export async function dropTables(q: Queryable, names: readonly string[]): Promise<void> {
+  if (names.length) await exec(q, `DROP TABLE IF EXISTS ${names.join(', ')}`);
+}
+
+/**
+ * Staging tables (match_*_r<id>) whose run is not among `live()`: left by a run row deleted by hand, or a
+ * copied database. The tables are listed first: a run created in between is then live, never an orphan.
+ */
+export async function stagingTablesNotOf(q: Queryable, liveRuns: () => Promise<ReadonlySet<number>>): Promise<string[]> {
+  const tables = await existingTables(q);
+  const live = await liveRuns();
+  return [...tables].filter((n) => /_r\d+$/.test(n) && PUBLISHER_TABLE.test(n) && !live.has(Number(n.slice(n.lastIndexOf('_r') + 2))));
 }

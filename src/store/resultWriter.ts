@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { exec, row, type Pool, type PoolConnection } from './sql.js';
 import { ExitCode, FitmatchError } from '../errors.js';
-import { RESULT_COLUMNS, toInsertValues, toTsv } from '../engine/resultRows.js';
+import { RESULT_COLUMNS, toInsertValues, toTsv } from './resultRows.js';
 import type { ResultBatch } from '../engine/types.js';
 
 export type WriteMode = 'auto' | 'load-data' | 'insert';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jobIdsQuery, localDate, resolveEligibility, talentIdsQuery } from '../../src/engine/eligibility.js';
+import { localDate, resolveEligibility } from '../../src/engine/eligibility.js';
+import { jobIdsQuery, talentIdsQuery } from '../../src/store/eligibilityQueries.js';
 
 describe('match eligibility', () => {
   it('takes the calendar date in the configured zone', () => {

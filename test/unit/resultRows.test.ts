@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatScore, toInsertValues, toTsv } from '../../src/engine/resultRows.js';
+import { formatScore } from '../../src/engine/scoreCents.js';
+import { toInsertValues, toTsv } from '../../src/store/resultRows.js';
 import type { ResultBatch } from '../../src/engine/types.js';
 
 describe('result rows', () => {

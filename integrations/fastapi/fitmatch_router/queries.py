@@ -87,7 +87,7 @@ SELECT facet_dims, vectors, created_at FROM job_embeddings WHERE job_posting_id 
 # Live fallback only: fitmatch's default eligibility (includeExpired and includeDeleted off), the twin
 # of talentIdsQuery / jobIdsQuery in fitmatch's TypeScript store. A change to one is a change to both:
 # tests/test_eligibility_twin.py runs both on the same rows and fails when they disagree.
-ELIGIBILITY_TWIN = "src/engine/eligibility.ts"
+ELIGIBILITY_TWIN = "src/store/eligibilityQueries.ts"
 ELIGIBLE_JOBS_FROM = """
 FROM job_embeddings je JOIN job_postings jp ON jp.id = je.job_posting_id
 WHERE jp.status IN :statuses AND jp.deleted_at IS NULL

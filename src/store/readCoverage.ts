@@ -1,6 +1,6 @@
-import type { Pool } from 'mysql2/promise';
-import { jobIdsQuery, talentIdsQuery, type Eligibility, type SqlQuery } from '../engine/eligibility.js';
-import { jobEntityWhere, talentEntityWhere } from '../engine/eligibility.js';
+import type { Eligibility } from '../engine/eligibility.js';
+import { jobEntityWhere, jobIdsQuery, talentEntityWhere, talentIdsQuery, type SqlQuery } from './eligibilityQueries.js';
+import { row, rows, type Queryable } from './sql.js';
 
 /** How many, and the smallest few ids (to look at with `fitmatch explain`). */
 export interface Sample {
@@ -20,14 +20,14 @@ export interface Coverage {
 
 const EXAMPLES = 5;
 
-async function sample(pool: Pool, q: SqlQuery): Promise<Sample> {
-  const [count] = await pool.query(`SELECT COUNT(*) AS n FROM (${q.sql}) x`, q.params);
-  const [rows] = await pool.query(`SELECT id FROM (${q.sql}) x ORDER BY id LIMIT ${EXAMPLES}`, q.params);
-  return { count: Number((count as { n: number }[])[0].n), examples: (rows as { id: number }[]).map((r) => Number(r.id)) };
+async function sample(pool: Queryable, q: SqlQuery): Promise<Sample> {
+  const count = await row<{ n: number }>(pool, `SELECT COUNT(*) AS n FROM (${q.sql}) x`, q.params);
+  const examples = await rows<{ id: number }>(pool, `SELECT id FROM (${q.sql}) x ORDER BY id LIMIT ${EXAMPLES}`, q.params);
+  return { count: Number(count?.n ?? 0), examples: examples.map((r) => Number(r.id)) };
 }
 
 /** Coverage of the database as it is now, judged by `e`. `tables` are the tables that exist. */
-export async function readCoverage(pool: Pool, e: Eligibility, tables: ReadonlySet<string>): Promise<Coverage> {
+export async function readCoverage(pool: Queryable, e: Eligibility, tables: ReadonlySet<string>): Promise<Coverage> {
   const tw = talentEntityWhere(e);
   const jw = jobEntityWhere(e);
   const withoutEmbedding = {
@@ -62,7 +62,7 @@ export async function readCoverage(pool: Pool, e: Eligibility, tables: ReadonlyS
     talents: await sample(pool, absent(talentIdsQuery(e), 'talent_user_id', 'talent_to_job')),
     jobs: await sample(pool, absent(jobIdsQuery(e), 'job_posting_id', 'job_to_talent')),
   };
-  const count = async (sql: string, params: unknown[]) => Number(((await pool.query(`SELECT COUNT(*) AS n ${sql}`, params))[0] as { n: number }[])[0].n);
+  const count = async (sql: string, params: unknown[]) => Number((await row<{ n: number }>(pool, `SELECT COUNT(*) AS n ${sql}`, params))?.n ?? 0);
   const eligible = {
     talents: await count(`FROM users u JOIN talent_profiles tp ON tp.user_id = u.id WHERE ${tw.sql}`, tw.params),
     jobs: await count(`FROM job_postings jp WHERE ${jw.sql}`, jw.params),

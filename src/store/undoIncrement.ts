@@ -1,11 +1,11 @@
-import type { PoolConnection } from 'mysql2/promise';
-import { deleteLists, writeLists } from '../store/listStore.js';
-import { LIVE, writePublishedState, type PublishedState } from '../store/resultTables.js';
-import { ResultWriter, type WritePath } from '../store/resultWriter.js';
-import { readParts } from '../store/runStore.js';
 import { decodeLists, pickSubjects, type SubjectLists } from '../engine/SubjectLists.js';
-import { batchOfStored, deleteRowsByKey } from '../store/resultKeys.js';
-import type { RowUndo } from '../store/applyChanges.js';
+import type { RowUndo } from './applyChanges.js';
+import { deleteLists, writeLists } from './listStore.js';
+import { batchOfStored, deleteRowsByKey } from './resultKeys.js';
+import { LIVE, writePublishedState, type PublishedState } from './resultTables.js';
+import { ResultWriter, type WritePath } from './resultWriter.js';
+import { readParts } from './runStore.js';
+import { inTransaction, rows, type PoolConnection } from './sql.js';
 
 /**
  * Puts the published set back as it was before incremental run `runId`, in one
@@ -22,7 +22,14 @@ export async function readUndoTarget(conn: PoolConnection, runId: number): Promi
   return { runId: published.runId, publishedAt: published.publishedAt ? new Date(published.publishedAt) : null };
 }
 
-export async function undoIncrement(conn: PoolConnection, runId: number, write: { path: WritePath; maxAllowedPacket: number }, statementBytes: number): Promise<number> {
+export async function undoIncrement(
+  conn: PoolConnection,
+  runId: number,
+  write: { path: WritePath; maxAllowedPacket: number },
+  statementBytes: number,
+  /** Runs in the same transaction, last: the runs' statuses change with the data. */
+  alsoInside: () => Promise<void> = async () => undefined,
+): Promise<number> {
   const part = async (kind: string) => {
     const data = (await readParts(conn, runId, kind)).get(0);
     if (!data) throw new Error(`incremental run ${runId} has no ${kind} data; it cannot be undone`);
@@ -35,8 +42,7 @@ export async function undoIncrement(conn: PoolConnection, runId: number, write: 
     users: await existing(conn, 'users', [...old.talent_to_job.subjectIds, ...rowUndo.talent_to_job.deleted.map((r) => r[0]), ...rowUndo.job_to_talent.deleted.map((r) => r[0])]),
     jobs: await existing(conn, 'job_postings', [...old.job_to_talent.subjectIds, ...rowUndo.talent_to_job.deleted.map((r) => r[1]), ...rowUndo.job_to_talent.deleted.map((r) => r[1])]),
   };
-  await conn.beginTransaction();
-  try {
+  await inTransaction(conn, async () => {
     for (const direction of ['talent_to_job', 'job_to_talent'] as const) {
       const touched = direction === 'talent_to_job' ? state.touched.t2j : state.touched.j2t;
       const { deleted, inserted } = rowUndo[direction];
@@ -50,11 +56,8 @@ export async function undoIncrement(conn: PoolConnection, runId: number, write: 
     }
     // Exactly as it was, published_at included: `status --max-age` judges the restored set by its own age.
     await writePublishedState(conn, 'match_published', { ...state.published, publishedAt: state.published.publishedAt ? new Date(state.published.publishedAt) : undefined });
-    await conn.commit();
-  } catch (e) {
-    await conn.rollback().catch(() => undefined);
-    throw e;
-  }
+    await alsoInside();
+  });
   return state.published.runId;
 }
 
@@ -62,8 +65,7 @@ async function existing(conn: PoolConnection, table: string, ids: number[]): Pro
   const unique = [...new Set(ids)];
   const out = new Set<number>();
   for (let i = 0; i < unique.length; i += 10_000) {
-    const [rows] = await conn.query(`SELECT id FROM ${table} WHERE id IN (?)`, [unique.slice(i, i + 10_000)]);
-    for (const r of rows as { id: number }[]) out.add(Number(r.id));
+    for (const r of await rows<{ id: number }>(conn, `SELECT id FROM ${table} WHERE id IN (?)`, [unique.slice(i, i + 10_000)])) out.add(Number(r.id));
   }
   return out;
 }
