@@ -23,6 +23,7 @@ import { publishRun } from './publishRun.js';
 import { runShard, type ShardResult } from './runShard.js';
 import { sharedRun } from './sharedRun.js';
 import type { ShardSpec } from './shardSpec.js';
+import { closeVectorCaches, openVectorCaches, type VectorCaches } from '../vectors/vectorCaches.js';
 
 /** A match run's options, already validated (see commands/match.ts). */
 export interface MatchRunOptions {
@@ -114,9 +115,12 @@ async function matchAttempt(opts: MatchRunOptions, ctx: CommandContext, mine: { 
       onLost,
     });
     let work: ShardResult;
+    let caches: VectorCaches | undefined;
     try {
-      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, kernel: config.kernel, lock: shardLock, writer, statementBytes });
+      caches = config.vectorCache ? await openVectorCaches(db, config.vectorCache, log) : undefined;
+      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, kernel: config.kernel, lock: shardLock, writer, statementBytes, caches });
     } finally {
+      await closeVectorCaches(caches, log);
       await shardLock.release();
     }
     const waiting = [...new Set((await runBlocks(db.pool, run.id)).filter((b) => b.state === 'pending').map((b) => b.shard))];
