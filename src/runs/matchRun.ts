@@ -11,18 +11,19 @@ import { holdPoint } from '../holdPoint.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { statementBudget } from '../store/writeEmbeddings.js';
 import { chooseWritePath, ResultWriter } from '../store/resultWriter.js';
-import { hasSucceeded } from '../store/runLifecycle.js';
+import { hasSucceeded, transition } from '../store/runLifecycle.js';
 import { recordStop } from './recordedRun.js';
 import { runBlocks, type FullRun } from '../store/runStore.js';
 import { pruneBookkeeping, shardLockPurpose } from './cleanupRuns.js';
 import { loadSnapshot, type RunSettings } from './createRun.js';
 import { incrementalMatch } from './incrementalMatch.js';
-import { formatMatchSummary, type MatchSummary } from './matchSummary.js';
+import { matchSummaryLine, type MatchSummary } from './matchSummary.js';
 import { oneProcessRun } from './oneProcessRun.js';
 import { publishRun } from './publishRun.js';
 import { runShard, type ShardResult } from './runShard.js';
 import { sharedRun } from './sharedRun.js';
 import type { ShardSpec } from './shardSpec.js';
+import { closeVectorCaches, openVectorCaches, type VectorCaches } from '../vectors/vectorCaches.js';
 
 /** A match run's options, already validated (see commands/match.ts). */
 export interface MatchRunOptions {
@@ -114,9 +115,12 @@ async function matchAttempt(opts: MatchRunOptions, ctx: CommandContext, mine: { 
       onLost,
     });
     let work: ShardResult;
+    let caches: VectorCaches | undefined;
     try {
-      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, kernel: config.kernel, lock: shardLock, writer, statementBytes });
+      caches = config.vectorCache ? await openVectorCaches(db, config.vectorCache, log) : undefined;
+      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, kernel: config.kernel, lock: shardLock, writer, statementBytes, caches });
     } finally {
+      await closeVectorCaches(caches, log);
       await shardLock.release();
     }
     const waiting = [...new Set((await runBlocks(db.pool, run.id)).filter((b) => b.state === 'pending').map((b) => b.shard))];
@@ -144,8 +148,11 @@ async function matchAttempt(opts: MatchRunOptions, ctx: CommandContext, mine: { 
         return summary;
       }
       if (published.published) await quietly(log, 'prune old runs', () => pruneBookkeeping(db.pool));
-      if (!published.published) log.info(`run ${run.id} is computed and staged, not published (--no-publish): publish it with \`fitmatch publish --run-id ${run.id}\``);
-      log.event('match_summary', { ...summary }, formatMatchSummary(summary).split('\n')[0]);
+      if (!published.published) {
+        await transition(db.pool, clock, run.id, 'stage');
+        log.info(`run ${run.id} is computed and staged, not published (--no-publish): publish it with \`fitmatch publish --run-id ${run.id}\``);
+      }
+      log.event('match_summary', { ...summary }, matchSummaryLine(summary));
       return summary;
     } finally {
       if (!matchLock) await lock.release();
