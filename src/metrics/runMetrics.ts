@@ -1,4 +1,4 @@
-import type { RunSummary } from '../run/runSummary.js';
+import type { RunSummary } from '../status/runSummary.js';
 import type { StatusReport } from '../status/readStatus.js';
 import { coverageShare } from '../status/statusProblems.js';
 import { previousValue, writeTextfile, type Gauge } from './textfile.js';

@@ -1,6 +1,6 @@
 import { formatDuration } from '../formatDuration.js';
-import { runSkips } from '../run/runSkips.js';
-import { formatSkipsLine } from '../run/runSummary.js';
+import { runSkips } from './runSkips.js';
+import { formatSkipsLine } from './runSummary.js';
 import type { Eligibility } from '../engine/eligibility.js';
 import type { BackfillRunCounts, IncrementalRunCounts, MergedFullRunCounts } from '../store/runCounts.js';
 import type { Sample } from '../store/readCoverage.js';

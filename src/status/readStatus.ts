@@ -8,7 +8,7 @@ import { activeRuns, groupOf, laterSuccess, lastRuns as readLastRuns, type RunIn
 import { existingTables } from '../store/sql.js';
 import { matchRunById, runBlocks } from '../store/runStore.js';
 import { readMigrationState } from '../migrate/migrator.js';
-import { runSkips, type RunSkips } from '../run/runSkips.js';
+import { runSkips, type RunSkips } from './runSkips.js';
 import { lastSucceededBackfill } from '../store/lastBackfill.js';
 import { eligibilityNow } from './eligibilityNow.js';
 import { readCoverage, type Coverage } from '../store/readCoverage.js';
@@ -45,7 +45,7 @@ export interface StatusReport {
   inProgress: RunInProgress[];
   /** null when fitmatch's tables do not exist yet. */
   coverage: (Coverage & { eligibility: Eligibility; rulesOfRun: number | null }) | null;
-  /** What the last successful backfill skipped, by the one definition runs use (src/run/runSkips.ts). */
+  /** What the last successful backfill skipped, by the one definition runs use (src/status/runSkips.ts). */
   skipped: (RunSkips & { backfillRunId: number }) | null;
   migrations: { pending: string[] };
   health: { exitCode: number; maxAgeMs: number | null; minCoverage: number | null; problems: StatusProblem[] };
