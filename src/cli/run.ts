@@ -8,6 +8,7 @@ import type { RunSummary } from '../status/runSummary.js';
 import { runCommand } from '../runCommand.js';
 import { addBackfillOptions, BACKFILL_OPTION_KEYS, backfillConfigFlags, backfillOptions, type BackfillFlags, type BackfillOptionKey } from './backfill.js';
 import { addMatchOptions, matchFlags } from './match.js';
+import { messageOf } from '../errors.js';
 
 /**
  * Backfill's flags that `run` does not take from backfill:
@@ -36,7 +37,7 @@ export function registerRun(program: Command): void {
       try {
         return parseSkipLimit(raw);
       } catch (e) {
-        throw new InvalidArgumentError((e as Error).message);
+        throw new InvalidArgumentError(messageOf(e));
       }
     }))
     .option('--report-json <file>', 'write the summary of every phase as JSON to this file')

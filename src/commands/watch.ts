@@ -4,7 +4,7 @@ import { defaultEngineFactory } from '../engine/defaultEngine.js';
 import { resolveEligibility } from '../engine/eligibility.js';
 import type { EngineFactory } from '../engine/enginePort.js';
 import { WarmEngines } from '../engine/WarmEngines.js';
-import { InterruptedError, isStop, LockedError } from '../errors.js';
+import { InterruptedError, isStop, LockedError, messageOf } from '../errors.js';
 import { holdPoint } from '../holdPoint.js';
 import type { Logger } from '../log.js';
 import { writeWatchMetrics, type WatchTotals } from '../metrics/watchMetrics.js';
@@ -138,6 +138,6 @@ function writeMetricsOrWarn(path: string, totals: WatchTotals, log: Logger): voi
   try {
     writeWatchMetrics(path, totals);
   } catch (e) {
-    log.warn(`could not write --metrics-file ${path}: ${(e as Error).message}`);
+    log.warn(`could not write --metrics-file ${path}: ${messageOf(e)}`);
   }
 }

@@ -29,6 +29,7 @@ import { engineFor, readAll, scoreTalents, subset, type PassContext } from './sc
 import { splitByRows } from './splitByRows.js';
 import { runDurationMs } from '../store/runDuration.js';
 import { VectorCache } from '../vectors/VectorCache.js';
+import { messageOf } from '../errors.js';
 
 export interface IncrementalInput {
   db: Db;
@@ -232,7 +233,7 @@ async function openCaches(db: Db, dir: string, log: Logger): Promise<{ talent: V
     return { talent: await open('talent'), job: await open('job') };
   } catch (e) {
     // Only a speed-up: without it every vector comes from the database, as without --vector-cache.
-    log.warn(`vector cache in ${dir} not usable (${(e as Error).message}); reading every vector from the database`);
+    log.warn(`vector cache in ${dir} not usable (${messageOf(e)}); reading every vector from the database`);
     return undefined;
   }
 }
