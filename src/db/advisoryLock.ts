@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
-
-/** A result row of the shape a statement selects (mysql2's typed query). */
-type Row<T> = T & RowDataPacket;
 import { ExitCode, FitmatchError, LockedError, messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Db } from './connect.js';
+
+/** A result row of the shape a statement selects (mysql2's typed query). */
+type Row<T> = T & RowDataPacket;
 
 export interface HeldLock {
   name: string;

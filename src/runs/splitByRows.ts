@@ -42,7 +42,7 @@ export function splitByRows(direction: ListDirection, parts: SubjectLists[], old
   const oldRows = rowsFromLists(direction, pickSubjects(old, changedOld), topK);
   const { deleteAt, insertAt } = diffRows(oldRows, newRows);
   const t2j = direction === 'talent_to_job';
-  const deleteKeys = { talentIds: [] as number[], jobIds: [] as number[] };
+  const deleteKeys: DirectionChange['deleteKeys'] = { talentIds: [], jobIds: [] };
   for (const r of deleteAt) {
     deleteKeys.talentIds.push(t2j ? oldRows.subjectIds[r] : oldRows.candidateIds[r]);
     deleteKeys.jobIds.push(t2j ? oldRows.candidateIds[r] : oldRows.subjectIds[r]);

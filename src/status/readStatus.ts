@@ -17,7 +17,7 @@ import { statusExitCode, statusProblems, type StatusProblem } from './statusProb
 
 export type { RunInfo };
 
-export interface RunInProgress extends RunInfo {
+export type RunInProgress = RunInfo & {
   /** Some process holds the lock this run works under (the match or backfill lock, or one of its shard locks). */
   alive: boolean;
   /** Blocks done of total, per shard, missing shards and ETA (match runs). */
@@ -26,7 +26,7 @@ export interface RunInProgress extends RunInfo {
   supersededBy: number | null;
   /** The command that continues it, or cleans it up. */
   next: string | null;
-}
+};
 
 export interface StatusReport {
   database: string;
