@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CommandContext } from '../context.js';
 import { FACET_COUNT } from '../facets.js';
 import { createProgress } from '../progress.js';
-import { TABLES, type EntityKind, type StoredMeta } from '../store/embeddingTables.js';
+import { TABLES, type EntityKind, type StoredPointer } from '../store/embeddingTables.js';
 import { readPayloads, type SourcePayloadRow } from '../store/matchingVectors.js';
 import type { RowLengths } from '../store/matchingVectorLengths.js';
 import { writeBatch, type BatchWrite } from '../store/writeEmbeddings.js';
@@ -14,7 +14,9 @@ import type { BackfillSummary } from './summary.js';
 import { timed } from './timed.js';
 
 export interface WorkItem extends Winner {
-  stored?: StoredMeta;
+  stored?: StoredPointer;
+  /** The stored row's six source hashes, read for incremental runs only (same bytes: touch, do not rewrite). */
+  storedHashes?: (string | null)[];
 }
 
 /** What a pass decided for one entity; the summary is tallied from these once every pass is done. */
@@ -175,9 +177,10 @@ function planEntity(
 ): EntityOutcome {
   const hashes = row.payloads.map(payloadHash);
   const st = w.stored;
+  const sh = w.storedHashes;
   const base = { kind: w.kind, key: w.key, rowId: row.id, existed: !!st, model: o.model };
   const none = new Array<null>(FACET_COUNT).fill(null);
-  if (!o.full && st && st.source === 'matching_vectors' && st.model === o.model && hashes.every((h, f) => h === st.hashes[f])) {
+  if (!o.full && st && sh && st.source === 'matching_vectors' && st.model === o.model && hashes.every((h, f) => h === sh[f])) {
     // Same bytes, same dims: the stored vectors are still right, only the source pointer moved.
     out.touches!.push({ key: w.key, sourceRowId: row.id, sourceUpdatedAt: row.updatedAt });
     return { ...base, action: 'touched', problems: none, written: none.map(() => false) };

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { FACETS } from '../facets.js';
-import { TABLES, readStoredMeta, type EntityKind } from '../store/embeddingTables.js';
+import { TABLES, readStoredHashes, readStoredPointers, type EntityKind } from '../store/embeddingTables.js';
 import { readMetaPage } from '../store/matchingVectors.js';
 import { readRowLengths, writeRowLengths } from '../store/matchingVectorLengths.js';
 import { writeBatch } from '../store/writeEmbeddings.js';
@@ -61,7 +61,7 @@ export async function importMatchingVectors(opts: ImportOptions, ctx: CommandCon
   const recorded = await timed(tm, 'lengths', () => readRowLengths(db));
   const lengthPlan = planLengths(source, recorded, opts.full);
   source.clear();
-  const stored = await timed(tm, 'stored', async () => ({ talent: await readStoredMeta(db, TABLES.talent), job: await readStoredMeta(db, TABLES.job) }));
+  const stored = await timed(tm, 'stored', async () => ({ talent: await readStoredPointers(db, TABLES.talent), job: await readStoredPointers(db, TABLES.job) }));
 
   // Entities whose source row moved (or that have no stored row) are read; the dims they are stored under are checked once decided.
   const work = new Map<number, WorkItem>();
@@ -74,6 +74,15 @@ export async function importMatchingVectors(opts: ImportOptions, ctx: CommandCon
       else work.set(w.rowId, { ...w, stored: st });
     }
     winners[kind].clear();
+  }
+  if (!opts.full) {
+    await timed(tm, 'stored', async () => {
+      for (const kind of ['talent', 'job'] as const) {
+        const items = [...work.values()].filter((w) => w.kind === kind && w.stored);
+        const hashes = await readStoredHashes(db, TABLES[kind], items.map((w) => w.key));
+        for (const w of items) w.storedHashes = hashes.get(w.key);
+      }
+    });
   }
   const rows = [...new Set([...lengthPlan.changed, ...work.keys()])].sort((a, b) => a - b);
   s.rowsMeasured = lengthPlan.changed.length;

@@ -1,7 +1,7 @@
 import type { Db } from '../db/connect.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { shrinkRefusal } from '../shrinkGuard.js';
-import type { EmbeddingTable, StoredMeta } from '../store/embeddingTables.js';
+import type { EmbeddingTable } from '../store/embeddingTables.js';
 import type { BackfillSummary } from './summary.js';
 import { writeBatch } from '../store/writeEmbeddings.js';
 
@@ -12,7 +12,7 @@ export interface Removal {
   stored: number;
 }
 
-export const plannedRemoval = (table: EmbeddingTable, stored: Map<number, StoredMeta>, keep: Set<number>): Removal => ({
+export const plannedRemoval = (table: EmbeddingTable, stored: ReadonlyMap<number, unknown>, keep: Set<number>): Removal => ({
   table,
   gone: [...stored.keys()].filter((k) => !keep.has(k)),
   stored: stored.size,

@@ -60,7 +60,7 @@ export function addMatchOptions(cmd: Command): Command {
     .option('--incremental', 'update the published set for what changed since its run, exactly: only the rows that leave, enter or change are deleted and inserted (falls back to a full run when it cannot)')
     .option('--wait-lock <duration>', 'wait this long for a running match, incremental run or backfill to finish instead of exiting 4 at once, e.g. 30m (env FITMATCH_WAIT_LOCK; default 0)')
     .option('--max-change <share>', 'with --incremental: run a full run instead when more than this share of talents or postings changed (env FITMATCH_MAX_CHANGE; default 25%)')
-    .option('--vector-cache <dir>', 'with --incremental: keep a local copy of the vectors in <dir>, checked against vectors_hash, so unchanged vectors are not read from the database again (env FITMATCH_VECTOR_CACHE; default: none)');
+    .option('--vector-cache <dir>', 'keep a local copy of the vectors in <dir>, checked against vectors_hash, so unchanged vectors are not read from the database again (env FITMATCH_VECTOR_CACHE; default: none)');
 }
 
 export const matchFlags = (o: MatchFlags, cmd: Command) => ({

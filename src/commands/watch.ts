@@ -4,7 +4,8 @@ import { defaultEngineFactory } from '../engine/defaultEngine.js';
 import { resolveEligibility } from '../engine/eligibility.js';
 import type { EngineFactory } from '../engine/enginePort.js';
 import { WarmEngines } from '../engine/WarmEngines.js';
-import { InterruptedError, isStop, LockedError, messageOf } from '../errors.js';
+import { MemoryVectors } from '../vectors/MemoryVectors.js';
+import { ExitCode, InterruptedError, isStop, LockedError, messageOf, toFitmatchError } from '../errors.js';
 import { holdPoint } from '../holdPoint.js';
 import type { Logger } from '../log.js';
 import { writeWatchMetrics, type WatchTotals } from '../metrics/watchMetrics.js';
@@ -25,6 +26,8 @@ export interface WatchOptions {
   /** Options of each pass's backfill; false: no backfill (another process writes the embeddings). */
   backfill: Omit<BackfillOptions, 'dryRun' | 'reportJson' | 'source' | 'full'> | false;
   match: Pick<MatchOptions, 'allowShrink' | 'allowEmpty'>;
+  /** Passes failing in a row before the process exits with the last one's error (default 3). */
+  maxFailures?: number;
   /** The compute engine (tests); kept warm between passes either way. */
   engine?: EngineFactory;
 }
@@ -46,27 +49,34 @@ interface Seen {
  * increment (a full run when more than --max-change changed), taking the locks
  * for that pass only, so the nightly run takes them between passes and the
  * watcher carries on from whatever is published. The process, the engines and
- * their sessions stay warm between passes. The first SIGTERM ends it with 0: at
+ * their sessions and the job vectors (in memory) stay warm between passes. The first SIGTERM ends it with 0: at
  * once while waiting, at the next batch boundary of a pass (which then publishes nothing).
  */
 export async function watch(opts: WatchOptions, ctx: CommandContext): Promise<Report> {
   const { log, signal } = ctx;
   const engines = new WarmEngines(opts.engine ?? defaultEngineFactory);
+  const jobVectors = new MemoryVectors();
   const totals: WatchTotals = { startedAt: ctx.clock.now(), lastPass: null, lastPublish: null, passes: {} };
   const seen: Seen = { key: null, maxUpdatedAt: null, runId: null };
   log.info(`watching ${ctx.db.settings.display} every ${opts.intervalMs / 1000} s (SIGTERM stops it)`);
   let passes = 0;
+  let failures = 0;
   let stoppedIn: string | null = null;
   try {
     for (;;) {
       let p: PassReport;
       try {
-        p = await onePass(++passes, opts, ctx, seen, engines);
+        p = await onePass(++passes, opts, ctx, seen, { engines, jobVectors });
       } catch (e) {
-        if (!isStop(e, signal)) throw e;
-        stoppedIn = `during pass ${passes} (stopped at a batch boundary: nothing of it was published)`;
-        break;
+        if (isStop(e, signal)) {
+          stoppedIn = `during pass ${passes} (stopped at a batch boundary: nothing of it was published)`;
+          break;
+        }
+        // A problem that stays (configuration, privileges, the shrink guard) ends the process with its exit code after a few tries.
+        if (++failures >= (opts.maxFailures ?? 3) || !retryable(e)) throw e;
+        p = idlePass(passes, 'failed', null, 0, (toFitmatchError(e)?.message ?? (e as Error).message).split('\n')[0]);
       }
+      if (p.outcome !== 'failed') failures = 0;
       const at = ctx.clock.now();
       totals.lastPass = { at, report: p };
       if (p.outcome === 'published' || p.outcome === 'full') totals.lastPublish = { at, report: p };
@@ -85,12 +95,12 @@ export async function watch(opts: WatchOptions, ctx: CommandContext): Promise<Re
   } finally {
     await engines.closeAll();
   }
-  const data = { passes: totals.passes, stopped: stoppedIn, enginesCreated: engines.created, enginesReused: engines.reused };
+  const data = { passes: totals.passes, stopped: stoppedIn, enginesCreated: engines.created, enginesReused: engines.reused, jobVectorsFromMemory: jobVectors.hits };
   log.event('watch_stopped', data, `watch stopped by signal ${stoppedIn}`);
   return report(data, `watch stopped ${stoppedIn}: ${Object.entries(totals.passes).map(([k, n]) => `${n} ${k}`).join(', ') || 'no pass'}`);
 }
 
-async function onePass(n: number, opts: WatchOptions, ctx: CommandContext, seen: Seen, engines: EngineFactory): Promise<PassReport> {
+async function onePass(n: number, opts: WatchOptions, ctx: CommandContext, seen: Seen, warm: { engines: EngineFactory; jobVectors: MemoryVectors }): Promise<PassReport> {
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
   const { db } = ctx;
@@ -106,7 +116,7 @@ async function onePass(n: number, opts: WatchOptions, ctx: CommandContext, seen:
   const inner = { ...ctx, log: passLogger(ctx.log) };
   try {
     const b = opts.backfill === false ? null : await backfill({ ...opts.backfill, source: 'matching_vectors', dryRun: false }, inner);
-    const m = await match({ ...opts.match, incremental: true, publish: true, engine: engines }, inner);
+    const m = await match({ ...opts.match, incremental: true, publish: true, engine: warm.engines, warmJobs: warm.jobVectors }, inner);
     const lagMs = seen.maxUpdatedAt && wm.maxUpdatedAt && m.published ? await oldestWriteAgeMs(db.pool, seen.maxUpdatedAt, wm.maxUpdatedAt) : null;
     Object.assign(seen, { key, maxUpdatedAt: wm.maxUpdatedAt, runId: m.published ? m.runId : runId });
     return publishedPass(n, b, m, lagMs, ms());
@@ -140,4 +150,10 @@ function writeMetricsOrWarn(path: string, totals: WatchTotals, log: Logger): voi
   } catch (e) {
     log.warn(`could not write --metrics-file ${path}: ${messageOf(e)}`);
   }
+}
+
+/** Errors worth another pass: the data moved under this one (a row deleted mid-backfill), not a setting or a grant that stays wrong. */
+function retryable(e: unknown): boolean {
+  const code = toFitmatchError(e)?.exitCode ?? ExitCode.INTERNAL;
+  return code === ExitCode.FAILED || code === ExitCode.DB_UNAVAILABLE || code === ExitCode.INTERNAL;
 }

@@ -1,4 +1,5 @@
 import type { RunSummary } from '../status/runSummary.js';
+import { isStaged } from '../store/runLifecycle.js';
 import type { StatusReport } from '../status/readStatus.js';
 import { coverageShare } from '../status/statusProblems.js';
 import { previousValue, writeTextfile, type Gauge } from './textfile.js';
@@ -51,7 +52,7 @@ export function writeStatusMetrics(path: string, report: StatusReport | null, ex
     { name: 'fitmatch_eligible', help: 'Talents and postings eligible by the rules now.', samples: c ? [{ labels: { side: 'talents' }, value: c.eligible.talents }, { labels: { side: 'postings' }, value: c.eligible.jobs }] : [] },
     { name: 'fitmatch_coverage_ratio', help: 'Share of eligible talents and postings that have an embedding.', samples: c ? [{ labels: { side: 'talents' }, value: coverageShare({ eligible: c.eligible.talents, without: c.withoutEmbedding.talents.count }) }, { labels: { side: 'postings' }, value: coverageShare({ eligible: c.eligible.jobs, without: c.withoutEmbedding.jobs.count }) }] : [] },
     { name: 'fitmatch_skipped_rows', help: 'Bad source rows the last successful backfill skipped (soft-deleted rows not counted).', samples: s.skipped ? [{ value: s.skipped.total }] : [] },
-    { name: 'fitmatch_runs_in_progress', help: 'Runs marked in progress, and how many of them have no live process.', samples: [{ labels: { state: 'alive' }, value: s.inProgress.filter((r) => r.alive).length }, { labels: { state: 'dead' }, value: s.inProgress.filter((r) => !r.alive).length }] },
+    { name: 'fitmatch_runs_in_progress', help: 'Runs in progress with a live process (alive) or without one (dead), and runs computed with --no-publish awaiting publish.', samples: [{ labels: { state: 'alive' }, value: s.inProgress.filter((r) => r.alive).length }, { labels: { state: 'dead' }, value: s.inProgress.filter((r) => !r.alive && !isStaged(r.status)).length }, { labels: { state: 'awaiting_publish' }, value: s.inProgress.filter((r) => isStaged(r.status)).length }] },
     { name: 'fitmatch_migrations_pending', help: 'fitmatch migrations not applied.', samples: [{ value: s.migrations.pending.length }] },
   ];
   writeTextfile(path, gauges);

@@ -4,6 +4,7 @@ import { lockName, type HeldLock } from '../db/advisoryLock.js';
 import { LockedError } from '../errors.js';
 import { defaultEngineFactory } from '../engine/defaultEngine.js';
 import type { EngineFactory } from '../engine/enginePort.js';
+import type { MemoryVectors } from '../vectors/MemoryVectors.js';
 import type { WritePath } from '../store/resultWriter.js';
 import { activeSharedRuns } from '../store/runStore.js';
 import { pruneBookkeeping, shardLockPurpose, shardsAlive } from './cleanupRuns.js';
@@ -19,6 +20,8 @@ export interface IncrementalMatchOptions {
   statementBytes: number;
   allowEmpty: boolean;
   engine?: EngineFactory;
+  /** A long-lived process's job vectors, kept between its runs (watch). */
+  warmJobs?: MemoryVectors;
 }
 
 /** The incremental run and its summary, or null (logged) when it has to fall back to a full run. */
@@ -29,7 +32,7 @@ export async function incrementalMatch(ctx: CommandContext, o: IncrementalMatchO
   if (busy !== null) throw new LockedError(lockName(db.settings.database, shardLockPurpose(busy, 0)), `shard processes of run ${busy}`);
   const t0 = performance.now();
   const r = await runIncremental({
-    db, log, signal: o.signal, clock, matchLock: o.lock, factory: o.engine ?? defaultEngineFactory, write: o.write, statementBytes: o.statementBytes, allowEmpty: o.allowEmpty,
+    db, log, signal: o.signal, clock, matchLock: o.lock, factory: o.engine ?? defaultEngineFactory, warmJobs: o.warmJobs, write: o.write, statementBytes: o.statementBytes, allowEmpty: o.allowEmpty,
     settings: { topK: s.topK, reserve: s.reserve, weights: s.weights, eligibility: s.eligibility, memoryBytes: s.memoryBytes, threads: config.threads, maxChange: config.maxChange, vectorCache: config.vectorCache, kernel: config.kernel },
   });
   if ('fallback' in r) {

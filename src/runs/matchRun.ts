@@ -6,11 +6,12 @@ import { InterruptedError, isStop } from '../errors.js';
 import { defaultEngineFactory } from '../engine/defaultEngine.js';
 import { resolveEligibility } from '../engine/eligibility.js';
 import type { EngineFactory } from '../engine/enginePort.js';
+import type { MemoryVectors } from '../vectors/MemoryVectors.js';
 import { holdPoint } from '../holdPoint.js';
 import { assertMigrated } from '../migrate/migrator.js';
 import { statementBudget } from '../store/writeEmbeddings.js';
 import { chooseWritePath, ResultWriter } from '../store/resultWriter.js';
-import { hasSucceeded } from '../store/runLifecycle.js';
+import { hasSucceeded, transition } from '../store/runLifecycle.js';
 import { recordStop } from './recordedRun.js';
 import { runBlocks, type FullRun } from '../store/runStore.js';
 import { pruneBookkeeping, shardLockPurpose } from './cleanupRuns.js';
@@ -22,6 +23,7 @@ import { publishRun } from './publishRun.js';
 import { runShard, type ShardResult } from './runShard.js';
 import { sharedRun } from './sharedRun.js';
 import type { ShardSpec } from './shardSpec.js';
+import { closeVectorCaches, openVectorCaches, type VectorCaches } from '../vectors/vectorCaches.js';
 
 /** A match run's options, already validated (see commands/match.ts). */
 export interface MatchRunOptions {
@@ -46,6 +48,8 @@ export interface MatchRunOptions {
   publishAttempts?: number;
   /** The compute engine; tests may pass an in-process or reference one. */
   engine?: EngineFactory;
+  /** Incremental runs of a long-lived process (watch): its job vectors, kept in memory between runs. */
+  warmJobs?: MemoryVectors;
 }
 
 /** Shared runs may wait this long for another publisher, rollback or incremental run to finish. */
@@ -91,7 +95,7 @@ async function matchAttempt(opts: MatchRunOptions, ctx: CommandContext, mine: { 
       writeMode: write.path,
     };
     if (opts.incremental && matchLock) {
-      const inc = await incrementalMatch(ctx, { settings, lock: matchLock, signal, write, statementBytes, allowEmpty: !!opts.allowEmpty, engine: opts.engine });
+      const inc = await incrementalMatch(ctx, { settings, lock: matchLock, signal, write, statementBytes, allowEmpty: !!opts.allowEmpty, engine: opts.engine, warmJobs: opts.warmJobs });
       if (inc) return inc;
     }
     run = matchLock ? await oneProcessRun(ctx, settings, opts.resume ? 'latest' : mine.runId, statementBytes) : await sharedRun(ctx, settings, opts.runKey!, shard.count, statementBytes);
@@ -111,9 +115,12 @@ async function matchAttempt(opts: MatchRunOptions, ctx: CommandContext, mine: { 
       onLost,
     });
     let work: ShardResult;
+    let caches: VectorCaches | undefined;
     try {
-      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, kernel: config.kernel, lock: shardLock, writer, statementBytes });
+      caches = config.vectorCache ? await openVectorCaches(db, config.vectorCache, log) : undefined;
+      work = await runShard({ db, log, signal, run, shard: shard.index, snapshot, factory: opts.engine ?? defaultEngineFactory, threads: config.threads, kernel: config.kernel, lock: shardLock, writer, statementBytes, caches });
     } finally {
+      await closeVectorCaches(caches, log);
       await shardLock.release();
     }
     const waiting = [...new Set((await runBlocks(db.pool, run.id)).filter((b) => b.state === 'pending').map((b) => b.shard))];
@@ -141,7 +148,10 @@ async function matchAttempt(opts: MatchRunOptions, ctx: CommandContext, mine: { 
         return summary;
       }
       if (published.published) await quietly(log, 'prune old runs', () => pruneBookkeeping(db.pool));
-      if (!published.published) log.info(`run ${run.id} is computed and staged, not published (--no-publish): publish it with \`fitmatch publish --run-id ${run.id}\``);
+      if (!published.published) {
+        await transition(db.pool, clock, run.id, 'stage');
+        log.info(`run ${run.id} is computed and staged, not published (--no-publish): publish it with \`fitmatch publish --run-id ${run.id}\``);
+      }
       log.event('match_summary', { ...summary }, formatMatchSummary(summary).split('\n')[0]);
       return summary;
     } finally {

@@ -27,9 +27,9 @@ import { changeShare, diffSide, type SideDiff } from '../engine/diffSnapshots.js
 import { repairLists } from '../engine/repairLists.js';
 import { engineFor, readAll, scoreTalents, subset, type PassContext } from './scorePasses.js';
 import { splitByRows } from './splitByRows.js';
+import { closeVectorCaches, openVectorCaches } from '../vectors/vectorCaches.js';
 import { runDurationMs } from '../store/runDuration.js';
-import { VectorCache } from '../vectors/VectorCache.js';
-import { messageOf } from '../errors.js';
+import type { MemoryVectors } from '../vectors/MemoryVectors.js';
 
 export interface IncrementalInput {
   db: Db;
@@ -41,6 +41,8 @@ export interface IncrementalInput {
   write: { path: WritePath; maxAllowedPacket: number };
   statementBytes: number;
   settings: { topK: number; reserve: number; weights: number[]; eligibility: Eligibility; memoryBytes: number; threads: number; maxChange: number; vectorCache?: string; kernel?: EngineSettings['kernel'] };
+  /** A long-lived process's job vectors, kept between its runs (watch). */
+  warmJobs?: MemoryVectors;
   /** Apply even when match_results would be left empty. */
   allowEmpty?: boolean;
 }
@@ -115,8 +117,10 @@ async function increment(
     signal: p.signal,
     timings,
     vectorsRead,
-    caches: s.vectorCache ? await openCaches(db, s.vectorCache, log) : undefined,
   };
+  const files = s.vectorCache ? await openVectorCaches(db, s.vectorCache, log) : undefined;
+  c.caches = files || p.warmJobs ? { talent: files?.talent ?? null, job: p.warmJobs ? p.warmJobs.over(files?.job ?? null) : (files?.job ?? null) } : undefined;
+  p.warmJobs?.retain(cur.jobs.ids);
   const cap = s.topK + s.reserve;
   const tPlus = [...dt.added, ...dt.changed].sort((a, b) => a - b);
   const jPlus = [...dj.added, ...dj.changed].sort((a, b) => a - b);
@@ -213,28 +217,7 @@ async function increment(
     return { runId, counts, timings };
   } finally {
     for (const e of new Set(engines)) await e.close();
-    for (const cache of [c.caches?.talent, c.caches?.job]) {
-      if (!cache) continue;
-      const st = cache.stats;
-      log.info(`vector cache ${cache.path}: ${st.hits} used, ${st.misses} not there or changed, ${st.rejected} rejected (bytes did not match vectors_hash), ${st.stored} stored`);
-      await cache.close().catch((e: Error) => log.warn(`vector cache ${cache.path}: ${e.message}`));
-    }
-  }
-}
-
-/** The local vector caches of both sides; a cold one says why, since that run reads every vector from the database. */
-async function openCaches(db: Db, dir: string, log: Logger): Promise<{ talent: VectorCache; job: VectorCache } | undefined> {
-  const open = async (side: 'talent' | 'job') => {
-    const cache = await VectorCache.open(VectorCache.fileFor(dir, db.settings, side), dir);
-    if (cache.coldReason) log.warn(`vector cache is empty: ${cache.coldReason}; this run reads every ${side} vector it needs from the database and keeps it there`);
-    return cache;
-  };
-  try {
-    return { talent: await open('talent'), job: await open('job') };
-  } catch (e) {
-    // Only a speed-up: without it every vector comes from the database, as without --vector-cache.
-    log.warn(`vector cache in ${dir} not usable (${messageOf(e)}); reading every vector from the database`);
-    return undefined;
+    await closeVectorCaches(files, log);
   }
 }
 

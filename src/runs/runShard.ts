@@ -13,6 +13,7 @@ import { markBlockDone, readParts, recordJobSide, runBlocks, type BlockRow, type
 import type { RunSnapshot } from '../engine/snapshotCodec.js';
 import { decodeLists, emptyLists, encodeLists, type SubjectLists } from '../engine/SubjectLists.js';
 import { VectorReader, type ReadStats } from '../store/vectorReader.js';
+import type { VectorCaches } from '../vectors/vectorCaches.js';
 
 export interface ShardInput {
   db: Db;
@@ -31,6 +32,8 @@ export interface ShardInput {
   /** Bytes per statement for list rows and staged parts (under max_allowed_packet). */
   statementBytes: number;
   readConnections?: number;
+  /** Local vector caches (--vector-cache): rows whose cached bytes hash to the snapshot's vectors_hash are read from them. */
+  caches?: VectorCaches;
 }
 
 export interface ShardResult {
@@ -75,7 +78,7 @@ export async function runShard(p: ShardInput): Promise<ShardResult> {
   const checkStop = () => p.signal.throwIfAborted();
 
   const jobSkips = emptySkips();
-  const jobReader = new VectorReader(p.db.pool, 'job', dims, jobSkips, p.readConnections);
+  const jobReader = new VectorReader(p.db.pool, 'job', dims, jobSkips, p.readConnections, p.caches?.job ?? null);
   const jobs = allocBlock(p.snapshot.jobs.ids.length, dims);
   let s = now();
   await withPhaseBar(p.log, `match run ${p.run.id}: reading ${p.snapshot.jobs.ids.length} job postings`, () => jobReader.read(p.snapshot.jobs, 0, p.snapshot.jobs.ids.length, jobs));
@@ -94,7 +97,7 @@ export async function runShard(p: ShardInput): Promise<ShardResult> {
     const read = async (b: BlockRow) => {
       const buf = allocBlock(b.endPos - b.firstPos, dims);
       const skips = emptySkips();
-      const reader = new VectorReader(p.db.pool, 'talent', dims, skips, p.readConnections);
+      const reader = new VectorReader(p.db.pool, 'talent', dims, skips, p.readConnections, p.caches?.talent ?? null);
       const start = now();
       await reader.read(p.snapshot.talents, b.firstPos, b.endPos, buf);
       t.readMs += now() - start;

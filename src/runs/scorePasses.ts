@@ -5,7 +5,7 @@ import { HASH_BYTES, type SideSnapshot } from '../engine/snapshotCodec.js';
 import { concatLists, emptyLists, type SubjectLists } from '../engine/SubjectLists.js';
 import type { EmbeddingBlock } from '../engine/types.js';
 import { VectorReader } from '../store/vectorReader.js';
-import type { VectorCache } from '../vectors/VectorCache.js';
+import type { VectorSource } from '../vectors/MemoryVectors.js';
 
 /** The entities at `indexes` of a snapshot side, as a snapshot of their own. */
 export function subset(side: SideSnapshot, indexes: readonly number[]): SideSnapshot {
@@ -27,8 +27,8 @@ export interface PassContext {
   timings: { readMs: number; computeMs: number };
   /** Vectors loaded, by where they came from (an increment reports them). */
   vectorsRead?: { db: number; cache: number };
-  /** Local vector caches per side (incremental runs with --vector-cache). */
-  caches?: { talent: VectorCache | null; job: VectorCache | null };
+  /** Where vectors come from besides the database, per side (incremental runs: --vector-cache, a watcher's job vectors in memory). */
+  caches?: { talent: VectorSource | null; job: VectorSource | null };
   /** The candidate pass, summed over every block of every pass. */
   engine?: EngineStats;
 }

@@ -11,7 +11,7 @@ export const matchRuns = mysqlTable(
     id: bigint('id', { mode: 'number' }).autoincrement().primaryKey(),
     /** full: computes the whole set (one process, resumed or sharded); incremental: changes the published set of base_run_id. */
     kind: mysqlEnum('kind', ['full', 'incremental', 'backfill']).notNull(),
-    status: mysqlEnum('status', ['preparing', 'running', 'succeeded', 'failed', 'interrupted', 'rolled_back', 'abandoned']).notNull(),
+    status: mysqlEnum('status', ['preparing', 'running', 'staged', 'succeeded', 'failed', 'interrupted', 'rolled_back', 'abandoned']).notNull(),
     /** Incremental runs: the run whose published state they change. */
     baseRunId: bigint('base_run_id', { mode: 'number' }),
     /**

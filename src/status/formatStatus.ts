@@ -1,4 +1,5 @@
 import { formatDuration } from '../formatDuration.js';
+import { isStaged } from '../store/runLifecycle.js';
 import { runSkips } from './runSkips.js';
 import { formatSkipsLine } from './runSummary.js';
 import type { Eligibility } from '../engine/eligibility.js';
@@ -39,6 +40,7 @@ function runLine(r: RunInfo): string {
 function progressLines(r: RunInProgress): string[] {
   const who = `${r.host ?? '?'} (pid ${r.pid ?? '?'})`;
   if (r.supersededBy !== null) return [`  ${r.kind} #${r.id} superseded: no process holds its lock and run ${r.supersededBy} succeeded since; clean up: ${r.next}`];
+  if (isStaged(r.status)) return [`  ${r.kind} #${r.id} staged: computed with --no-publish (took ${formatDuration(r.durationMs)}), not published: waiting for \`fitmatch publish --run-id ${r.id}\``, `    next: ${r.next}`];
   const head = `  ${r.kind} #${r.id} ${r.status} on ${who}, ${r.alive ? 'alive' : 'NO PROCESS HOLDS ITS LOCK'}, for ${formatDuration(r.durationMs)}`;
   const next = r.next ? [`    next: ${r.next}`] : [];
   const p = r.progress;

@@ -10,6 +10,7 @@ import { matchRunById, runBlocks } from '../store/runStore.js';
 import { readMigrationState } from '../migrate/migrator.js';
 import { runSkips, type RunSkips } from './runSkips.js';
 import { lastSucceededBackfill } from '../store/lastBackfill.js';
+import { isStaged } from '../store/runLifecycle.js';
 import { eligibilityNow } from './eligibilityNow.js';
 import { readCoverage, type Coverage } from '../store/readCoverage.js';
 import { runProgress, type RunProgress } from './runProgress.js';
@@ -88,6 +89,12 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
     for (const r of await activeRuns(pool, now)) {
       let alive = false;
       let progress: RunProgress | null = null;
+      if (isStaged(r.status)) {
+        // Complete and unpublished on purpose (--no-publish): no process is meant to hold it.
+        const supersededBy = await laterSuccess(pool, r.id, groupOf(r.kind));
+        inProgress.push({ ...r, alive, progress, supersededBy, next: nextCommand(r, supersededBy, progress) });
+        continue;
+      }
       if (r.kind === 'backfill') {
         alive = newestOneProcess.backfill && backfillLockHeld;
         newestOneProcess = { ...newestOneProcess, backfill: false };
@@ -109,7 +116,7 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
   const coverage = tables.has('talent_embeddings') && tables.has('match_results') ? { eligibility, rulesOfRun: runRules ? state!.runId : null, ...(await readCoverage(pool, eligibility, tables)) } : null;
   const pending = (await readMigrationState(db)).pending.map((m) => m.tag);
 
-  const dead = new Set(inProgress.filter((r) => !r.alive && r.runKey === null && r.supersededBy === null).map((r) => r.id));
+  const dead = new Set(inProgress.filter((r) => !r.alive && !isStaged(r.status) && r.runKey === null && r.supersededBy === null).map((r) => r.id));
   const problems = statusProblems({
     now,
     published: state && published ? { ...state, rows: published.rows.talentToJob + published.rows.jobToTalent } : null,
@@ -139,6 +146,7 @@ export async function readStatus(ctx: Pick<CommandContext, 'db' | 'clock' | 'con
 function nextCommand(r: RunInfo, supersededBy: number | null, progress: RunProgress | null): string {
   const cleanup = r.runKey ? `fitmatch cleanup --run-key ${r.runKey}` : `fitmatch cleanup --run-id ${r.id}`;
   if (supersededBy !== null) return `${cleanup} (superseded by run ${supersededBy}; the next match also cleans it up)`;
+  if (isStaged(r.status)) return `fitmatch publish --run-id ${r.id} (computed with --no-publish), or ${cleanup}`;
   if (r.kind === 'backfill') return 'fitmatch backfill (it marks this run failed and continues where the embeddings are)';
   if (r.kind === 'incremental') return 'fitmatch match --incremental (it marks this run failed and starts over)';
   if (r.runKey) return `fitmatch match --shard I/${r.shards} --run-key ${r.runKey} for shard(s) ${progress?.missingShards.join(', ') || 'with pending blocks'}, or ${cleanup}`;

@@ -1,6 +1,6 @@
 import { parseJson } from './parseJson.js';
 import type { BackfillRunCounts, FullRunCounts, IncrementalRunCounts } from './runCounts.js';
-import { ACTIVE, MATCH_KINDS, SUCCEEDED, UNFINISHED, type RunKind, type RunStatus } from './runLifecycle.js';
+import { ACTIVE, MATCH_KINDS, STAGED, SUCCEEDED, UNFINISHED, type RunKind, type RunStatus } from './runLifecycle.js';
 import { existingTables, rows, row, type Queryable } from './sql.js';
 
 // match_runs as the on-call commands and cleanup read it: any kind, newest first.
@@ -65,9 +65,9 @@ export async function lastRuns(q: Queryable, group: RunGroup, n: number, now: Da
   return (await rows<RunInfoRecord>(q, `SELECT ${RUN_COLUMNS} FROM match_runs WHERE kind IN (?) ORDER BY id DESC LIMIT ?`, [kindsOf(group), n])).map((r) => toRunInfo(r, now));
 }
 
-/** Runs of any kind some process is (or was, if it died) working on, newest first. */
+/** Runs of any kind some process is (or was, if it died) working on, and staged runs waiting for `publish`, newest first. */
 export async function activeRuns(q: Queryable, now: Date): Promise<RunInfo[]> {
-  return (await rows<RunInfoRecord>(q, `SELECT ${RUN_COLUMNS} FROM match_runs WHERE status IN (?) ORDER BY id DESC`, [ACTIVE])).map((r) => toRunInfo(r, now));
+  return (await rows<RunInfoRecord>(q, `SELECT ${RUN_COLUMNS} FROM match_runs WHERE status IN (?) ORDER BY id DESC`, [[...ACTIVE, ...STAGED]])).map((r) => toRunInfo(r, now));
 }
 
 /** The first run of the same group that succeeded after run `id`, if any. */

@@ -23,13 +23,13 @@ export const MATCH_KINDS: readonly RunKind[] = RUN_KINDS.filter((k) => k !== 'ba
 const S = Object.fromEntries(RUN_STATUSES.map((s) => [s, s])) as { [K in RunStatus]: K };
 
 /** Not published and not given up: a process may still finish, resume or publish it. */
-export const UNFINISHED: readonly RunStatus[] = [S.preparing, S.running, S.interrupted, S.failed];
+export const UNFINISHED: readonly RunStatus[] = [S.preparing, S.running, S.staged, S.interrupted, S.failed];
 /** Some process is (or was, if it died) working on it. */
 export const ACTIVE: readonly RunStatus[] = [S.preparing, S.running];
 /** Published (match runs) or finished (backfill). */
 export const SUCCEEDED: readonly RunStatus[] = [S.succeeded];
 /** What --resume and `publish` continue. */
-export const RESUMABLE: readonly RunStatus[] = [S.running, S.interrupted, S.failed];
+export const RESUMABLE: readonly RunStatus[] = [S.running, S.staged, S.interrupted, S.failed];
 
 /** A new run's status: a full run is preparing until its snapshot and blocks are fixed. */
 const INITIAL: Record<RunKind, RunStatus> = { full: S.preparing, incremental: S.running, backfill: S.running };
@@ -40,6 +40,8 @@ export const TRANSITIONS = {
   prepare: { from: [S.preparing], to: S.running, finishes: false },
   /** `match --resume`, or a retry of the same attempt. */
   resume: { from: RESUMABLE, to: S.running, finishes: false },
+  /** Every block done and merged, left unpublished on purpose (`match --no-publish`): waits for `publish --run-id N`. */
+  stage: { from: [S.running], to: S.staged, finishes: true },
   /** Published (match runs) or finished (backfill). */
   succeed: { from: RESUMABLE, to: S.succeeded, finishes: true },
   fail: { from: ACTIVE, to: S.failed, finishes: true },
@@ -77,6 +79,9 @@ export const hasSucceeded = (s: RunStatus): boolean => s === S.succeeded;
 export const hasStopped = (s: RunStatus): boolean => s === S.failed || s === S.interrupted;
 export const isPreparing = (s: RunStatus): boolean => s === S.preparing;
 export const isRunning = (s: RunStatus): boolean => s === S.running;
+/** Computed with --no-publish: complete, waiting for `publish --run-id N`. */
+export const isStaged = (s: RunStatus): boolean => s === S.staged;
+export const STAGED: readonly RunStatus[] = [S.staged];
 export const isRolledBack = (s: RunStatus): boolean => s === S.rolled_back;
 /** The status a stopped run records: interrupted by a signal, failed otherwise. */
 export const stopTransition = (bySignal: boolean): Transition => (bySignal ? 'interrupt' : 'fail');
@@ -132,7 +137,8 @@ export async function transition(q: Q, clock: Clock, id: number, t: Transition, 
   if (res.affectedRows === 1) return;
   const actual = (await row<{ status: RunStatus }>(q, 'SELECT status FROM match_runs WHERE id = ?', [id]))?.status ?? null;
   // Without CLIENT_FOUND_ROWS an UPDATE that changes nothing reports 0 rows: already there is fine.
-  if (actual === spec.to && (spec.from as readonly RunStatus[]).includes(actual)) return;
+  const from: readonly RunStatus[] = spec.from;
+  if (actual === spec.to && from.includes(actual)) return;
   throw new RunStateError(id, t, actual);
 }
 

@@ -4,7 +4,7 @@ import { parseDims, unpackVectors } from '../vectors/packedVectors.js';
 import { chooseFacetDims, fillRow, type BlobSkips } from '../engine/embeddingBlock.js';
 import { HASH_BYTES, type SideSnapshot } from '../engine/snapshotCodec.js';
 import type { EmbeddingBlock } from '../engine/types.js';
-import type { VectorCache } from '../vectors/VectorCache.js';
+import type { VectorSource } from '../vectors/MemoryVectors.js';
 
 /** Ids per query: bounds the driver's transient Buffers (one ~36 KB blob a row at 6 x 1536). */
 const PAGE_ROWS = 256;
@@ -38,7 +38,7 @@ export class VectorReader {
     private readonly skips: BlobSkips,
     private readonly connections = 8,
     /** When given: rows whose cached bytes hash to the snapshot's vectors_hash come from it; rows read from the database go into it. */
-    private readonly cache: VectorCache | null = null,
+    private readonly cache: VectorSource | null = null,
   ) {}
 
   /**

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfill } from '../../src/commands/backfill.js';
 import { match } from '../../src/commands/match.js';
+import { watch } from '../../src/commands/watch.js';
+import { InterruptedError } from '../../src/errors.js';
+import { createLogger } from '../../src/log.js';
 import { rollback } from '../../src/commands/rollback.js';
 import { readLists } from '../../src/store/listStore.js';
 import { seed } from '../../src/commands/seed.js';
@@ -171,6 +174,48 @@ describe('match --incremental', () => {
     expect(seen.size).toBeGreaterThanOrEqual(7);
     expect(totals.repaired).toBeGreaterThan(0);
     expect(totals.kept).toBeGreaterThan(0);
+  });
+
+  it('watch: after random rounds of app writes, whatever it published by its next quiet pass is exactly what a full run publishes', async () => {
+    const stop = new AbortController();
+    const lines: Record<string, unknown>[] = [];
+    const waiters = new Set<() => void>();
+    const log = createLogger({ format: 'json', write: (l) => (lines.push(JSON.parse(l) as Record<string, unknown>), waiters.forEach((w) => w())) });
+    const passes = () => lines.filter((l) => l.event === 'watch_pass') as { pass: number; outcome: string }[];
+    const base = ctx();
+    // The watcher's "today" moves with the rounds' (the deadline step crosses days).
+    const config = Object.defineProperty({ ...base.config }, 'today', { get: today });
+    const running = watch({ intervalMs: 20, backfill: {}, match: { allowShrink: true } }, { ...base, log, config, signal: stop.signal });
+    running.catch(() => undefined);
+    /** A quiet pass that started after `after`'s end: every write before it is published. */
+    const quietAfter = (after: number) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (passes().some((p) => p.pass > after + 1 && p.outcome === 'quiet')) {
+            waiters.delete(check);
+            resolve();
+          }
+        };
+        waiters.add(check);
+        running.then(() => reject(new Error('the watcher stopped')), reject);
+        check();
+      });
+    try {
+      await quietAfter(0);
+      const outcomes = new Set<string>();
+      for (let round = 0; round < 5; round++) {
+        const did = await mutate();
+        await quietAfter(passes().length);
+        passes().forEach((p) => outcomes.add(p.outcome));
+        expect(await resultSet(t), `watch round ${round}: ${did.join(', ')}`).toEqual(await stagedFull());
+        await expectListsArePrefixes(200 + round);
+      }
+      expect(outcomes).toContain('published');
+    } finally {
+      stop.abort(new InterruptedError('test over'));
+      await running.catch(() => undefined);
+    }
+    expect(lines.find((l) => l.event === 'watch_stopped')).toBeDefined();
   });
 
   it('lists that lose more than their reserve are recomputed whole, still exactly', async () => {

@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { match } from '../../src/commands/match.js';
+import { status } from '../../src/commands/status.js';
 import { publish } from '../../src/commands/publish.js';
 import { poolOptions } from '../../src/db/connect.js';
 import { collectFindings } from '../../src/migrate/check.js';
@@ -181,7 +182,17 @@ describe('publishing match results', () => {
     expect(await tables(t)).toEqual(['match_results', 'match_results_previous', `match_results_r${s.runId}`]);
     const staged = await publishedRows(t, `match_results_r${s.runId}`);
     expect(new Set(staged.map((r) => r.direction))).toEqual(new Set(['talent_to_job', 'job_to_talent']));
+    // A state of its own, which status reports as waiting for publish, not as a process that died (exit 21).
+    expect(((await t.exec('SELECT status FROM match_runs WHERE id = ?', [s.runId])) as { status: string }[])[0].status).toBe('staged');
+    let text = '';
+    const report = await status({ maxAgeMs: null, write: (x) => (text += x) }, matchCtx(t));
+    expect(report.health.problems).toEqual([]);
+    expect(report.inProgress).toEqual([expect.objectContaining({ id: s.runId, status: 'staged', next: expect.stringMatching(new RegExp(`^fitmatch publish --run-id ${s.runId} `)) })]);
+    expect(text).toContain(`full #${s.runId} staged: computed with --no-publish`);
+    expect(text).toContain(`waiting for \`fitmatch publish --run-id ${s.runId}\``);
+    expect(text).not.toContain('NO PROCESS HOLDS ITS LOCK');
     await publish({ runId: s.runId }, matchCtx(t));
     expect(await publishedRows(t)).toEqual(staged);
+    expect(((await t.exec('SELECT status FROM match_runs WHERE id = ?', [s.runId])) as { status: string }[])[0].status).toBe('succeeded');
   });
 });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { CronJob, Job, type ICronJob, type IJob } from 'kubernetes-models/batch/v1';
-import { Secret, type IContainer, type ISecret } from 'kubernetes-models/v1';
+import { PersistentVolumeClaim, Secret, type IContainer, type ISecret } from 'kubernetes-models/v1';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
 import { parseBytes } from '../../src/config.js';
 import { ExitCode } from '../../src/errors.js';
@@ -35,6 +35,7 @@ const MODELS: Record<string, { prototype: { validate(): void } }> = {
   'batch/v1 Job': Job,
   'apps/v1 Deployment': Deployment,
   'v1 Secret': Secret,
+  'v1 PersistentVolumeClaim': PersistentVolumeClaim,
 };
 
 /**
@@ -115,6 +116,7 @@ describe('deploy/kubernetes manifests validate against the Kubernetes schema', (
   it('has the expected kinds and names', () => {
     const names = DOCS.map((d) => `${d.file}: ${d.obj.kind} ${d.obj.metadata?.name ?? d.obj.metadata?.generateName}`);
     expect(names).toEqual([
+      'incremental.yaml: PersistentVolumeClaim fitmatch-vector-cache',
       'incremental.yaml: CronJob fitmatch-incremental',
       'migrate-job.yaml: Job fitmatch-migrate-',
       'secret.example.yaml: Secret fitmatch-db',
@@ -259,7 +261,9 @@ describe('all manifests', () => {
           ? (d.obj as ICronJob).spec!.jobTemplate.spec!.template.spec
           : d.obj.kind === 'Deployment'
             ? (d.obj as IDeployment).spec?.template.spec
-            : (d.obj as IJob).spec?.template.spec;
+            : d.obj.kind === 'Job'
+              ? (d.obj as IJob).spec?.template.spec
+              : undefined;
       return pod?.containers.map((c) => c.image) ?? [];
     });
     expect(images.length).toBe(7);

@@ -86,9 +86,18 @@ describe('fitmatch watch', () => {
     expect(prom).toMatch(/^fitmatch_watch_lag_seconds \d/m);
     expect(prom).toMatch(/^fitmatch_watch_passes\{outcome="published"\} 1$/m);
 
+    // A second change: the engines and the job vectors of the first increment serve this one.
+    await changeTalent(7);
+    let second = await step();
+    while (second.outcome === 'unchanged' || second.outcome === 'quiet') second = await step();
+    expect(second).toMatchObject({ outcome: 'published', changed: expect.objectContaining({ talentsChanged: 1 }) });
+
     w.child.kill('SIGTERM');
     expect(await w.exit, w.stderr()).toBe(0);
-    expect(jsonLines(w.stderr()).find((l) => l.event === 'watch_stopped')).toMatchObject({ stopped: `after pass ${inc.pass}` });
+    const stopped = jsonLines(w.stderr()).find((l) => l.event === 'watch_stopped') as Record<string, number | string>;
+    expect(stopped).toMatchObject({ stopped: `after pass ${second.pass}` });
+    expect(stopped.enginesReused).toBeGreaterThan(0);
+    expect(stopped.jobVectorsFromMemory).toBeGreaterThan(0);
 
     const afterWatch = await content();
     const full = await runFitmatch(['match'], { env });

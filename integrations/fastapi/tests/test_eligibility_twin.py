@@ -123,7 +123,8 @@ def twin_db():
 
 
 def test_queries_name_the_twin_where_it_is():
-    source = (REPO / q.ELIGIBILITY_TWIN).read_text(encoding="utf-8") if (REPO / q.ELIGIBILITY_TWIN).exists() else ""
+    twin = REPO / q.ELIGIBILITY_TWIN
+    source = twin.read_text(encoding="utf-8") if twin.exists() else ""
     assert "export function talentIdsQuery" in source and "export function jobIdsQuery" in source, \
         f"queries.ELIGIBILITY_TWIN names {q.ELIGIBILITY_TWIN}, which does not define talentIdsQuery / jobIdsQuery"
 
@@ -133,7 +134,8 @@ def typescript_side(db_name, statuses):
     module = REPO / "dist" / q.ELIGIBILITY_TWIN.replace("src/", "", 1).replace(".ts", ".js")
     assert module.exists(), f"{module} is missing: run `npm ci` at the repository root"
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "FMPY_TWIN": json.dumps({
-        "module": module.as_uri(), "rules": (REPO / "dist" / f"{RULES}.js").as_uri(), "statuses": list(statuses), "today": TODAY.isoformat(),
+        "module": module.as_uri(), "rules": (REPO / "dist" / f"{RULES}.js").as_uri(),
+        "statuses": list(statuses), "today": TODAY.isoformat(),
         "db": {"host": HOST, "port": PORT, "user": USER, "password": PASSWORD, "database": db_name}})}
     done = subprocess.run(["node", "--input-type=module", "-e", TS_SIDE], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)

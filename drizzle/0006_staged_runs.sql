@@ -1,0 +1,1 @@
+ALTER TABLE `match_runs` MODIFY COLUMN `status` enum('preparing','running','staged','succeeded','failed','interrupted','rolled_back','abandoned') NOT NULL;
