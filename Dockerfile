@@ -10,7 +10,6 @@
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
-ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
@@ -20,9 +19,10 @@ RUN npm run build \
  && mv /pkg/fitmatch-*.tgz /pkg/fitmatch.tgz
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production ONNXRUNTIME_NODE_INSTALL=skip
+ENV NODE_ENV=production
 COPY --from=build /pkg/fitmatch.tgz /src/package-lock.json /src/deploy/docker/install-package.sh /tmp/image/
 # Production dependencies only, owned by root: the process (uid 1000) cannot change its own code.
+# No install scripts, and onnxruntime-node's binaries for this platform only (see the script).
 RUN sh /tmp/image/install-package.sh /tmp/image/fitmatch.tgz /tmp/image/package-lock.json /app \
  && rm -rf /tmp/image /root/.npm
 WORKDIR /app

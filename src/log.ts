@@ -1,5 +1,6 @@
 import chalk from 'chalk';
 import { redact } from './redact.js';
+import { stderrLine } from './statusLine.js';
 
 export type LogFormat = 'human' | 'json';
 export type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -26,7 +27,8 @@ const colour: Record<Level, (s: string) => string> = {
  * query results). In json format every line is one JSON object, for cron log shippers.
  */
 export function createLogger(opts: { format: LogFormat; verbose?: boolean; write?: (line: string) => void }): Logger {
-  const write = opts.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  // Above a progress bar, if one is drawn: never glued onto it.
+  const write = opts.write ?? ((line: string) => stderrLine.above(line));
   const emit = (level: Level, msg: string, fields?: Record<string, unknown>, event?: string) => {
     if (level === 'debug' && !opts.verbose) return;
     if (opts.format === 'json') {

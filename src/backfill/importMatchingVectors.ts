@@ -131,14 +131,15 @@ export async function importMatchingVectors(opts: ImportOptions, ctx: CommandCon
     s.entity[w.kind === 'talent' ? 'talents' : 'jobs'].unchanged++;
     keep[w.kind].add(w.key);
   }
-  const upserted: { kind: EntityKind; key: number }[] = [];
+  // Entities the final decision rejects that had no stored row before this run: a first pass under other dims may have written one.
+  const rejectedNew: { kind: EntityKind; key: number }[] = [];
   for (const w of [...work.values(), ...revisit.values()]) {
     const o = outcomes.get(outcomeKey(w.kind, w.key));
-    // Rows that vanished between scan and fetch are simply not kept: the next run sees them gone.
+    // A row that vanished between scan and read leaves its stored embedding alone: the next run's scan sees it gone.
     if (!o) {
       if (w.stored) keep[w.kind].add(w.key);
     } else if (o.action !== 'no_valid_facet') keep[w.kind].add(w.key);
-    else if (!o.existed) upserted.push(w);
+    else if (!o.existed) rejectedNew.push(w);
   }
   if (!s.interrupted) {
     await timed(tm, 'remove', async () => {
@@ -147,7 +148,7 @@ export async function importMatchingVectors(opts: ImportOptions, ctx: CommandCon
       if (opts.dryRun || !revisit.size) return;
       // Written by a first pass under dims the revisit overturned, never stored before this run: not a removal to report.
       for (const kind of ['talent', 'job'] as const) {
-        const keys = upserted.filter((w) => w.kind === kind && !keep[kind].has(w.key)).map((w) => w.key);
+        const keys = rejectedNew.filter((w) => w.kind === kind).map((w) => w.key);
         if (keys.length) await writeBatch(db, TABLES[kind], { upserts: [], deletes: keys }, 0);
       }
     });

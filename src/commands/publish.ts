@@ -91,7 +91,7 @@ async function republishKept(run: MatchRun, opts: PublishOptions, ctx: CommandCo
     await lock.assertHeld();
     await assertPublishesForward(lock.conn, run, { force: opts.force, log });
     const live = await readPublishedState(lock.conn);
-    await swapWithPrevious(lock.conn, { lockWaitSeconds: 5, attempts: 5, log, signal: ctx.signal });
+    await swapWithPrevious(lock.conn, { lockWaitSeconds: 5, attempts: 5, log, signal: ctx.signal, pool: db.pool });
     await transition(db.pool, clock, run.id, 'republish');
     log.event('published', { runId: run.id, counts: run.counts }, `published run ${run.id} again (its set was kept as the previous one); run ${live?.runId ?? '?'} is now the previous set`);
     return { published: true, publishedNow: true, counts: run.counts ?? {} };

@@ -73,7 +73,7 @@ export async function rollback(opts: RollbackOptions, ctx: Pick<CommandContext, 
       if (step.how === 'undo') {
         await undoIncrement(conn, step.from.runId!, write, Math.min(4 * 2 ** 20, statementBudget(write.maxAllowedPacket)), () => recordStep(step));
       } else {
-        await swapWithPrevious(conn, { lockWaitSeconds: opts.lockWaitSeconds ?? 5, attempts: opts.attempts ?? 5, log, signal: ctx.signal });
+        await swapWithPrevious(conn, { lockWaitSeconds: opts.lockWaitSeconds ?? 5, attempts: opts.attempts ?? 5, log, signal: ctx.signal, pool: ctx.db.pool });
         await inTransaction(conn, () => recordStep(step));
       }
     }

@@ -9,7 +9,7 @@ import type { WritePath } from '../store/resultWriter.js';
 import { activeSharedRuns } from '../store/runStore.js';
 import { pruneBookkeeping, shardLockPurpose, shardsAlive } from './cleanupRuns.js';
 import type { RunSettings } from './createRun.js';
-import { formatIncrementalSummary, type MatchSummary } from './matchSummary.js';
+import { matchSummaryLine, type MatchSummary } from './matchSummary.js';
 import { runIncremental } from './runIncremental.js';
 
 export interface IncrementalMatchOptions {
@@ -57,7 +57,7 @@ export async function incrementalMatch(ctx: CommandContext, o: IncrementalMatchO
     counts: r.counts, timings: { ...r.timings, totalMs: performance.now() - t0 },
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-  log.event('match_summary', { ...summary }, formatIncrementalSummary(summary).split('\n')[0]);
+  log.event('match_summary', { ...summary }, matchSummaryLine(summary));
   await quietly(log, 'prune old runs', () => pruneBookkeeping(db.pool));
   return summary;
 }

@@ -17,7 +17,7 @@ import { runBlocks, type FullRun } from '../store/runStore.js';
 import { pruneBookkeeping, shardLockPurpose } from './cleanupRuns.js';
 import { loadSnapshot, type RunSettings } from './createRun.js';
 import { incrementalMatch } from './incrementalMatch.js';
-import { formatMatchSummary, type MatchSummary } from './matchSummary.js';
+import { matchSummaryLine, type MatchSummary } from './matchSummary.js';
 import { oneProcessRun } from './oneProcessRun.js';
 import { publishRun } from './publishRun.js';
 import { runShard, type ShardResult } from './runShard.js';
@@ -152,7 +152,7 @@ async function matchAttempt(opts: MatchRunOptions, ctx: CommandContext, mine: { 
         await transition(db.pool, clock, run.id, 'stage');
         log.info(`run ${run.id} is computed and staged, not published (--no-publish): publish it with \`fitmatch publish --run-id ${run.id}\``);
       }
-      log.event('match_summary', { ...summary }, formatMatchSummary(summary).split('\n')[0]);
+      log.event('match_summary', { ...summary }, matchSummaryLine(summary));
       return summary;
     } finally {
       if (!matchLock) await lock.release();

@@ -31,6 +31,23 @@ export function gflops(talents: number, jobs: number, dims: number[], computeMs:
 const sec = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)}s`;
 const sum = (v: unknown) => (Array.isArray(v) ? v.reduce((a: number, b: number) => a + b, 0) : Number(v ?? 0));
 
+/**
+ * The log's one line for a finished run (the `match_summary` event), which a
+ * terminal shows next to the report on stdout: complete on its own, and not a
+ * copy of the report's first line.
+ */
+export function matchSummaryLine(s: MatchSummary): string {
+  const name = `${s.params.incremental === true ? 'incremental ' : ''}match run ${s.runId}${s.runKey ? ` ("${s.runKey}")` : ''}`;
+  if ('unchanged' in s.counts && s.counts.unchanged === true) return formatIncrementalSummary(s);
+  const verdict = s.published ? 'published' : 'computed and staged (not published)';
+  if (s.params.incremental === true) {
+    const c = s.counts as IncrementalRunCounts;
+    return `${name}: ${verdict}; ${c.rowsDeleted} rows deleted, ${c.rowsInserted} inserted, in ${sec(s.timings.totalMs)}`;
+  }
+  const c = s.counts as MergedFullRunCounts;
+  return `${name}: ${verdict}; ${c.eligibleTalents} talents × ${c.eligibleJobs} postings, ${c.rowsTalentToJob} + ${c.rowsJobToTalent} rows, in ${sec(s.timings.totalMs)}`;
+}
+
 export function formatMatchSummary(s: MatchSummary): string {
   const c = s.counts as MergedFullRunCounts;
   const t = s.timings;

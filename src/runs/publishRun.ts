@@ -118,7 +118,7 @@ export async function publishRun(p: PublishInput): Promise<PublishResult> {
   await p.matchLock.assertHeld();
   const conn = p.matchLock.conn;
   await writePublishedState(conn, staging('match_published', run.id), { runId: run.id, baseRunId: run.id, topK: run.params.topK, reserve: run.params.reserve, weights: run.params.weights });
-  await withPhaseBar(p.log, `run ${run.id}: publishing`, () => publishStaging(conn, run.id, { lockWaitSeconds: p.lockWaitSeconds, attempts: p.publishAttempts, log: p.log, signal: p.signal }));
+  await withPhaseBar(p.log, `run ${run.id}: publishing`, () => publishStaging(conn, run.id, { lockWaitSeconds: p.lockWaitSeconds, attempts: p.publishAttempts, log: p.log, signal: p.signal, pool: p.db.pool }));
   t.publishMs = now() - s;
   await transition(p.db.pool, p.clock, run.id, 'succeed', { counts, timings: roundAll({ ...p.workTimings, ...t }) });
   return { published: true, publishedNow: true, counts, timings: t };

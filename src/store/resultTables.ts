@@ -158,8 +158,14 @@ export interface RenameOptions {
   lockWaitSeconds: number;
   attempts: number;
   log: Logger;
-  /** A stop request is honoured between attempts too: nothing is published after it. */
+  /**
+   * A stop request ends a RENAME that waits on a reader's metadata lock at once
+   * (KILL QUERY from another connection of `pool`), and is honoured between
+   * attempts too: nothing is published after it.
+   */
   signal: AbortSignal;
+  /** Where the connection that stops a waiting RENAME comes from. */
+  pool: Queryable;
 }
 
 /**
@@ -170,12 +176,18 @@ export interface RenameOptions {
 async function renameAtomically(conn: PoolConnection, renames: [string, string][], what: string, o: RenameOptions): Promise<void> {
   await exec(conn, 'SET SESSION lock_wait_timeout = ?', [o.lockWaitSeconds]);
   const sql = `RENAME TABLE ${renames.map(([a, b]) => `${a} TO ${b}`).join(', ')}`;
+  const waiting = Number((await row<{ id: number }>(conn, 'SELECT CONNECTION_ID() AS id'))!.id);
+  // KILL QUERY interrupts the statement only; the connection, and the match lock it holds, stay.
+  const stopWaiting = () => void exec(o.pool, `KILL QUERY ${waiting}`).catch(() => undefined);
   for (let attempt = 1; ; attempt++) {
     o.signal.throwIfAborted();
+    o.signal.addEventListener('abort', stopWaiting, { once: true });
     try {
       await exec(conn, sql);
       return;
     } catch (e) {
+      // Killed by stopWaiting (or a timeout that raced the stop): the RENAME did not happen.
+      if (o.signal.aborted) throw o.signal.reason;
       if ((e as { code?: string }).code !== 'ER_LOCK_WAIT_TIMEOUT') throw e;
       if (attempt >= o.attempts) {
         throw new FitmatchError(
@@ -187,6 +199,8 @@ async function renameAtomically(conn: PoolConnection, renames: [string, string][
       const delay = 250 * 2 ** (attempt - 1);
       o.log.warn(`${what}: ${LIVE} is locked by an open transaction (attempt ${attempt}/${o.attempts}); retrying in ${delay} ms`);
       await abortableSleep(delay, o.signal);
+    } finally {
+      o.signal.removeEventListener('abort', stopWaiting);
     }
   }
 }

@@ -4,7 +4,7 @@
 // production dependencies only, into an empty folder) runs migrate, run and status
 // against a real database.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,6 +116,12 @@ describe('the packed package, installed as in the image, against a real database
     expect(readdirSync(app).sort()).toEqual([...PKG.files.map((f) => f.replace(/\/$/, '')), 'README.md', 'node_modules', 'package-lock.json', 'package.json'].sort());
   });
 
+  it("keeps only this platform's onnxruntime-node binaries (no darwin, no win32)", () => {
+    const ort = join(app, 'node_modules/onnxruntime-node/bin/napi-v6');
+    expect(readdirSync(ort)).toEqual([process.platform]);
+    expect(readdirSync(join(ort, process.platform))).toEqual([process.arch]);
+  });
+
   it('--version, migrate, seed, run and status work from there', async () => {
     expect((await fitmatch(['--version'])).stdout.trim()).toBe(PKG.version);
     const migrate = await fitmatch(['migrate', '--json']);
@@ -132,4 +138,31 @@ describe('the packed package, installed as in the image, against a real database
     expect(s.code, s.stderr).toBe(0);
     expect(s.stdout).toContain('health        ok');
   });
+});
+
+describe('the packed package, installed with the documented command alone', () => {
+  let work: string;
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'fitmatch-tgz-'));
+    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT });
+  }, 300_000);
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('docs/operations.md\'s `npm install … .tgz` installs it (no ONNXRUNTIME_NODE_INSTALL, nothing fetched from outside the registry) and it runs', async () => {
+    const ops = readFileSync(join(ROOT, 'docs/operations.md'), 'utf8');
+    const command = /^npm install .*\.\/fitmatch-[\d.]+\.tgz$/m.exec(ops)![0];
+    expect(command).toContain(`./fitmatch-${PKG.version}.tgz`);
+    const consumer = join(work, 'consumer');
+    mkdirSync(consumer);
+    // Only what a shell on a fresh host has: the variables that would skip onnxruntime-node's download are not set.
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work, npm_config_prefer_offline: 'true' };
+    await run('sh', ['-c', command.replace('./', '../')], { cwd: consumer, env });
+    const version = await run(process.execPath, [join(consumer, 'node_modules/.bin/fitmatch'), '--version'], { cwd: consumer, env });
+    expect(version.stdout.trim()).toBe(PKG.version);
+    // The native binding loads from the package's own binaries.
+    const ort = await run(process.execPath, ['-e', "require('onnxruntime-node'); console.log('ok')"], { cwd: consumer, env });
+    expect(ort.stdout.trim()).toBe('ok');
+  }, 300_000);
 });

@@ -81,6 +81,30 @@ describe('signals at any moment', () => {
     expect(await lastRun(t.exec, 'match')).toMatchObject({ status: 'interrupted' });
   });
 
+  it('SIGTERM while the publish RENAME waits on a reader\'s lock: the wait ends at once (not at its timeout), exit 5, nothing published', async () => {
+    const before = await publishedState(t.exec);
+    const reader = await mysql.createConnection(poolOptions(t.config.db));
+    try {
+      await reader.query('START TRANSACTION');
+      await reader.query('SELECT COUNT(*) FROM match_results');
+      const p = spawnFitmatch(['match', '--top-k', '4'], { env });
+      await until('the publish RENAME to wait on the metadata lock', async () => {
+        const [rows] = await watcher.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'RENAME TABLE%' AND STATE LIKE 'Waiting for table metadata lock%'", [t.name]);
+        return Number((rows as { n: number }[])[0].n) > 0;
+      }, 120_000, 2);
+      p.child.kill('SIGTERM');
+      await expectStopped(p, 'SIGTERM');
+      // The reader still holds its lock: the RENAME was stopped by the signal, not by its lock_wait_timeout (which logs a retry).
+      expect(p.stderr()).not.toContain('is locked by an open transaction (attempt');
+      expect(await running('^RENAME TABLE')).toBe(false);
+    } finally {
+      await reader.query('COMMIT');
+      await reader.end();
+    }
+    expect(await publishedState(t.exec)).toEqual(before);
+    expect(await lastRun(t.exec, 'match')).toMatchObject({ status: 'interrupted' });
+  });
+
   it.each([
     ['SIGTERM', 143],
     ['SIGINT', 130],

@@ -23,7 +23,7 @@ function matchRunsRows(flavor: 'mariadb' | 'mysql'): InfoSchemaRows {
     columns: [
       col(t, 1, 'id', maria ? 'bigint(20)' : 'bigint', { extra: 'auto_increment' }),
       col(t, 2, 'kind', "enum('full','incremental','backfill')", ci),
-      col(t, 3, 'status', "enum('preparing','running','succeeded','failed','interrupted','rolled_back','abandoned')", ci),
+      col(t, 3, 'status', "enum('preparing','running','staged','succeeded','failed','interrupted','rolled_back','abandoned')", ci),
       jsonCol(4, 'params'),
       jsonCol(5, 'counts'),
       jsonCol(6, 'timings'),
