@@ -74,9 +74,9 @@ export async function watch(opts: WatchOptions, ctx: CommandContext): Promise<Re
         }
         // A problem that stays (configuration, privileges, the shrink guard) ends the process with its exit code after a few tries.
         if (++failures >= (opts.maxFailures ?? 3) || !retryable(e)) throw e;
-        p = idlePass(passes, 'failed', null, 0, (toFitmatchError(e)?.message ?? (e as Error).message).split('\n')[0]);
+        p = idlePass(passes, 'error', null, 0, (toFitmatchError(e)?.message ?? (e as Error).message).split('\n')[0]);
       }
-      if (p.outcome !== 'failed') failures = 0;
+      if (p.outcome !== 'error') failures = 0;
       const at = ctx.clock.now();
       totals.lastPass = { at, report: p };
       if (p.outcome === 'published' || p.outcome === 'full') totals.lastPublish = { at, report: p };

@@ -7,11 +7,11 @@ import type { IncrementalRunCounts } from '../store/runCounts.js';
  * (they moved, but nothing fitmatch matches on), `published` (an increment was
  * applied), `full` (too much changed, or no exact base: a full run published),
  * `locked` (the nightly run or another writer holds a lock: yielded),
- * `superseded` (a newer set was published meanwhile: nothing to add), `failed`
+ * `superseded` (a newer set was published meanwhile: nothing to add), `error`
  * (an error the next pass may not meet again, e.g. a row deleted under the
  * backfill: nothing published, retried next pass).
  */
-export type PassOutcome = 'quiet' | 'unchanged' | 'published' | 'full' | 'locked' | 'superseded' | 'failed';
+export type PassOutcome = 'quiet' | 'unchanged' | 'published' | 'full' | 'locked' | 'superseded' | 'error';
 
 export interface PassReport {
   pass: number;
@@ -49,7 +49,7 @@ export function publishedPass(pass: number, b: BackfillSummary | null, m: MatchS
   };
 }
 
-export const idlePass = (pass: number, outcome: 'quiet' | 'locked' | 'superseded' | 'failed', runId: number | null, passMs: number, reason?: string): PassReport => ({
+export const idlePass = (pass: number, outcome: 'quiet' | 'locked' | 'superseded' | 'error', runId: number | null, passMs: number, reason?: string): PassReport => ({
   pass, outcome, runId, backfilled: null, changed: null, rowsWritten: null, lagMs: null, passMs, ...(reason ? { reason } : {}),
 });
 
@@ -63,8 +63,8 @@ export function formatPass(p: PassReport): string {
       return `${head}: no change in the app's tables (${p.passMs} ms)`;
     case 'locked':
       return `${head}: yielded (${p.reason}); the next pass catches up`;
-    case 'failed':
-      return `${head}: failed (${p.reason}); nothing of it was published, the next pass tries again`;
+    case 'error':
+      return `${head}: error (${p.reason}); nothing of it was published, the next pass tries again`;
     case 'superseded':
       return `${head}: a newer set was published meanwhile (${p.reason}); the next pass carries on from it`;
     case 'unchanged':

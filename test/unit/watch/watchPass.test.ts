@@ -34,7 +34,7 @@ describe('a watch pass report', () => {
   it('passes that did nothing say why', () => {
     expect(formatPass(idlePass(3, 'quiet', 9, 4))).toBe("watch pass 3: no change in the app's tables (4 ms)");
     expect(formatPass(idlePass(3, 'locked', 9, 4, 'the nightly run holds the lock'))).toMatch(/yielded \(the nightly run holds the lock\)/);
-    expect(formatPass(idlePass(5, 'failed', null, 0, 'a foreign key constraint fails'))).toBe('watch pass 5: failed (a foreign key constraint fails); nothing of it was published, the next pass tries again');
+    expect(formatPass(idlePass(5, 'error', null, 0, 'a foreign key constraint fails'))).toBe('watch pass 5: error (a foreign key constraint fails); nothing of it was published, the next pass tries again');
   });
 });
 
