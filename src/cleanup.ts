@@ -1,4 +1,5 @@
 import type { Logger } from './log.js';
+import { messageOf } from './errors.js';
 
 /**
  * Runs one cleanup step (release a lock, close a pool, record a failed run). It
@@ -9,6 +10,6 @@ export async function quietly(log: Pick<Logger, 'debug'> | undefined, what: stri
   try {
     await step();
   } catch (e) {
-    log?.debug(`cleanup: could not ${what}: ${(e as Error)?.message ?? String(e)}`);
+    log?.debug(`cleanup: could not ${what}: ${messageOf(e)}`);
   }
 }

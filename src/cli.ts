@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
-import { ExitCode } from './errors.js';
+import { ExitCode, messageOf } from './errors.js';
 import { createLogger } from './log.js';
 import { passwordForms } from './config/dbUrl.js';
 import { redact, registerSecret } from './redact.js';
@@ -88,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
     const err = e as { exitCode?: number };
     // commander already printed help or the version, or reported the usage error above.
     if (err.exitCode === 0) return 0;
-    usageFailureOutputs(argv, usageError || String((e as Error)?.message ?? e));
+    usageFailureOutputs(argv, usageError || messageOf(e));
     return ExitCode.USAGE;
   }
   return Number(process.exitCode ?? 0);

@@ -25,6 +25,10 @@ interface Setting<T> {
   parse: Parser<T>;
 }
 type Defaulted<T> = Setting<T> & { default: T };
+/** A setting with a default, typed by its value (not asserted). */
+const defaulted = <T>(s: Defaulted<T>): Defaulted<T> => s;
+/** A setting without a default: undefined unless set. */
+const optional = <T>(s: Setting<T>): Setting<T> => s;
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> => (raw) => {
   const n = strictInt(raw);
@@ -145,40 +149,40 @@ const jobStatusList: Parser<string[]> = (raw) => {
 export const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/fitconnect';
 
 export const SETTINGS = {
-  databaseUrl: { env: 'DATABASE_URL', default: DEFAULT_DATABASE_URL, parse: dbUrl } as Defaulted<string>,
-  queryTimeout: { env: 'FITMATCH_QUERY_TIMEOUT', default: 600_000, parse: duration(1000, 86_400_000) } as Defaulted<number>,
-  retries: { env: 'FITMATCH_RETRIES', default: DEFAULT_RETRY.retries, parse: int(0, 100) } as Defaulted<number>,
-  logFormat: { env: 'FITMATCH_LOG_FORMAT', parse: oneOf<LogFormat>('human', 'json') } as Setting<LogFormat>,
-  verbose: { env: 'FITMATCH_VERBOSE', default: false, parse: bool } as Defaulted<boolean>,
+  databaseUrl: defaulted<string>({ env: 'DATABASE_URL', default: DEFAULT_DATABASE_URL, parse: dbUrl }),
+  queryTimeout: defaulted<number>({ env: 'FITMATCH_QUERY_TIMEOUT', default: 600_000, parse: duration(1000, 86_400_000) }),
+  retries: defaulted<number>({ env: 'FITMATCH_RETRIES', default: DEFAULT_RETRY.retries, parse: int(0, 100) }),
+  logFormat: optional<LogFormat>({ env: 'FITMATCH_LOG_FORMAT', parse: oneOf<LogFormat>('human', 'json') }),
+  verbose: defaulted<boolean>({ env: 'FITMATCH_VERBOSE', default: false, parse: bool }),
   // match
-  topK: { env: 'FITMATCH_TOP_K', default: 50, parse: int(1, 1000) } as Defaulted<number>,
-  reserve: { env: 'FITMATCH_RESERVE', default: 16, parse: int(8, 1000) } as Defaulted<number>,
-  weights: { env: 'FITMATCH_WEIGHTS', default: FACETS.map(() => 1), parse: parseWeights } as Defaulted<number[]>,
-  memory: { env: 'FITMATCH_MEMORY', default: 2 * 2 ** 30, parse: parseBytes } as Defaulted<number>,
-  threads: { env: 'FITMATCH_THREADS', default: 2, parse: int(1, 256) } as Defaulted<number>,
-  kernel: { env: 'FITMATCH_KERNEL', default: 'auto', parse: oneOf('auto', 'fp32', 'int8') } as Defaulted<'auto' | 'fp32' | 'int8'>,
-  timezone: { env: 'FITMATCH_TIMEZONE', default: 'Asia/Seoul', parse: timeZone } as Defaulted<string>,
-  today: { env: 'FITMATCH_TODAY', parse: isoDate } as Setting<string>,
-  jobStatuses: { env: 'FITMATCH_JOB_STATUSES', default: ['PUBLISHED'], parse: jobStatusList } as Defaulted<string[]>,
-  includeExpired: { env: 'FITMATCH_INCLUDE_EXPIRED', default: false, parse: bool } as Defaulted<boolean>,
-  includeDeleted: { env: 'FITMATCH_INCLUDE_DELETED', default: false, parse: bool } as Defaulted<boolean>,
-  writeMode: { env: 'FITMATCH_WRITE_MODE', default: 'auto', parse: oneOf('auto', 'load-data', 'insert') } as Defaulted<'auto' | 'load-data' | 'insert'>,
-  maxShrink: { env: 'FITMATCH_MAX_SHRINK', default: 0.5, parse: fraction } as Defaulted<number>,
-  maxChange: { env: 'FITMATCH_MAX_CHANGE', default: 0.25, parse: fraction } as Defaulted<number>,
+  topK: defaulted<number>({ env: 'FITMATCH_TOP_K', default: 50, parse: int(1, 1000) }),
+  reserve: defaulted<number>({ env: 'FITMATCH_RESERVE', default: 16, parse: int(8, 1000) }),
+  weights: defaulted<number[]>({ env: 'FITMATCH_WEIGHTS', default: FACETS.map(() => 1), parse: parseWeights }),
+  memory: defaulted<number>({ env: 'FITMATCH_MEMORY', default: 2 * 2 ** 30, parse: parseBytes }),
+  threads: defaulted<number>({ env: 'FITMATCH_THREADS', default: 2, parse: int(1, 256) }),
+  kernel: defaulted<'auto' | 'fp32' | 'int8'>({ env: 'FITMATCH_KERNEL', default: 'auto', parse: oneOf('auto', 'fp32', 'int8') }),
+  timezone: defaulted<string>({ env: 'FITMATCH_TIMEZONE', default: 'Asia/Seoul', parse: timeZone }),
+  today: optional<string>({ env: 'FITMATCH_TODAY', parse: isoDate }),
+  jobStatuses: defaulted<string[]>({ env: 'FITMATCH_JOB_STATUSES', default: ['PUBLISHED'], parse: jobStatusList }),
+  includeExpired: defaulted<boolean>({ env: 'FITMATCH_INCLUDE_EXPIRED', default: false, parse: bool }),
+  includeDeleted: defaulted<boolean>({ env: 'FITMATCH_INCLUDE_DELETED', default: false, parse: bool }),
+  writeMode: defaulted<'auto' | 'load-data' | 'insert'>({ env: 'FITMATCH_WRITE_MODE', default: 'auto', parse: oneOf('auto', 'load-data', 'insert') }),
+  maxShrink: defaulted<number>({ env: 'FITMATCH_MAX_SHRINK', default: 0.5, parse: fraction }),
+  maxChange: defaulted<number>({ env: 'FITMATCH_MAX_CHANGE', default: 0.25, parse: fraction }),
   // How long match and backfill wait for their lock before exit 4 (GET_LOCK's timeout, whole seconds).
-  waitLock: { env: 'FITMATCH_WAIT_LOCK', default: 0, parse: duration(0, 86_400_000) } as Defaulted<number>,
+  waitLock: defaulted<number>({ env: 'FITMATCH_WAIT_LOCK', default: 0, parse: duration(0, 86_400_000) }),
   /** `watch`: the wait between the end of one pass and the start of the next. */
-  interval: { env: 'FITMATCH_WATCH_INTERVAL', default: 5000, parse: duration(100, 3_600_000) } as Defaulted<number>,
+  interval: defaulted<number>({ env: 'FITMATCH_WATCH_INTERVAL', default: 5000, parse: duration(100, 3_600_000) }),
   /** Directory of the local vector cache incremental runs read unchanged vectors from; unset: none. */
-  vectorCache: { env: 'FITMATCH_VECTOR_CACHE', parse: str } as Setting<string>,
+  vectorCache: optional<string>({ env: 'FITMATCH_VECTOR_CACHE', parse: str }),
   // backfill / embedding providers
-  provider: { env: 'FITMATCH_EMBED_PROVIDER', default: 'hash', parse: oneOf('hash', 'openai') } as Defaulted<'hash' | 'openai'>,
-  embedModel: { env: 'FITMATCH_EMBED_MODEL', default: 'text-embedding-3-small', parse: str } as Defaulted<string>,
-  embedDimensions: { env: 'FITMATCH_EMBED_DIMENSIONS', parse: int(1, 65536) } as Setting<number>,
-  openaiBaseUrl: { env: 'OPENAI_BASE_URL', default: 'https://api.openai.com/v1', parse: httpUrl } as Defaulted<string>,
-  openaiApiKey: { env: 'OPENAI_API_KEY', parse: str } as Setting<string>,
-  embedBatchSize: { env: 'FITMATCH_EMBED_BATCH', default: 64, parse: int(1, 2048) } as Defaulted<number>,
-  embedConcurrency: { env: 'FITMATCH_EMBED_CONCURRENCY', default: 4, parse: int(1, 64) } as Defaulted<number>,
+  provider: defaulted<'hash' | 'openai'>({ env: 'FITMATCH_EMBED_PROVIDER', default: 'hash', parse: oneOf('hash', 'openai') }),
+  embedModel: defaulted<string>({ env: 'FITMATCH_EMBED_MODEL', default: 'text-embedding-3-small', parse: str }),
+  embedDimensions: optional<number>({ env: 'FITMATCH_EMBED_DIMENSIONS', parse: int(1, 65536) }),
+  openaiBaseUrl: defaulted<string>({ env: 'OPENAI_BASE_URL', default: 'https://api.openai.com/v1', parse: httpUrl }),
+  openaiApiKey: optional<string>({ env: 'OPENAI_API_KEY', parse: str }),
+  embedBatchSize: defaulted<number>({ env: 'FITMATCH_EMBED_BATCH', default: 64, parse: int(1, 2048) }),
+  embedConcurrency: defaulted<number>({ env: 'FITMATCH_EMBED_CONCURRENCY', default: 4, parse: int(1, 64) }),
 };
 
 type Settings = typeof SETTINGS;

@@ -150,3 +150,6 @@ export function privilegeDenied(e: unknown): FitmatchError | null {
   }
   return null;
 }
+
+/** What a caught value says: its message if it is an Error, else the value as text. */
+export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -3,7 +3,7 @@ import { quietly } from './cleanup.js';
 import { loadConfig, type Config, type Flags } from './config.js';
 import type { CommandContext } from './context.js';
 import { connect } from './db/connect.js';
-import { ExitCode, InterruptedError, toFitmatchError } from './errors.js';
+import { ExitCode, InterruptedError, toFitmatchError, messageOf } from './errors.js';
 import { createLogger, type Logger, type LogFormat } from './log.js';
 import { redact } from './redact.js';
 import { failureDocument } from './commandOutput.js';
@@ -76,7 +76,7 @@ export async function runCommand(flags: Flags, fn: (ctx: CommandContext, stdout:
 /** The one-line message of a failure, as logged (an unexpected error without its stack). */
 function failureMessage(e: unknown): string {
   const known = toFitmatchError(e);
-  return known ? known.message : `unexpected error: ${(e as Error)?.message ?? String(e)}`;
+  return known ? known.message : `unexpected error: ${messageOf(e)}`;
 }
 
 /** One error line per failure, with its exit code. */

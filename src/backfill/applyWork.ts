@@ -7,7 +7,7 @@ import { readPayloads, type SourcePayloadRow } from '../store/matchingVectors.js
 import type { RowLengths } from '../store/matchingVectorLengths.js';
 import { writeBatch, type BatchWrite } from '../store/writeEmbeddings.js';
 import { packVectors } from '../vectors/packedVectors.js';
-import { addRowLengths, cloneHistograms, inferDims, type LengthHistogram } from './inferDims.js';
+import { addRowLengths, cloneHistograms, inferDims, type LengthHistogram } from '../vectors/inferDims.js';
 import { parseAnyLength, withDim, type FacetProblem, type ParsedFacet } from './parsePayload.js';
 import type { Winner } from './planRows.js';
 import type { BackfillSummary } from './summary.js';

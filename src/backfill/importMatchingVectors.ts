@@ -5,7 +5,7 @@ import { readMetaPage } from '../store/matchingVectors.js';
 import { readRowLengths, writeRowLengths } from '../store/matchingVectorLengths.js';
 import { writeBatch } from '../store/writeEmbeddings.js';
 import { modelFor, outcomeKey, runPass, type EntityOutcome, type PassOptions, type WorkItem } from './applyWork.js';
-import { inferDims } from './inferDims.js';
+import { inferDims } from '../vectors/inferDims.js';
 import { planLengths } from './lengthPlan.js';
 import { classifyRow, offerWinner, type Winner } from './planRows.js';
 import { plannedRemoval, removeUnkept } from './removeUnkept.js';

@@ -1,5 +1,5 @@
 import type { RowLengths } from '../store/matchingVectorLengths.js';
-import { addRowLengths, emptyHistograms, type LengthHistogram } from './inferDims.js';
+import { addRowLengths, emptyHistograms, type LengthHistogram } from '../vectors/inferDims.js';
 
 /** What the recorded lengths say about the source as it is now. */
 export interface LengthPlan {

@@ -1,12 +1,9 @@
 import { FACETS } from '../facets.js';
+import type { Counts, ReasonCount } from '../store/runCounts.js';
+
+export type { Counts, ReasonCount };
 
 const EXAMPLES = 5;
-
-export interface ReasonCount {
-  count: number;
-  /** A few ids (row ids, or entity:facet for facet skips). */
-  examples: string[];
-}
 
 export interface BackfillSummary {
   source: 'matching_vectors' | 'text';
@@ -30,15 +27,6 @@ export interface BackfillSummary {
   revisited?: { entities: number; dims: string };
   timingsMs: Record<string, number>;
   interrupted: boolean;
-}
-
-export interface Counts {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  removed: number;
-  /** Unchanged content whose source row id / updated_at was refreshed (a metadata-only write). */
-  touched: number;
 }
 
 const zero = (): Counts => ({ inserted: 0, updated: 0, unchanged: 0, removed: 0, touched: 0 });

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { globalFlags } from './globalFlags.js';
 import { backfill, type BackfillOptions } from '../commands/backfill.js';
-import { backfillReport } from '../run/commandReports.js';
+import { backfillReport } from '../commands/commandReports.js';
 import { runCommand } from '../runCommand.js';
 import { intArg } from './args.js';
 

@@ -1,11 +1,11 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseDuration } from '../config/numbers.js';
-import { SKIP_IF_LOCKED_HELP, skipIfLocked } from '../run/skipIfLocked.js';
+import { SKIP_IF_LOCKED_HELP, skipIfLocked } from './skipIfLocked.js';
 import { globalFlags } from './globalFlags.js';
 import { match } from '../commands/match.js';
 import { parseShard } from '../runs/shardSpec.js';
-import { ExitCode, FitmatchError } from '../errors.js';
-import { matchReport } from '../run/commandReports.js';
+import { ExitCode, FitmatchError, messageOf } from '../errors.js';
+import { matchReport } from '../commands/commandReports.js';
 import { runCommand } from '../runCommand.js';
 import { intArg } from './args.js';
 
@@ -115,6 +115,6 @@ function parseShardOrUsage(raw: string) {
   try {
     return parseShard(raw, process.env);
   } catch (e) {
-    throw new FitmatchError((e as Error).message, ExitCode.USAGE);
+    throw new FitmatchError(messageOf(e), ExitCode.USAGE);
   }
 }

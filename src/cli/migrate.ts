@@ -3,7 +3,7 @@ import { globalFlags } from './globalFlags.js';
 import { migrate } from '../commands/migrate.js';
 import { migrateCheck } from '../commands/migrateCheck.js';
 import { migrateStatus } from '../commands/migrateStatus.js';
-import { migrateReport } from '../run/commandReports.js';
+import { migrateReport } from '../commands/commandReports.js';
 import { runCommand } from '../runCommand.js';
 
 export function registerMigrate(program: Command): void {

@@ -3,7 +3,7 @@ import { globalFlags } from './globalFlags.js';
 import { cleanup } from '../commands/cleanup.js';
 import { publish } from '../commands/publish.js';
 import { parseDuration } from '../config/numbers.js';
-import { cleanupReport, publishReport } from '../run/commandReports.js';
+import { cleanupReport, publishReport } from '../commands/commandReports.js';
 import { runCommand } from '../runCommand.js';
 import { intArg } from './args.js';
 

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { globalFlags } from './globalFlags.js';
 import { rollback } from '../commands/rollback.js';
-import { rollbackReport } from '../run/commandReports.js';
+import { rollbackReport } from '../commands/commandReports.js';
 import { ROLLBACK_RULE } from '../runs/rollbackPlan.js';
 import { runCommand } from '../runCommand.js';
 import { intArg } from './args.js';

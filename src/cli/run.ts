@@ -1,13 +1,14 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { parseSkipLimit, type SkipLimit } from '../run/runSkips.js';
+import { parseSkipLimit, type SkipLimit } from '../status/runSkips.js';
 import { run } from '../commands/run.js';
 import { writeMetricsOrWarn, writeRunMetrics } from '../metrics/runMetrics.js';
-import { runReport } from '../run/commandReports.js';
-import { SKIP_IF_LOCKED_HELP, skipIfLocked } from '../run/skipIfLocked.js';
-import type { RunSummary } from '../run/runSummary.js';
+import { runReport } from '../commands/commandReports.js';
+import { SKIP_IF_LOCKED_HELP, skipIfLocked } from './skipIfLocked.js';
+import type { RunSummary } from '../status/runSummary.js';
 import { runCommand } from '../runCommand.js';
 import { addBackfillOptions, BACKFILL_OPTION_KEYS, backfillConfigFlags, backfillOptions, type BackfillFlags, type BackfillOptionKey } from './backfill.js';
 import { addMatchOptions, matchFlags } from './match.js';
+import { messageOf } from '../errors.js';
 
 /**
  * Backfill's flags that `run` does not take from backfill:
@@ -36,7 +37,7 @@ export function registerRun(program: Command): void {
       try {
         return parseSkipLimit(raw);
       } catch (e) {
-        throw new InvalidArgumentError((e as Error).message);
+        throw new InvalidArgumentError(messageOf(e));
       }
     }))
     .option('--report-json <file>', 'write the summary of every phase as JSON to this file')

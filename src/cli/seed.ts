@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { globalFlags } from './globalFlags.js';
 import { seed, SEED_DEFAULTS } from '../commands/seed.js';
-import { seedReport } from '../run/commandReports.js';
+import { seedReport } from '../commands/commandReports.js';
 import { runCommand } from '../runCommand.js';
 import { strictDecimal, strictInt } from '../config/numbers.js';
 

@@ -1,6 +1,6 @@
 import type { Pool } from '../store/sql.js';
 import type { CommandContext } from '../context.js';
-import { ExitCode, FitmatchError } from '../errors.js';
+import { ExitCode, FitmatchError, messageOf } from '../errors.js';
 import { FACETS } from '../facets.js';
 import { resultsOf, type EntityReport, type PairReport, formatEntityReport, formatPairReport, round2, weightsOf } from '../explain/explainReport.js';
 import { entityDiagnosis, jobExclusion, pairVerdict, talentExclusion, type RunRef } from '../explain/pairVerdict.js';
@@ -44,7 +44,7 @@ async function readPublished(ctx: Pick<CommandContext, 'db' | 'clock' | 'config'
     try {
       snapshot = await loadSnapshot(db, row.id);
     } catch (e) {
-      log.warn(`run ${row.id}'s snapshot is not available (${(e as Error).message}): changes since the run cannot be told`);
+      log.warn(`run ${row.id}'s snapshot is not available (${messageOf(e)}): changes since the run cannot be told`);
     }
   }
   return {

@@ -5,7 +5,7 @@ import { resolveEligibility } from '../engine/eligibility.js';
 import type { EngineFactory } from '../engine/enginePort.js';
 import { WarmEngines } from '../engine/WarmEngines.js';
 import { MemoryVectors } from '../vectors/MemoryVectors.js';
-import { ExitCode, InterruptedError, isStop, LockedError, toFitmatchError } from '../errors.js';
+import { ExitCode, InterruptedError, isStop, LockedError, messageOf, toFitmatchError } from '../errors.js';
 import { holdPoint } from '../holdPoint.js';
 import type { Logger } from '../log.js';
 import { writeWatchMetrics, type WatchTotals } from '../metrics/watchMetrics.js';
@@ -148,7 +148,7 @@ function writeMetricsOrWarn(path: string, totals: WatchTotals, log: Logger): voi
   try {
     writeWatchMetrics(path, totals);
   } catch (e) {
-    log.warn(`could not write --metrics-file ${path}: ${(e as Error).message}`);
+    log.warn(`could not write --metrics-file ${path}: ${messageOf(e)}`);
   }
 }
 

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
-import { ExitCode, FitmatchError, LockedError } from '../errors.js';
+import { ExitCode, FitmatchError, LockedError, messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Db } from './connect.js';
+
+/** A result row of the shape a statement selects (mysql2's typed query). */
+type Row<T> = T & RowDataPacket;
 
 export interface HeldLock {
   name: string;
@@ -18,7 +21,7 @@ export interface HeldLock {
 export class LockLostError extends FitmatchError {
   constructor(name: string, cause?: unknown) {
     super(
-      `lost the lock "${name}" (its database connection closed${cause ? `: ${(cause as Error).message}` : ''}); stopped before writing anything more, so another process cannot be overwritten; run again`,
+      `lost the lock "${name}" (its database connection closed${cause ? `: ${messageOf(cause)}` : ''}); stopped before writing anything more, so another process cannot be overwritten; run again`,
       ExitCode.DB_UNAVAILABLE,
       { cause },
     );
@@ -35,8 +38,8 @@ export function lockName(database: string, purpose: string): string {
 /** Throws LockedError when another connection holds the lock now (a probe: it takes nothing). */
 export async function assertLockFree(db: Db, purpose: string, holder: string): Promise<void> {
   const name = lockName(db.settings.database, purpose);
-  const [rows] = await db.pool.query('SELECT IS_FREE_LOCK(?) AS free', [name]);
-  if (Number((rows as { free: number | null }[])[0]?.free) !== 1) throw new LockedError(name, holder);
+  const [rows] = await db.pool.query<Row<{ free: number | null }>[]>('SELECT IS_FREE_LOCK(?) AS free', [name]);
+  if (Number(rows[0]?.free) !== 1) throw new LockedError(name, holder);
 }
 
 /** The longest single GET_LOCK wait; longer waits repeat it. */
@@ -83,8 +86,8 @@ export async function acquireLock(db: Db, purpose: string, opts: AcquireOptions 
     const deadline = Date.now() + (opts.waitSeconds ?? 0) * 1000;
     let slice = 0;
     for (;;) {
-      const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS got', [name, slice]);
-      if ((rows as { got: number | null }[])[0]?.got === 1) break;
+      const [rows] = await conn.query<Row<{ got: number | null }>[]>('SELECT GET_LOCK(?, ?) AS got', [name, slice]);
+      if (rows[0]?.got === 1) break;
       if (Date.now() >= deadline) throw new LockedError(name, opts.holder);
       if (slice === 0) opts.log?.event('lock_wait', { lock: name, waitSeconds: opts.waitSeconds }, `${opts.holder ?? 'another fitmatch process'} holds the lock "${name}"; waiting up to ${opts.waitSeconds} s for it (--wait-lock)`);
       slice = Math.max(1, Math.min(WAIT_SLICE_SECONDS, Math.ceil((deadline - Date.now()) / 1000)));
@@ -114,8 +117,8 @@ export async function acquireLock(db: Db, purpose: string, opts: AcquireOptions 
     const other = lostOnThisPool.values().next().value;
     if (other) throw other;
     try {
-      const [rows] = await conn.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS held', [name]);
-      if (Number((rows as { held: number | null }[])[0]?.held) !== 1) markLost(new LockLostError(name));
+      const [rows] = await conn.query<Row<{ held: number | null }>[]>('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS held', [name]);
+      if (Number(rows[0]?.held) !== 1) markLost(new LockLostError(name));
     } catch (e) {
       markLost(new LockLostError(name, e));
     }
@@ -151,8 +154,8 @@ export async function acquireLock(db: Db, purpose: string, opts: AcquireOptions 
 
 /** Whether some session holds the lock right now (a hint only: it may be taken a moment later). */
 export async function lockHolder(db: Db, purpose: string): Promise<number | null> {
-  const [rows] = await db.pool.query('SELECT IS_USED_LOCK(?) AS holder', [lockName(db.settings.database, purpose)]);
-  const h = (rows as { holder: number | string | null }[])[0]?.holder;
+  const [rows] = await db.pool.query<Row<{ holder: number | string | null }>[]>('SELECT IS_USED_LOCK(?) AS holder', [lockName(db.settings.database, purpose)]);
+  const h = rows[0]?.holder;
   return h === null || h === undefined ? null : Number(h);
 }
 
@@ -161,8 +164,8 @@ export async function locksHeld(q: Pool | PoolConnection, names: readonly string
   const held: boolean[] = [];
   for (let from = 0; from < names.length; from += 100) {
     const chunk = names.slice(from, from + 100);
-    const [rows] = await q.query<RowDataPacket[]>({ sql: `SELECT ${chunk.map(() => 'IS_USED_LOCK(?) IS NOT NULL').join(', ')}`, values: chunk, rowsAsArray: true });
-    held.push(...(rows[0] as unknown as number[]).map((v) => Number(v) === 1));
+    const [rows] = await q.query<Row<Record<number, number>>[]>({ sql: `SELECT ${chunk.map(() => 'IS_USED_LOCK(?) IS NOT NULL').join(', ')}`, values: chunk, rowsAsArray: true });
+    held.push(...chunk.map((_, i) => Number(rows[0][i]) === 1));
   }
   return held;
 }

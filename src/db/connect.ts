@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
-import type { DbSettings } from '../config/dbUrl.js';
+import type { DbSettings } from './dbSettings.js';
 import { ExitCode, FitmatchError } from '../errors.js';
 import { redact } from '../redact.js';
 import { withQueryDeadline } from './queryDeadline.js';

@@ -1,4 +1,4 @@
-import { FitmatchError, isConnectionLost } from '../errors.js';
+import { FitmatchError, isConnectionLost, messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { abortableSleep } from '../shutdown.js';
 import { LockLostError } from './advisoryLock.js';
@@ -47,7 +47,7 @@ export async function withRetry<T>(what: string, attempt: (retry: number) => Pro
     } catch (e) {
       if (o.signal.aborted || !isTransient(e) || retry >= o.policy.retries) throw e;
       const delay = retryDelay(o.policy, retry);
-      o.log.warn(`${what}: ${(e as Error).message}; retrying in ${(delay / 1000).toFixed(0)} s (retry ${retry + 1} of ${o.policy.retries}), resuming from what is committed`);
+      o.log.warn(`${what}: ${messageOf(e)}; retrying in ${(delay / 1000).toFixed(0)} s (retry ${retry + 1} of ${o.policy.retries}), resuming from what is committed`);
       await abortableSleep(delay, o.signal);
     }
   }

@@ -1,4 +1,4 @@
-import { ExitCode, FitmatchError } from '../errors.js';
+import { ExitCode, FitmatchError, messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { redact, registerSecret } from '../redact.js';
 import { backoffMs, parseRetryAfter, sleep } from './backoff.js';
@@ -20,6 +20,8 @@ export interface OpenAiOptions {
   retryAfterCapMs?: number;
   log?: Logger;
   random?: () => number;
+  /** How a wait between attempts is spent (tests record the waits instead of spending them). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export class EmbedError extends FitmatchError {
@@ -58,7 +60,7 @@ export function createOpenAiEmbedder(o: OpenAiOptions): Embedder {
       text = await res.text();
     } catch (e) {
       if (signal?.aborted) throw e;
-      throw new Retryable(timeout.aborted ? `timed out after ${o.timeoutMs ?? 60_000} ms` : `request failed: ${(e as Error).message}`);
+      throw new Retryable(timeout.aborted ? `timed out after ${o.timeoutMs ?? 60_000} ms` : `request failed: ${messageOf(e)}`);
     }
     if (res.status === 429 || res.status >= 500) throw new Retryable(`HTTP ${res.status}`, parseRetryAfter(res.headers.get('retry-after')));
     if (!res.ok) throw new EmbedError(`embedding request to ${url} failed with HTTP ${res.status}: ${text.slice(0, 300)}`);
@@ -109,7 +111,7 @@ export function createOpenAiEmbedder(o: OpenAiOptions): Embedder {
             : backoffMs(attempt, o.backoffBaseMs ?? 500, o.backoffCapMs ?? 30_000, o.random);
         usage.retries++;
         o.log?.warn(`embedding request: ${e.message}; retry ${attempt + 1}/${maxRetries} in ${wait} ms`);
-        await sleep(wait, signal);
+        await (o.sleep ?? sleep)(wait, signal);
       }
     }
   }

@@ -1,8 +1,9 @@
-import type { RunSummary } from '../run/runSummary.js';
+import type { RunSummary } from '../status/runSummary.js';
 import { isStaged } from '../store/runLifecycle.js';
 import type { StatusReport } from '../status/readStatus.js';
 import { coverageShare } from '../status/statusProblems.js';
 import { previousValue, writeTextfile, type Gauge } from './textfile.js';
+import { messageOf } from '../errors.js';
 
 const seconds = (ms: number) => ms / 1000;
 
@@ -65,6 +66,6 @@ export function writeMetricsOrWarn(path: string, write: () => void): void {
   try {
     write();
   } catch (e) {
-    process.stderr.write(`warning: could not write --metrics-file ${path}: ${(e as Error).message}\n`);
+    process.stderr.write(`warning: could not write --metrics-file ${path}: ${messageOf(e)}\n`);
   }
 }

@@ -12,6 +12,7 @@ import { journalFindings, pendingFindings } from './migrationFindings.js';
 import { readMigrationState } from './migrator.js';
 import { readInfoSchema } from './readInfoSchema.js';
 import { checkSync, type DrizzleKitApi } from './syncCheck.js';
+import { messageOf } from '../errors.js';
 
 export interface CheckOptions {
   /** Migrations directory (default: the package's drizzle/). */
@@ -31,7 +32,7 @@ export async function collectFindings(db: Db, opts: CheckOptions = {}): Promise<
     findings.push(...journalFindings(readJournal(opts.dir)));
   } catch (e) {
     journalOk = false;
-    findings.push({ kind: 'journal', message: `cannot read the migrations: ${(e as Error).message}`, details: { dir: opts.dir ?? 'drizzle/' } });
+    findings.push({ kind: 'journal', message: `cannot read the migrations: ${messageOf(e)}`, details: { dir: opts.dir ?? 'drizzle/' } });
   }
   findings.push(...(await checkSync({ schema, dir: opts.dir, loadApi: opts.loadDrizzleKit })));
 

@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { acquireLock } from '../db/advisoryLock.js';
 import type { Db } from '../db/connect.js';
-import { ExitCode, FitmatchError } from '../errors.js';
+import { ExitCode, FitmatchError, messageOf } from '../errors.js';
 import { MIGRATIONS_TABLE } from '../schema/owned.js';
 import { appSchemaFindings } from './appSchemaFindings.js';
 import { formatFinding } from './findings.js';
@@ -97,7 +97,7 @@ export async function applyMigrations(db: Db, opts: { dir?: string; lockWaitSeco
           await conn.query(m.statements[i]);
         } catch (e) {
           throw new FitmatchError(
-            `migration ${m.tag} failed at statement ${i + 1}/${m.statements.length}: ${(e as Error).message}\n` +
+            `migration ${m.tag} failed at statement ${i + 1}/${m.statements.length}: ${messageOf(e)}\n` +
               `  the ${i} statement(s) before it are applied and recorded; fix the cause and run migrate again to resume`,
             ExitCode.FAILED,
             { cause: e },

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from './findings.js';
 import { DEFAULT_MIGRATIONS_DIR } from './journal.js';
+import { messageOf } from '../errors.js';
 
 type Snapshot = { id: string } & Record<string, unknown>;
 export interface DrizzleKitApi {
@@ -31,7 +32,7 @@ export async function checkSync(opts: { schema: Record<string, unknown>; dir?: s
   try {
     entries = (JSON.parse(readFileSync(join(dir, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] }).entries;
   } catch (e) {
-    return [{ kind: 'unsynced', message: `cannot read the journal in ${dir}: ${(e as Error).message}`, details: { dir } }];
+    return [{ kind: 'unsynced', message: `cannot read the journal in ${dir}: ${messageOf(e)}`, details: { dir } }];
   }
   const last = entries.at(-1);
   if (!last) return [{ kind: 'unsynced', message: 'the journal has no migrations; run `npm run generate`', details: { dir } }];

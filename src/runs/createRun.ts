@@ -8,6 +8,7 @@ import { readRunStart } from '../store/readSnapshot.js';
 import { createStaging } from '../store/resultTables.js';
 import { insertBlocks, readParts, runById, writeParts, type FullRunParams, type RunRow } from '../store/runStore.js';
 import { decodeSnapshot, encodeSnapshot, type RunSnapshot } from '../engine/snapshotCodec.js';
+import { messageOf } from '../errors.js';
 
 export interface RunSettings {
   topK: number;
@@ -32,7 +33,7 @@ export async function createRun(db: Db, clock: Clock, s: RunSettings, o: { runKe
     return await prepareRun(db, clock, id, s, o);
   } catch (e) {
     // E.g. --memory too small for this data (exit 2): the run never started, and says why.
-    await transition(db.pool, clock, id, 'fail', { error: (e as Error).message }).catch(() => undefined);
+    await transition(db.pool, clock, id, 'fail', { error: messageOf(e) }).catch(() => undefined);
     throw e;
   }
 }

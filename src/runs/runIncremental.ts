@@ -150,7 +150,7 @@ async function increment(
     // Pass B: every unchanged talent against new and changed postings, and those whose list could not be repaired.
     const rj = new Set(jobRepair.invalid);
     const jobsB = [...jPlus, ...dj.unchanged.filter((i) => rj.has(cur.jobs.ids[i]))].sort((x, y) => x - y);
-    let b = { t2j: none(), j2tParts: [] as SubjectLists[] };
+    let b: { t2j: SubjectLists; j2tParts: SubjectLists[] } = { t2j: none(), j2tParts: [] };
     if (jobsB.length) {
       const engineB = await engineFor(c, await readAll(c, 'job', subset(cur.jobs, jobsB)), dt.unchanged.length);
       engines.push(engineB);

@@ -1,4 +1,5 @@
 import { FACET_COUNT } from '../facets.js';
+import type { DirectionChange } from '../store/applyChanges.js';
 import type { ListDirection } from '../store/listStore.js';
 import { pickRows, rowsFromLists } from '../engine/listRows.js';
 import { scoreCents } from '../engine/scoreCents.js';
@@ -6,21 +7,6 @@ import { concatLists, emptyLists, pickSubjects, type SubjectLists } from '../eng
 import type { ResultBatch } from '../engine/types.js';
 
 const F = FACET_COUNT;
-
-/** What one direction of the published set turns into: row deletes and inserts, never a rewrite of an unchanged row. */
-export interface DirectionChange {
-  direction: ListDirection;
-  /** New lists of the subjects whose list changed in any way (rows or reserve): upserted into match_lists. */
-  lists: SubjectLists;
-  /** Subjects that leave the set: all their rows and their list deleted. */
-  removed: number[];
-  /** Rows the removed subjects have (what deleting them removes). */
-  removedRows: number;
-  /** Rows of remaining subjects that leave their list or change score: deleted by key (talent, job). */
-  deleteKeys: { talentIds: number[]; jobIds: number[] };
-  /** Rows that enter a list or changed score: inserted, credited to this run. */
-  insert: ResultBatch;
-}
 
 export interface Split {
   change: DirectionChange;
@@ -56,7 +42,7 @@ export function splitByRows(direction: ListDirection, parts: SubjectLists[], old
   const oldRows = rowsFromLists(direction, pickSubjects(old, changedOld), topK);
   const { deleteAt, insertAt } = diffRows(oldRows, newRows);
   const t2j = direction === 'talent_to_job';
-  const deleteKeys = { talentIds: [] as number[], jobIds: [] as number[] };
+  const deleteKeys: DirectionChange['deleteKeys'] = { talentIds: [], jobIds: [] };
   for (const r of deleteAt) {
     deleteKeys.talentIds.push(t2j ? oldRows.subjectIds[r] : oldRows.candidateIds[r]);
     deleteKeys.jobIds.push(t2j ? oldRows.candidateIds[r] : oldRows.subjectIds[r]);

@@ -1,9 +1,9 @@
 import { formatDuration } from '../formatDuration.js';
 import { isStaged } from '../store/runLifecycle.js';
-import { runSkips } from '../run/runSkips.js';
-import { formatSkipsLine } from '../run/runSummary.js';
+import { runSkips } from './runSkips.js';
+import { formatSkipsLine } from './runSummary.js';
 import type { Eligibility } from '../engine/eligibility.js';
-import type { BackfillRunCounts, IncrementalRunCounts, MergedFullRunCounts } from '../store/runCounts.js';
+import type { Counts } from '../store/runCounts.js';
 import type { Sample } from '../store/readCoverage.js';
 import type { RunInfo, RunInProgress, StatusReport } from './readStatus.js';
 
@@ -12,22 +12,20 @@ const sample = (s: Sample, one: string, many?: string) => `${plural(s.count, one
 const num = (v: unknown) => Number(v ?? 0);
 
 function countsLine(r: RunInfo): string {
-  const c = r.counts;
-  if (!c) return '';
+  if (!r.counts) return '';
   if (r.kind === 'incremental') {
-    const i = c as Partial<IncrementalRunCounts>;
+    const i = r.counts;
     if (i.rowsDeleted === undefined) return '';
     return `; changed talents +${num(i.talentsAdded)} ~${num(i.talentsChanged)} -${num(i.talentsRemoved)}, postings +${num(i.jobsAdded)} ~${num(i.jobsChanged)} -${num(i.jobsRemoved)}; rows ${num(i.rowsDeleted)} deleted, ${num(i.rowsInserted)} inserted`;
   }
-  if (r.kind !== 'backfill') {
-    const m = c as Partial<MergedFullRunCounts>;
-    if (m.eligibleTalents === undefined) return '';
+  if (r.kind === 'full') {
+    const m = r.counts;
+    if (!('eligibleTalents' in m) || m.eligibleTalents === undefined) return '';
     return `; ${num(m.eligibleTalents)} talents × ${num(m.eligibleJobs)} postings eligible, rows ${num(m.rowsTalentToJob)} talent_to_job + ${num(m.rowsJobToTalent)} job_to_talent`;
   }
-  const b = c as BackfillRunCounts;
-  const side = (x: unknown) => {
-    const e = (x ?? {}) as Record<string, number>;
-    return `${num(e.inserted)} inserted, ${num(e.updated)} updated, ${num(e.removed)} removed`;
+  const b = r.counts;
+  const side = (e: Partial<Counts> | undefined) => {
+    return `${num(e?.inserted)} inserted, ${num(e?.updated)} updated, ${num(e?.removed)} removed`;
   };
   const skipped = runSkips(b, null).total;
   return `; talents ${side(b.talents)}; postings ${side(b.jobs)}${skipped ? `; ${skipped} bad source rows skipped` : ''}`;

@@ -8,7 +8,7 @@ import { activeRuns, groupOf, laterSuccess, lastRuns as readLastRuns, type RunIn
 import { existingTables } from '../store/sql.js';
 import { matchRunById, runBlocks } from '../store/runStore.js';
 import { readMigrationState } from '../migrate/migrator.js';
-import { runSkips, type RunSkips } from '../run/runSkips.js';
+import { runSkips, type RunSkips } from './runSkips.js';
 import { lastSucceededBackfill } from '../store/lastBackfill.js';
 import { isStaged } from '../store/runLifecycle.js';
 import { eligibilityNow } from './eligibilityNow.js';
@@ -18,7 +18,7 @@ import { statusExitCode, statusProblems, type StatusProblem } from './statusProb
 
 export type { RunInfo };
 
-export interface RunInProgress extends RunInfo {
+export type RunInProgress = RunInfo & {
   /** Some process holds the lock this run works under (the match or backfill lock, or one of its shard locks). */
   alive: boolean;
   /** Blocks done of total, per shard, missing shards and ETA (match runs). */
@@ -27,7 +27,7 @@ export interface RunInProgress extends RunInfo {
   supersededBy: number | null;
   /** The command that continues it, or cleans it up. */
   next: string | null;
-}
+};
 
 export interface StatusReport {
   database: string;
@@ -46,7 +46,7 @@ export interface StatusReport {
   inProgress: RunInProgress[];
   /** null when fitmatch's tables do not exist yet. */
   coverage: (Coverage & { eligibility: Eligibility; rulesOfRun: number | null }) | null;
-  /** What the last successful backfill skipped, by the one definition runs use (src/run/runSkips.ts). */
+  /** What the last successful backfill skipped, by the one definition runs use (src/status/runSkips.ts). */
   skipped: (RunSkips & { backfillRunId: number }) | null;
   migrations: { pending: string[] };
   health: { exitCode: number; maxAgeMs: number | null; minCoverage: number | null; problems: StatusProblem[] };

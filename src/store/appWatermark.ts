@@ -1,4 +1,4 @@
-import type { Pool } from 'mysql2/promise';
+import { row, type Pool } from './sql.js';
 
 /**
  * What a watcher compares between polls: per app table (and per embeddings
@@ -38,8 +38,7 @@ const WATERMARK_SQL = `SELECT CONCAT_WS('/', ${[...APP, ...EMBEDDINGS].map(part)
 
 /** One round trip over the app's tables: index and row-header scans, no payload read. */
 export async function readAppWatermark(pool: Pool): Promise<AppWatermark> {
-  const [rows] = await pool.query(WATERMARK_SQL);
-  const r = (rows as { k: string; maxUpdated: string | null }[])[0];
+  const r = (await row<{ k: string; maxUpdated: string | null }>(pool, WATERMARK_SQL))!;
   const max = r.maxUpdated && !r.maxUpdated.startsWith('1000-01-01') ? r.maxUpdated : null;
   return { key: r.k, maxUpdatedAt: max };
 }
@@ -52,7 +51,6 @@ export async function readAppWatermark(pool: Pool): Promise<AppWatermark> {
  */
 export async function oldestWriteAgeMs(pool: Pool, after: string, upTo: string): Promise<number | null> {
   const mins = APP.map((w) => `SELECT MIN(updated_at) AS t FROM ${w.table} WHERE updated_at > ? AND updated_at <= ?`).join(' UNION ALL ');
-  const [rows] = await pool.query(`SELECT TIMESTAMPDIFF(MICROSECOND, MIN(t), CURRENT_TIMESTAMP(6)) AS us FROM (${mins}) AS oldest`, APP.flatMap(() => [after, upTo]));
-  const us = (rows as { us: number | string | null }[])[0]?.us;
+  const us = (await row<{ us: number | string | null }>(pool, `SELECT TIMESTAMPDIFF(MICROSECOND, MIN(t), CURRENT_TIMESTAMP(6)) AS us FROM (${mins}) AS oldest`, APP.flatMap(() => [after, upTo])))?.us;
   return us === null || us === undefined ? null : Math.round(Number(us) / 1000);
 }

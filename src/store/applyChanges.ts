@@ -3,21 +3,31 @@ import { deleteLists, writeLists } from './listStore.js';
 import { writePublishedState, LIVE, type PublishedState } from './resultTables.js';
 import { ResultWriter, type WritePath } from './resultWriter.js';
 import { deleteRowsByKey, deleteRowsOfSubjects, readRowsByKey, readRowsOfSubjects, type StoredRow } from './resultKeys.js';
+import type { ApplyCounts } from './runCounts.js';
 import { writeParts } from './runStore.js';
-import type { DirectionChange } from '../runs/splitByRows.js';
+import type { SubjectLists } from '../engine/SubjectLists.js';
+import type { ResultBatch } from '../engine/types.js';
+import type { ListDirection } from './listStore.js';
+
+/** What one direction of the published set turns into: row deletes and inserts, never a rewrite of an unchanged row. */
+export interface DirectionChange {
+  direction: ListDirection;
+  /** New lists of the subjects whose list changed in any way (rows or reserve): upserted into match_lists. */
+  lists: SubjectLists;
+  /** Subjects that leave the set: all their rows and their list deleted. */
+  removed: number[];
+  /** Rows the removed subjects have (what deleting them removes). */
+  removedRows: number;
+  /** Rows of remaining subjects that leave their list or change score: deleted by key (talent, job). */
+  deleteKeys: { talentIds: number[]; jobIds: number[] };
+  /** Rows that enter a list or changed score: inserted, credited to this run. */
+  insert: ResultBatch;
+}
 
 export interface ChangeSet {
   t2j: DirectionChange;
   j2t: DirectionChange;
   published: PublishedState;
-}
-
-/** What applying cost, for the run's report. */
-export interface ApplyCounts {
-  rowsDeleted: number;
-  rowsInserted: number;
-  listsWritten: number;
-  listsDeleted: number;
 }
 
 /** Where applying spent its time (ms). */

@@ -1,5 +1,5 @@
 import { exec, existingTables, rows, row, tableExists, type Pool, type PoolConnection, type Queryable } from './sql.js';
-import { ExitCode, FitmatchError } from '../errors.js';
+import { ExitCode, FitmatchError, messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { abortableSleep } from '../shutdown.js';
 
@@ -227,7 +227,7 @@ export async function publishStaging(conn: PoolConnection, runId: number, o: Ren
     await exec(conn, `DROP TABLE IF EXISTS ${retired.join(', ')}`);
   } catch (e) {
     // Published already; a reader still holding a retired table only delays its cleanup to the next run.
-    o.log.warn(`published, but could not drop ${retired.join(', ')} yet (${(e as Error).message}); the next run drops them`);
+    o.log.warn(`published, but could not drop ${retired.join(', ')} yet (${messageOf(e)}); the next run drops them`);
   }
 }
 

@@ -1,7 +1,29 @@
-import type { Counts, ReasonCount } from '../backfill/summary.js';
-import type { ApplyCounts } from './applyChanges.js';
 
 // What match_runs.counts holds, per run kind (the params are typed the same way in runStore.ts).
+
+/** What applying cost, for the run's report. */
+export interface ApplyCounts {
+  rowsDeleted: number;
+  rowsInserted: number;
+  listsWritten: number;
+  listsDeleted: number;
+}
+
+/** A backfill's writes per entity. */
+export interface Counts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  /** Unchanged content whose source row id / updated_at was refreshed (a metadata-only write). */
+  touched: number;
+}
+
+export interface ReasonCount {
+  count: number;
+  /** A few ids (row ids, or entity:facet for facet skips). */
+  examples: string[];
+}
 
 /** What the shards found reading the jobs: recorded once, by the first shard. */
 export interface JobSideCounts {

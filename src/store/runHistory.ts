@@ -1,13 +1,12 @@
 import { parseJson } from './parseJson.js';
-import type { RunCounts } from './runCounts.js';
+import type { BackfillRunCounts, FullRunCounts, IncrementalRunCounts } from './runCounts.js';
 import { ACTIVE, MATCH_KINDS, STAGED, SUCCEEDED, UNFINISHED, type RunKind, type RunStatus } from './runLifecycle.js';
 import { existingTables, rows, row, type Queryable } from './sql.js';
 
 // match_runs as the on-call commands and cleanup read it: any kind, newest first.
 
-export interface RunInfo {
+interface RunInfoBase {
   id: number;
-  kind: RunKind;
   status: RunStatus;
   runKey: string | null;
   shards: number;
@@ -17,9 +16,11 @@ export interface RunInfo {
   finishedAt: string | null;
   /** Finished runs: how long they took; runs in progress: how long they have been running. */
   durationMs: number;
-  counts: RunCounts | null;
   error: string | null;
 }
+/** A run as the on-call commands show it; its counts typed by its kind. */
+export type RunInfo = RunInfoBase &
+  ({ kind: 'full'; counts: FullRunCounts | null } | { kind: 'incremental'; counts: IncrementalRunCounts | null } | { kind: 'backfill'; counts: BackfillRunCounts | null });
 
 export type RunGroup = 'match' | 'backfill';
 export const kindsOf = (group: RunGroup): readonly RunKind[] => (group === 'match' ? MATCH_KINDS : ['backfill']);
@@ -42,9 +43,8 @@ interface RunInfoRecord {
 
 function toRunInfo(r: RunInfoRecord, now: Date): RunInfo {
   const finished = r.finished_at ?? null;
-  return {
+  const base: RunInfoBase = {
     id: Number(r.id),
-    kind: r.kind,
     status: r.status,
     runKey: r.run_key === null || r.run_key === undefined ? null : String(r.run_key),
     shards: Number(r.shards ?? 1),
@@ -53,9 +53,11 @@ function toRunInfo(r: RunInfoRecord, now: Date): RunInfo {
     startedAt: r.started_at.toISOString(),
     finishedAt: finished?.toISOString() ?? null,
     durationMs: (finished ?? now).getTime() - r.started_at.getTime(),
-    counts: parseJson<RunCounts | null>(r.counts) ?? null,
     error: r.error ?? null,
   };
+  if (r.kind === 'full') return { ...base, kind: r.kind, counts: parseJson<FullRunCounts | null>(r.counts) ?? null };
+  if (r.kind === 'incremental') return { ...base, kind: r.kind, counts: parseJson<IncrementalRunCounts | null>(r.counts) ?? null };
+  return { ...base, kind: r.kind, counts: parseJson<BackfillRunCounts | null>(r.counts) ?? null };
 }
 
 /** The newest `n` runs of a group; durations of runs in progress counted to `now`. */

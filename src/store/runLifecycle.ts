@@ -137,7 +137,8 @@ export async function transition(q: Q, clock: Clock, id: number, t: Transition, 
   if (res.affectedRows === 1) return;
   const actual = (await row<{ status: RunStatus }>(q, 'SELECT status FROM match_runs WHERE id = ?', [id]))?.status ?? null;
   // Without CLIENT_FOUND_ROWS an UPDATE that changes nothing reports 0 rows: already there is fine.
-  if (actual === spec.to && (spec.from as readonly RunStatus[]).includes(actual)) return;
+  const from: readonly RunStatus[] = spec.from;
+  if (actual === spec.to && from.includes(actual)) return;
   throw new RunStateError(id, t, actual);
 }
 

@@ -14,11 +14,17 @@ import { inTransaction, rows, type PoolConnection } from './sql.js';
  * back (subjects it added lose theirs), and match_published its old row. Rows of talents or
  * postings deleted since are not brought back. Returns the run now published.
  */
+/** What an incremental run wrote before its apply (runs/runIncremental.ts writeUndo): the set it changed and the subjects it touched. */
+interface UndoState {
+  published: PublishedState & { publishedAt?: string };
+  touched: { t2j: number[]; j2t: number[] };
+}
+
 /** The set an incremental run's undo data restores, or null when that data is gone. */
 export async function readUndoTarget(conn: PoolConnection, runId: number): Promise<{ runId: number; publishedAt: Date | null } | null> {
   const data = (await readParts(conn, runId, 'undo_state')).get(0);
   if (!data) return null;
-  const { published } = JSON.parse(data.toString()) as { published: PublishedState & { publishedAt?: string } };
+  const { published }: UndoState = JSON.parse(data.toString());
   return { runId: published.runId, publishedAt: published.publishedAt ? new Date(published.publishedAt) : null };
 }
 
@@ -35,9 +41,9 @@ export async function undoIncrement(
     if (!data) throw new Error(`incremental run ${runId} has no ${kind} data; it cannot be undone`);
     return data;
   };
-  const state = JSON.parse((await part('undo_state')).toString()) as { published: PublishedState & { publishedAt?: string }; touched: { t2j: number[]; j2t: number[] } };
+  const state: UndoState = JSON.parse((await part('undo_state')).toString());
   const old = { talent_to_job: decodeLists(await part('undo_t2j')), job_to_talent: decodeLists(await part('undo_j2t')) };
-  const rowUndo = JSON.parse((await part('undo_rows')).toString()) as Record<'talent_to_job' | 'job_to_talent', RowUndo>;
+  const rowUndo: Record<'talent_to_job' | 'job_to_talent', RowUndo> = JSON.parse((await part('undo_rows')).toString());
   const alive = {
     users: await existing(conn, 'users', [...old.talent_to_job.subjectIds, ...rowUndo.talent_to_job.deleted.map((r) => r[0]), ...rowUndo.job_to_talent.deleted.map((r) => r[0])]),
     jobs: await existing(conn, 'job_postings', [...old.job_to_talent.subjectIds, ...rowUndo.talent_to_job.deleted.map((r) => r[1]), ...rowUndo.job_to_talent.deleted.map((r) => r[1])]),

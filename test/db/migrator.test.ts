@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/commands/migrate.js';
 import { memoryLogger } from '../../src/log.js';
 import { printReport } from '../../src/report.js';
-import { migrateReport } from '../../src/run/commandReports.js';
+import { migrateReport } from '../../src/commands/commandReports.js';
 import { readJournal } from '../../src/migrate/journal.js';
 import { readMigrationState } from '../../src/migrate/migrator.js';
 import { OWNED_TABLES, MIGRATIONS_TABLE } from '../../src/schema/owned.js';

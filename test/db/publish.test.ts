@@ -12,6 +12,7 @@ import { matchCtx, publishedRows } from './matchHelpers.js';
 import type { EngineFactory } from '../../src/engine/enginePort.js';
 import { bruteForceEngine } from './matchReference.js';
 import { withHolds } from '../helpers/holds.js';
+import { jsonCtx } from './runHelpers.js';
 import type { MergedFullRunCounts } from '../../src/store/runCounts.js';
 
 const tables = async (t: TestDatabase) =>
@@ -108,9 +109,17 @@ describe('publishing match results', () => {
   it('publishes once a blocking transaction ends during the retries', async () => {
     await other.query('START TRANSACTION');
     await other.query('SELECT COUNT(*) FROM match_results');
-    const done = match({ engine: bruteForceEngine(), lockWaitSeconds: 1, publishAttempts: 6 }, matchCtx(t, { topK: '2' }));
-    setTimeout(() => void other.query('COMMIT'), 1500);
-    const s = await done;
+    // The blocking transaction ends when the publish has met it once (its first retry is logged), not after a guessed delay.
+    let committed: Promise<unknown> | null = null;
+    const ctx = jsonCtx(t, {
+      flags: { topK: '2' },
+      onLine: (l) => {
+        if (!committed && /is locked by an open transaction \(attempt 1\//.test(String(l.msg))) committed = other.query('COMMIT');
+      },
+    });
+    const s = await match({ engine: bruteForceEngine(), lockWaitSeconds: 1, publishAttempts: 6 }, ctx);
+    expect(committed).not.toBeNull();
+    await committed;
     expect(new Set((await publishedRows(t)).map((r) => r.runId))).toEqual(new Set([s.runId]));
   });
 

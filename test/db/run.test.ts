@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type RunOptions } from '../../src/commands/run.js';
-import { runReport } from '../../src/run/commandReports.js';
+import { runReport } from '../../src/commands/commandReports.js';
 import { ExitCode, FitmatchError } from '../../src/errors.js';
 import { readPublishedState } from '../../src/store/resultTables.js';
 import { readJournal } from '../../src/migrate/journal.js';

@@ -23,10 +23,10 @@ describe('the database restarts in the middle of a run', () => {
       `SELECT COUNT(*) AS n, SUM(CRC32(CONCAT_WS('|', direction, talent_user_id, job_posting_id, total_score,
               score_roles, score_skills, score_growth, score_career, score_vision, score_culture))) AS c FROM match_results`,
     );
-  const restart = async () => {
+  /** Stops the server and starts it again once the process's first retry found nobody home (it logs the second one). */
+  const restart = async (p: { waitFor(pattern: { test(stderr: string): boolean }): Promise<void> }) => {
     await ps.server.stop();
-    // Down long enough for at least one retry to find nobody home.
-    await new Promise((r) => setTimeout(r, 1500));
+    await p.waitFor(/retrying in \d+ s \(retry 2 of /);
     await ps.server.start();
   };
 
@@ -48,7 +48,7 @@ describe('the database restarts in the middle of a run', () => {
     // Held after its second block until the restart takes its lock away: it then retries.
     const p = spawnFitmatch(['match', '--block-rows', '10'], { env: { ...env, FITMATCH_TEST_HOLD: 'after_block@2' } });
     await p.waitFor('"event":"held"');
-    await restart();
+    await restart(p);
     expect(await p.exit, p.stderr()).toBe(0);
     const lines = jsonLines(p.stderr());
     expect(lines.some((l) => l.level === 'warn' && /^match: .*retrying in \d+ s \(retry 1 of 6\)/.test(String(l.msg)))).toBe(true);
@@ -86,7 +86,7 @@ describe('the database restarts in the middle of a run', () => {
     await exec('DELETE FROM job_embeddings');
     const p = spawnFitmatch(['backfill', '--batch-size', '10', '--allow-shrink'], { env });
     await p.waitFor('"event":"progress"');
-    await restart();
+    await restart(p);
     expect(await p.exit, p.stderr()).toBe(0);
     expect(jsonLines(p.stderr()).some((l) => l.level === 'warn' && /^backfill: .*retrying in/.test(String(l.msg)))).toBe(true);
     expect(await sums()).toEqual(expected);

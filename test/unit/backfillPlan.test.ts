@@ -1,6 +1,6 @@
 import { packVectors } from '../../src/vectors/packedVectors.js';
 import { describe, expect, it } from 'vitest';
-import { addLength, emptyHistograms, inferDims } from '../../src/backfill/inferDims.js';
+import { addLength, emptyHistograms, inferDims } from '../../src/vectors/inferDims.js';
 import { classifyRow, offerWinner, type Winner } from '../../src/backfill/planRows.js';
 import type { SourceRowMeta } from '../../src/store/matchingVectors.js';
 import { chunkRows, statementBudget, type EmbeddingRow } from '../../src/store/writeEmbeddings.js';

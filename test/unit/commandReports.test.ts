@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RollbackResult } from '../../src/commands/rollback.js';
-import { matchReport, rollbackReport } from '../../src/run/commandReports.js';
-import { formatRunSummary, type RunSummary } from '../../src/run/runSummary.js';
+import { matchReport, rollbackReport } from '../../src/commands/commandReports.js';
+import { formatRunSummary, type RunSummary } from '../../src/status/runSummary.js';
 import type { MatchSummary } from '../../src/runs/matchSummary.js';
 
 const step = (how: 'increment' | 'swap', unpublishedRunId: number, restoredRunId: number, restoredPublishedAt: string) => ({ how, unpublishedRunId, restoredRunId, restoredPublishedAt });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleFirst } from '../../src/backfill/applyWork.js';
-import { addRowLengths, emptyHistograms, inferDims } from '../../src/backfill/inferDims.js';
+import { addRowLengths, emptyHistograms, inferDims } from '../../src/vectors/inferDims.js';
 import { planLengths } from '../../src/backfill/lengthPlan.js';
 import { extractList, parseAnyLength, parseFacet, vectorFromList, withDim } from '../../src/backfill/parsePayload.js';
 

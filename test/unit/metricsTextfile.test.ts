@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeRunMetrics } from '../../src/metrics/runMetrics.js';
 import { formatGauges } from '../../src/metrics/textfile.js';
-import type { RunSummary } from '../../src/run/runSummary.js';
+import type { RunSummary } from '../../src/status/runSummary.js';
 
 const zero = { inserted: 0, updated: 0, unchanged: 0, removed: 0, touched: 0 };
 const summary: RunSummary = {

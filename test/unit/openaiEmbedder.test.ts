@@ -69,10 +69,14 @@ describe('openai embedder against a local server', () => {
       },
     ];
     const log = memoryLogger();
-    const e = make({ batchSize: 10, log });
+    // The waits are recorded, not spent: Retry-After's second as given, then the backoff.
+    const waits: number[] = [];
+    const e = make({ batchSize: 10, log, sleep: async (ms) => void waits.push(ms) });
     const out = await e.embed(['x']);
     expect(out).toHaveLength(1);
     expect(e.usage.retries).toBe(3);
+    expect(waits).toHaveLength(3);
+    expect(waits[0]).toBe(1000);
     expect(seen).toHaveLength(4);
     expect(log.lines.join('\n')).toMatch(/HTTP 429; retry 1\/6 in 1000 ms/);
     expect(log.lines.join('\n')).not.toContain('sk-test-secret');
@@ -80,9 +84,10 @@ describe('openai embedder against a local server', () => {
 
   it('a slow response times out and is retried', async () => {
     script = [
+      // Answers only once the client has given up on the request (its timeout closed the connection).
       async (r, res) => {
-        await new Promise((ok) => setTimeout(ok, 600));
-        await okReply(r, res);
+        await new Promise((ok) => res.once('close', ok));
+        if (!res.writableEnded) await okReply(r, res);
       },
     ];
     const e = make({ batchSize: 10, timeoutMs: 200 });

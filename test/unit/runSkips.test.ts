@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newSummary, countReason } from '../../src/backfill/summary.js';
-import { allowedNewSkips, newSkips, parseSkipLimit, runSkips } from '../../src/run/runSkips.js';
-import { formatRunSummary, type RunSummary } from '../../src/run/runSummary.js';
+import { allowedNewSkips, newSkips, parseSkipLimit, runSkips } from '../../src/status/runSkips.js';
+import { formatRunSummary, type RunSummary } from '../../src/status/runSummary.js';
 
 describe('run skips', () => {
   it('counts bad rows, facets and blobs by reason; soft-deleted rows are expected, not bad', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode, FitmatchError, LockedError } from '../../src/errors.js';
 import { memoryLogger } from '../../src/log.js';
 import { report } from '../../src/report.js';
-import { skipIfLocked } from '../../src/run/skipIfLocked.js';
+import { skipIfLocked } from '../../src/cli/skipIfLocked.js';
 
 describe('--skip-if-locked', () => {
   it('turns a lock held by another process into a report saying it skipped; other errors stay errors', async () => {

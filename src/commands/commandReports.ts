@@ -1,12 +1,12 @@
 import type { BackfillSummary } from '../backfill/summary.js';
 import { formatSummary } from '../backfill/summary.js';
-import type { CleanupResult } from '../commands/cleanup.js';
-import type { MigrateResult } from '../commands/migrate.js';
-import type { RollbackResult } from '../commands/rollback.js';
+import type { CleanupResult } from './cleanup.js';
+import type { MigrateResult } from './migrate.js';
+import type { RollbackResult } from './rollback.js';
 import { report, type Report } from '../report.js';
 import { formatIncrementalSummary, formatMatchSummary, type MatchSummary } from '../runs/matchSummary.js';
 import type { SeedManifest } from '../seed/manifest.js';
-import { formatRunSummary, type RunSummary } from './runSummary.js';
+import { formatRunSummary, type RunSummary } from '../status/runSummary.js';
 
 /** Each command's report: its result as data (--json) and the lines a person reads on stdout. */
 export const runReport = (s: RunSummary): Report => report(s, formatRunSummary(s));
