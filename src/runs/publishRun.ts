@@ -14,7 +14,7 @@ import type { Pool } from '../store/sql.js';
 import type { ResultWriter } from '../store/resultWriter.js';
 import { readParts, runBlocks, runById, updateRunCounts, type RunRow } from '../store/runStore.js';
 import type { BlockStats } from './runShard.js';
-import { shrinkRefusal, type SetSize } from '../shrinkGuard.js';
+import { shrinkRefusal } from '../shrinkGuard.js';
 import type { RunSnapshot } from '../engine/snapshotCodec.js';
 import { decodeLists } from '../engine/SubjectLists.js';
 import { withPhaseBar } from '../progress.js';

@@ -1,5 +1,5 @@
 import type { Pool } from '../store/sql.js';
-import { allocBlock, emptySkips, trimBlock, type BlobSkips } from '../engine/embeddingBlock.js';
+import { allocBlock, trimBlock, type BlobSkips } from '../engine/embeddingBlock.js';
 import { addEngineStats, type EngineFactory, type EngineLike, type EngineSettings, type EngineStats } from '../engine/enginePort.js';
 import { HASH_BYTES, type SideSnapshot } from '../engine/snapshotCodec.js';
 import { concatLists, emptyLists, type SubjectLists } from '../engine/SubjectLists.js';
