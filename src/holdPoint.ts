@@ -24,8 +24,8 @@ export async function holdPoint(point: HoldPoint, log: Logger, signal: AbortSign
   });
   if (!wanted) return;
   signal.throwIfAborted();
-  log.event('held', { point, n, pid: process.pid }, `held at ${point} (#${n}) for a test: SIGUSR2 lets it go on`);
-  await new Promise<void>((resolve, reject) => {
+  // Listening before saying so: a test sends SIGUSR2 the moment it reads the event, and a SIGUSR2 with no listener ends the process.
+  const released = new Promise<void>((resolve, reject) => {
     const go = () => {
       done();
       resolve();
@@ -43,4 +43,6 @@ export async function holdPoint(point: HoldPoint, log: Logger, signal: AbortSign
     // Whoever watches the event may have stopped it already.
     if (signal.aborted) stop();
   });
+  log.event('held', { point, n, pid: process.pid }, `held at ${point} (#${n}) for a test: SIGUSR2 lets it go on`);
+  await released;
 }
