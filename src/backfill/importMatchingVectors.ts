@@ -105,7 +105,8 @@ export async function importMatchingVectors(opts: ImportOptions, ctx: CommandCon
   FACETS.forEach((f, i) => (s.dims[f] = dims[i]));
   const model = modelFor(dims);
   s.model = model;
-  log.info(`facet dimensions: ${formatDims(dims)}${opts.dim !== undefined ? ' (--dim)' : ''}`);
+  // Interrupted, the histogram lacks the rows not reached: the next run decides again from the recorded lengths.
+  log.info(`facet dimensions: ${formatDims(dims)}${opts.dim !== undefined ? ' (--dim)' : s.interrupted ? ' (so far: interrupted before every changed row was read)' : ''}`);
 
   // Entities decided under other dims: this pass's first page misjudged them, or the decision changed (a model switch took the majority).
   const revisit = new Map<number, WorkItem>();

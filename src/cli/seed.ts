@@ -9,6 +9,21 @@ import { strictDecimal, strictInt } from '../config/numbers.js';
 const num = strictInt;
 const share = strictDecimal;
 
+/** The options as commander hands them over: the numbers already parsed, each with its default. */
+interface SeedFlags {
+  seed: number;
+  talents: number;
+  jobs: number;
+  companies: number;
+  dim: number;
+  dirty: number;
+  connections: number;
+  reset?: boolean;
+  force?: boolean;
+  manifest?: string;
+  json?: boolean;
+}
+
 export function registerSeed(program: Command): void {
   const d = SEED_DEFAULTS;
   program
@@ -25,24 +40,24 @@ export function registerSeed(program: Command): void {
     .option('--force', 'write even into a database holding data the seed did not create, or named like production')
     .option('--manifest <file>', 'write the manifest (row counts, dirty cases with ids) as JSON to FILE')
     .option('--json', 'print the manifest as one JSON document on stdout')
-    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+    .action(async (opts: SeedFlags, cmd: Command) => {
       process.exitCode = await runCommand(globalFlags(cmd), async (ctx) => {
         const manifest = await seed(
           {
-            seed: opts.seed as number,
-            talents: opts.talents as number,
-            jobs: opts.jobs as number,
-            companies: opts.companies as number,
-            dim: opts.dim as number,
-            dirty: opts.dirty as number,
-            connections: opts.connections as number,
+            seed: opts.seed,
+            talents: opts.talents,
+            jobs: opts.jobs,
+            companies: opts.companies,
+            dim: opts.dim,
+            dirty: opts.dirty,
+            connections: opts.connections,
             reset: Boolean(opts.reset),
             force: Boolean(opts.force),
             timezone: ctx.config.timezone,
           },
           ctx,
         );
-        if (opts.manifest) writeFileSync(String(opts.manifest), JSON.stringify(manifest, null, 2) + '\n');
+        if (opts.manifest) writeFileSync(opts.manifest, JSON.stringify(manifest, null, 2) + '\n');
         return seedReport(manifest);
       }, { json: Boolean(opts.json) });
     });

@@ -47,7 +47,8 @@ describe('migrate on a database that is not the app’s', () => {
     for (const format of ['human', 'json']) {
       const r = await runFitmatch(['--log-format', format, 'migrate', '--json'], { env });
       expect(r.code, r.stderr).toBe(ExitCode.CHECK_APP_SCHEMA);
-      expect(r.stdout).toBe('');
+      // --json: one document, the failure's.
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: ExitCode.CHECK_APP_SCHEMA, error: { code: 'CHECK_APP_SCHEMA', message: expect.stringContaining('refusing to migrate') } });
       const message = format === 'json' ? String(JSON.parse(r.stderr.trim().split('\n').at(-1)!).msg) : r.stderr;
       expect(message).toContain('refusing to migrate');
       expect(appSchemaLines(message)).toEqual(expected);
