@@ -23,6 +23,7 @@ import type { ResultBatch } from '../src/engine/types.js';
 import { VectorReader } from '../src/store/vectorReader.js';
 import { formatDims, packVectors } from '../src/vectors/packedVectors.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/testDb.js';
+import { onLogEvents } from './logEvents.js';
 import { cpuInfo, mariadbCpuMs, numpyGemm } from './machine.js';
 
 export interface MatchBenchOptions {
@@ -99,25 +100,14 @@ export function runMatchProcess(url: string, args: string[], log: (l: string) =>
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, 'match', ...args], { env: { ...process.env, DATABASE_URL: url, FITMATCH_LOG_FORMAT: 'json' } });
     let summary: Record<string, unknown> | null = null;
-    let buf = '';
-    child.stderr.on('data', (d) => {
-      buf += d;
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        // Anything not a JSON log event (a Node warning, a crash trace) is shown as it is.
-        let ev: Record<string, unknown>;
-        try {
-          ev = JSON.parse(line) as Record<string, unknown>;
-        } catch {
-          log(`  [match] ${line}`);
-          continue;
-        }
+    onLogEvents(
+      child.stderr,
+      (ev) => {
         if (ev.event === 'match_summary' || ev.event === 'match_shard_summary') summary = ev;
-        else if (ev.event !== 'match_block') log(`  [match] ${ev.msg}`);
-      }
-    });
+        else if (ev.event !== 'match_block') log(`  [match] ${String(ev.msg)}`);
+      },
+      (line) => log(`  [match] ${line}`),
+    );
     child.on('close', (code) => (code === 0 && summary ? resolve(summary) : reject(new Error(`fitmatch match exited ${code}`))));
   });
 }

@@ -5,6 +5,7 @@
  * writes, then waits for the watcher's `watch_pass` event that published it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { onLogEvents } from './logEvents.js';
 import { fileURLToPath } from 'node:url';
 
 export interface WatchProcess {
@@ -20,26 +21,16 @@ export function spawnWatch(url: string, args: string[], log: (l: string) => void
   const passes: (Record<string, unknown> & { at: number })[] = [];
   const waiters = new Set<() => void>();
   let seen = 0;
-  let buf = '';
   let exited: number | null | undefined;
-  child.stderr!.on('data', (d) => {
-    buf += d;
-    let nl;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      let ev: Record<string, unknown>;
-      try {
-        ev = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        log(`  [watch] ${line}`);
-        continue;
-      }
+  onLogEvents(
+    child.stderr!,
+    (ev) => {
       if (ev.event === 'watch_pass') passes.push({ ...ev, at: performance.now() });
-      else if (ev.level === 'warn' || ev.level === 'error') log(`  [watch] ${ev.msg}`);
+      else if (ev.level === 'warn' || ev.level === 'error') log(`  [watch] ${String(ev.msg)}`);
       for (const w of waiters) w();
-    }
-  });
+    },
+    (line) => log(`  [watch] ${line}`),
+  );
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve((exited = code))));
   return {
     child,
