@@ -81,10 +81,13 @@ export async function explain(opts: ExplainOptions, ctx: Pick<CommandContext, 'd
 const head = (pub: Published) => ({ run_id: pub.run?.runId ?? null, published_at: pub.publishedAt?.toISOString() ?? null, top_k: pub.run?.topK ?? null });
 const ALL_FACETS = FACETS.map(() => 1);
 
+/** One side of a pair as scorePair takes it, with its id. */
+type Side = { id: number; facets: Float32Array[]; mask: number };
+
 async function pairReport(pool: Pool, pub: Published, talentId: number, jobId: number): Promise<PairReport> {
   const t = await readTalentFacts(pool, talentId, pub.dims, pub.snapshot);
   const j = await readJobFacts(pool, jobId, pub.dims, pub.snapshot);
-  const side = (x: typeof t | typeof j) => ({ facets: x.vectors!.facets, mask: x.embedding!.usableMask });
+  const side = (x: typeof t | typeof j): Side => ({ id: x.id, facets: x.vectors!.facets, mask: x.embedding!.usableMask });
   const both = t.vectors && j.vectors;
   const score = both ? scorePair(side(t), side(j), pub.weights, pub.dims) : null;
   // The app lists every shared facet, whatever its weight: their scores do not depend on it.
@@ -94,7 +97,7 @@ async function pairReport(pool: Pool, pub: Published, talentId: number, jobId: n
     ? { talent: await kthScore(pool, 'talent_to_job', talentId, pub.run.topK), job: await kthScore(pool, 'job_to_talent', jobId, pub.run.topK) }
     : { talent: null, job: null };
   const total = score ? round2(score.total) : null;
-  const exact = score && pub.run ? { mean: score.mean, lastAtScore: await lastAtScore(pool, pub, talentId, jobId, total!, kth, placement) } : undefined;
+  const exact = score && pub.run ? { mean: score.mean, lastAtScore: await lastAtScore(pool, pub, side(t), side(j), total!, kth, placement) } : undefined;
   const verdict = pairVerdict({ run: pub.run, eligibility: pub.eligibility, weights: pub.weights, talent: t, job: j, score: total, placement, kth, exact });
   return {
     talent_id: talentId,
@@ -116,26 +119,25 @@ async function pairReport(pool: Pool, pub: Published, talentId: number, jobId: n
 async function lastAtScore(
   pool: Pool,
   pub: Published,
-  talentId: number,
-  jobId: number,
+  talent: Side,
+  job: Side,
   total: number,
   kth: { talent: number | null; job: number | null },
   placement: Record<'talent_to_job' | 'job_to_talent', unknown>,
 ): Promise<Partial<Record<'talent_to_job' | 'job_to_talent', { id: number; mean: number }>>> {
   const out: Partial<Record<'talent_to_job' | 'job_to_talent', { id: number; mean: number }>> = {};
-  const facts = async (talent: number, job: number) => {
-    const [a, b] = [await readTalentFacts(pool, talent, pub.dims, pub.snapshot), await readJobFacts(pool, job, pub.dims, pub.snapshot)];
-    if (!a.vectors || !b.vectors) return null;
-    return scorePair({ facets: a.vectors.facets, mask: a.embedding!.usableMask }, { facets: b.vectors.facets, mask: b.embedding!.usableMask }, pub.weights, pub.dims)?.mean ?? null;
-  };
   for (const d of ['talent_to_job', 'job_to_talent'] as const) {
     if (placement[d] || (d === 'talent_to_job' ? kth.talent : kth.job) !== total) continue;
-    const subject = d === 'talent_to_job' ? talentId : jobId;
-    for (const row of await publishedList(pool, d, subject)) {
+    // The pair's own side is already read: only each listed candidate's vectors are.
+    const [subjectId, subject] = d === 'talent_to_job' ? [talent.id, talent] : [job.id, job];
+    for (const row of await publishedList(pool, d, subjectId)) {
       if (row.total !== total) continue;
-      const mean = d === 'talent_to_job' ? await facts(talentId, row.candidateId) : await facts(row.candidateId, jobId);
+      const other = d === 'talent_to_job' ? await readJobFacts(pool, row.candidateId, pub.dims, pub.snapshot) : await readTalentFacts(pool, row.candidateId, pub.dims, pub.snapshot);
+      if (!other.vectors) continue;
+      const o = { facets: other.vectors.facets, mask: other.embedding!.usableMask };
+      const mean = (d === 'talent_to_job' ? scorePair(subject, o, pub.weights, pub.dims) : scorePair(o, subject, pub.weights, pub.dims))?.mean;
       const last = out[d];
-      if (mean !== null && (!last || listBefore(last.mean, last.id, mean, row.candidateId))) out[d] = { id: row.candidateId, mean };
+      if (mean !== undefined && (!last || listBefore(last.mean, last.id, mean, row.candidateId))) out[d] = { id: row.candidateId, mean };
     }
   }
   return out;
