@@ -96,7 +96,12 @@ export async function runIncrementalBench(o: IncrementalBenchOptions) {
       log(`  read ${f(r.split.readSeconds)} s, compute ${f(r.split.computeSeconds)} s, lists ${f(r.split.listsSeconds)} s, write ${f(r.split.writeSeconds)} s (process wall, startup included)`);
       log(`  rows: ${r.rows.deleted} deleted, ${r.rows.inserted} inserted, of ${published} published (${((r.rows.inserted / published) * 100).toFixed(1)}%); lists touched: ${r.listsTouched}`);
       log(`  vectors: ${r.vectors.fromDb} from the database, ${r.vectors.fromCache} from the local cache`);
-      log(`  compute: ${r.engine.kernel} kernel, graph ${f(r.engine.graphSeconds)} s, bounds + exact re-score ${f(r.engine.rescoreSeconds)} s (${r.engine.pairsRescored} pairs re-scored exactly)`);
+      // A pass that only removes (a posting closed) runs no kernel: its engine figures are absent.
+      log(
+        r.engine.kernel === undefined
+          ? '  compute: no kernel ran (nothing to score: lists repaired from the reserve)'
+          : `  compute: ${r.engine.kernel} kernel, graph ${f(r.engine.graphSeconds)} s, bounds + exact re-score ${f(r.engine.rescoreSeconds)} s (${r.engine.pairsRescored} pairs re-scored exactly)`,
+      );
       log(`  write: ${Object.entries(r.writeSplit).map(([k, v]) => `${k.replace(/Ms$/, '')} ${f(v / 1000)} s`).join(', ')}`);
       log(
         `  talent lists: ${r.lists.talentRepaired} repaired from the reserve, ${r.lists.talentRecomputed} recomputed; job lists: ${r.lists.jobRepaired} repaired, ${r.lists.jobRecomputed} recomputed; ` +
